@@ -1,0 +1,36 @@
+"""The Celery application on Redis. Settings follow the delivery guarantees we promise:
+late acks, requeue on worker loss, a visibility timeout above the longest task and a
+prompt restore of unacknowledged messages."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from web.settings import get_settings
+
+LONGEST_TASK_S = 120
+
+
+def make_celery() -> Celery:
+    settings = get_settings()
+    broker = settings.redis_url or "redis://127.0.0.1:6379/0"
+    app = Celery("eec_bridge", broker=broker, backend=broker, include=["eec_bridge.tasks"])
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_serializer="json",
+        accept_content=["json"],
+        result_expires=3600,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={
+            "visibility_timeout": LONGEST_TASK_S * 3,
+            # kombu restores unacked messages every ~100 s unless told otherwise.
+            "unacked_restore_interval": 5,
+        },
+        timezone="Asia/Bangkok",
+    )
+    return app
+
+
+app = make_celery()

@@ -1,0 +1,351 @@
+"""The registration wizard in HTML: thin handlers over registration.service.
+
+Every POST works without JavaScript (full page, errors next to fields, everything typed kept);
+with htmx, the name check and the address cascade update fragments in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.datastructures import UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from registration import address, eec, identity, names, service, steps
+from registration.models import Application, ApplicationStatus, PersonRole
+from web.accounts.deps import CurrentUser
+from web.db import SessionDep
+from web.errors import DomainError, FieldError, Invalid
+from web.forms import form_dict, localized_errors
+from web.i18n import gettext as _
+from web.i18n import get_locale, message
+from web.templating import render
+
+router = APIRouter(prefix="/registration", tags=["registration"])
+BLANK_PEOPLE_ROWS = {"people": 2, "directors": 1}
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("")
+def dashboard(request: Request, session: SessionDep, user: CurrentUser):
+    return render(request, "registration/dashboard.html",
+                  {"applications": service.applications_of(session, user)})
+
+
+# --- Name reservation -------------------------------------------------------------------------
+
+
+def _entity_options() -> list[eec.Option]:
+    return [eec.Option(e.value, message(names.entity_label_key(e))) for e in names.EntityType]
+
+
+def _candidates(values: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(str(values.get(f"names-{i}-name_th", "")), str(values.get(f"names-{i}-name_en", "")))
+            for i in range(service.MAX_CANDIDATES)]
+
+
+@router.get("/names")
+def names_form(request: Request, user: CurrentUser):
+    return render(request, "registration/names.html",
+                  {"values": {"entity_type": "limited_company"}, "errors": {},
+                   "entities": _entity_options(), "checks": {}})
+
+
+@router.post("/names/check")
+async def names_check(request: Request, session: SessionDep, user: CurrentUser, row: int = 0):
+    """htmx: checks one ranked name while the user types and returns its feedback fragment."""
+    values = form_dict(await request.form())
+    row = max(0, min(row, service.MAX_CANDIDATES - 1))
+    name_th, name_en = _candidates(values)[row]
+    result = None
+    if name_th.strip() or name_en.strip():
+        result = service.check_name(session, str(values.get("entity_type", "")), name_th,
+                                    name_en, f"names-{row}-")
+    return render(request, "registration/name_check.html",
+                  {"row": row, "result": result,
+                   "messages": localized_errors(result.errors) if result else {}})
+
+
+@router.post("/names")
+async def reserve(request: Request, session: SessionDep, user: CurrentUser):
+    values = form_dict(await request.form())
+    try:
+        _reservation, application = service.reserve_name(
+            session, user, str(values.get("entity_type", "")), _candidates(values))
+    except Invalid as exc:
+        return render(request, "registration/names.html",
+                      {"values": values, "errors": localized_errors(exc.errors),
+                       "entities": _entity_options(), "checks": {}}, status_code=422)
+    session.commit()
+    return _redirect(f"/registration/{application.id}/office")
+
+
+# --- Wizard steps -----------------------------------------------------------------------------
+
+
+def _person_values(prefix: str, p: Any) -> dict[str, Any]:
+    return {
+        f"{prefix}full_name": p.full_name, f"{prefix}nationality": p.nationality,
+        f"{prefix}thai_id": identity.format_pin(p.thai_id) if p.thai_id else "",
+        f"{prefix}passport_number": p.passport_no,
+        f"{prefix}age": "" if p.age is None else p.age, f"{prefix}address": p.address,
+        f"{prefix}shares": "" if p.shares is None else p.shares,
+        f"{prefix}is_promoter": "on" if p.is_promoter else "",
+        f"{prefix}can_sign": "on" if p.can_sign else "",
+    }
+
+
+def stored_values(session: SessionDep, application: Application, step: str) -> dict[str, Any]:
+    """What the form shows when a step is opened: the saved draft, as text."""
+    a = application
+    if step == "office":
+        return {k: getattr(a, k) for k in ("house_no", "street", "province_code", "district_code",
+                                           "subdistrict_code", "postal_code", "phone")}
+    if step == "capital":
+        return {k: "" if getattr(a, k) is None else str(getattr(a, k)) for k in (
+            "objectives", "registered_capital", "share_count", "par_value", "paid_up_percent")}
+    if step == "eec":
+        yn = {True: "yes", False: "no", None: ""}
+        return {"operates_in_eec": yn[a.operates_in_eec],
+                "requests_eec_privileges": yn[a.requests_eec_privileges],
+                "eec_province_code": a.eec_province_code, "estate_id": a.estate_id,
+                "target_industry": a.target_industry}
+    values: dict[str, Any] = {}
+    if step == "people":
+        for i, p in enumerate(service.people_of(session, a, PersonRole.shareholder)):
+            values.update(_person_values(f"people-{i}-", p))
+    if step == "directors":
+        for i, p in enumerate(service.people_of(session, a, PersonRole.director)):
+            values.update(_person_values(f"directors-{i}-", p))
+        for i, p in enumerate(service.people_of(session, a, PersonRole.witness)):
+            values.update(_person_values(f"witnesses-{i}-", p))
+        values["signatories_required"] = a.signatories_required or ""
+        values["signing_rule_note"] = a.signing_rule_note
+    return values
+
+
+def _row_count(values: dict[str, Any], group: str, extra: int = 0) -> int:
+    used = {int(k.split("-")[1]) for k in values if k.startswith(f"{group}-")
+            and k.split("-")[1].isdigit()}
+    base = max(used) + 1 if used else 0
+    return min(steps.MAX_PEOPLE_ROWS, max(base, BLANK_PEOPLE_ROWS.get(group, 0)) + extra)
+
+
+def step_context(session: SessionDep, application: Application, step: str,
+                 values: dict[str, Any], errors: dict[str, str], extra_row: str = "") -> dict:
+    lang = get_locale()
+    ctx: dict[str, Any] = {
+        "application": application, "step": step, "steps": steps.STEPS,
+        "values": values, "errors": errors, "is_company": steps.is_company(application.entity_type),
+        "reservation": service.reservation_of(session, application),
+    }
+    if step == "office":
+        ctx["provinces"] = address.provinces(lang)
+        ctx["districts"] = address.districts(values.get("province_code") or "", lang) \
+            if values.get("province_code") else []
+        ctx["subdistricts"] = address.subdistricts(values.get("district_code") or "", lang) \
+            if values.get("district_code") else []
+    if step in ("people", "directors"):
+        ctx["nationalities"] = identity.nationalities(lang)
+        for group in ("people", "directors"):
+            ctx[f"{group}_rows"] = _row_count(values, group, 1 if extra_row == group else 0)
+    if step == "eec":
+        ctx["eec_provinces"] = eec.province_options()
+        ctx["estates"] = eec.estate_options(values.get("eec_province_code") or None)
+        ctx["industries"] = eec.industry_options()
+    if step == "documents":
+        ctx.update(_documents_context(session, application))
+    if step == "review":
+        ctx.update(_review_context(session, application))
+    return ctx
+
+
+def _documents_context(session: SessionDep, application: Application) -> dict[str, Any]:
+    from registration.documents import DOCUMENT_KINDS
+
+    people = service.people_of(session, application, PersonRole.shareholder) + \
+        service.people_of(session, application, PersonRole.director)
+    return {
+        "documents": service.documents_of(session, application),
+        "doc_kinds": [eec.Option(k, message(f"doc.kind.{k}")) for k in DOCUMENT_KINDS],
+        "doc_people": [eec.Option(str(p.id), p.full_name) for p in people],
+        "people_by_id": {p.id: p for p in people},
+        "missing": localized_errors(service.missing_documents(session, application)),
+        "missing_list": [message(e.key, e.params)
+                         for e in service.missing_documents(session, application)],
+    }
+
+
+def _review_context(session: SessionDep, application: Application) -> dict[str, Any]:
+    from registration.fees import format_baht
+
+    lang = get_locale()
+    quote = service.quote_fees(application)
+    return {
+        "fees": [(message(line.key), format_baht(line.amount, lang)) for line in quote.lines],
+        "fee_total": format_baht(quote.total, lang),
+        "foreign_percent": service.foreign_share_percent(session, application),
+        "foreign_threshold": steps.FOREIGN_MAJORITY_PERCENT,
+        "shareholders": service.people_of(session, application, PersonRole.shareholder),
+        "directors": service.people_of(session, application, PersonRole.director),
+        "witnesses": service.people_of(session, application, PersonRole.witness),
+        "documents": service.documents_of(session, application),
+        "problems": [message(e.key, e.params)
+                     for e in service.incomplete_steps(session, application)],
+        "office_line": address.describe_address(
+            application.house_no, application.street, application.subdistrict_code,
+            application.district_code, application.province_code, application.postal_code, lang)
+        if application.subdistrict_code else "",
+        "estate": eec.estates().get(application.estate_id),
+        "mask_pin": identity.mask_pin,
+        "entity_label": message(names.entity_label_key(names.EntityType(application.entity_type))),
+    }
+
+
+@router.get("/{application_id}")
+def resume(application_id: int, session: SessionDep, user: CurrentUser):
+    application = service.get_application(session, user, application_id)
+    if application.status != ApplicationStatus.draft:
+        return _redirect(f"/registration/{application.id}/status")
+    step = next((s for s in steps.STEP_NAMES if s not in application.completed_steps), "review")
+    return _redirect(f"/registration/{application.id}/{step}")
+
+
+@router.get("/{application_id}/status")
+def status_page(application_id: int, request: Request, session: SessionDep, user: CurrentUser):
+    application = service.get_application(session, user, application_id)
+    return render(request, "registration/status.html",
+                  {"application": application, "events": service.timeline(session, application)},
+                  block="timeline")
+
+
+@router.get("/{application_id}/{step}")
+def step_form(application_id: int, step: str, request: Request, session: SessionDep,
+              user: CurrentUser):
+    application = service.get_application(session, user, application_id)
+    if step not in steps.STEP_NAMES:
+        raise DomainError("error.not_found", status=404)
+    if application.status != ApplicationStatus.draft:
+        return _redirect(f"/registration/{application.id}/status")
+    values = stored_values(session, application, step)
+    return render(request, f"registration/step_{step}.html",
+                  step_context(session, application, step, values, {}))
+
+
+def _next_step(step: str) -> str:
+    i = steps.STEP_NAMES.index(step)
+    return steps.STEP_NAMES[min(i + 1, len(steps.STEP_NAMES) - 1)]
+
+
+@router.post("/{application_id}/documents")
+async def documents_action(application_id: int, request: Request, session: SessionDep,
+                           user: CurrentUser):
+    application = service.get_application(session, user, application_id)
+    form = await request.form()
+    values = form_dict(form)
+    action = str(values.get("action", "upload"))
+    person_raw = str(values.get("person_id", "") or "")
+    person_id = int(person_raw) if person_raw.isdigit() else None
+    kind = str(values.get("kind", ""))
+    try:
+        if action == "continue":
+            return _redirect(f"/registration/{application.id}/review")
+        if action == "remove":
+            service.remove_document(session, application, int(values.get("document_id", 0)))
+        elif action == "reuse":
+            doc_raw = str(values.get("document_id", ""))
+            service.reuse_document(session, application,
+                                   document_id=int(doc_raw) if doc_raw.isdigit() else 0,
+                                   kind=kind, person_id=person_id)
+        else:
+            upload = form.get("file")
+            content = await upload.read() if isinstance(upload, UploadFile) else None
+            filename = upload.filename if isinstance(upload, UploadFile) else None
+            service.add_document(session, application, kind=kind, person_id=person_id,
+                                 filename=filename, content=content)
+    except Invalid as exc:
+        session.rollback()
+        ctx = step_context(session, application, "documents", values, localized_errors(exc.errors))
+        return render(request, "registration/step_documents.html", ctx, status_code=422)
+    session.commit()
+    return _redirect(f"/registration/{application.id}/documents")
+
+
+@router.post("/{application_id}/submit")
+async def submit(application_id: int, request: Request, session: SessionDep, user: CurrentUser):
+    application = service.get_application(session, user, application_id)
+    values = form_dict(await request.form())
+    try:
+        service.submit_application(session, application, declared=values.get("declaration") == "on")
+    except (Invalid, DomainError) as exc:
+        session.rollback()
+        errors = exc.errors if isinstance(exc, Invalid) else [
+            FieldError("review", exc.key, exc.params)]
+        ctx = step_context(session, application, "review", values, localized_errors(errors))
+        ctx["submit_errors"] = [message(e.key, e.params) for e in errors]
+        return render(request, "registration/step_review.html", ctx, status_code=422)
+    session.commit()
+    return _redirect(f"/registration/{application.id}/status")
+
+
+@router.post("/{application_id}/{step}")
+async def step_save(application_id: int, step: str, request: Request, session: SessionDep,
+                    user: CurrentUser):
+    application = service.get_application(session, user, application_id)
+    if step not in steps.STEP_NAMES or step in ("documents", "review"):
+        raise DomainError("error.not_found", status=404)
+    values = form_dict(await request.form())
+    action = str(values.pop("action", "next"))
+    if action.startswith("add_"):
+        # "Add another person": show one more empty row; nothing is validated or lost.
+        return render(request, f"registration/step_{step}.html",
+                      step_context(session, application, step, values, {},
+                                   extra_row=action.removeprefix("add_")))
+    result = service.save_step(session, application, step, values, partial=True)
+    session.commit()
+    if result.errors and action != "draft":
+        return render(request, f"registration/step_{step}.html",
+                      step_context(session, application, step, values,
+                                   localized_errors(result.errors)), status_code=422)
+    if action == "draft":
+        return _redirect("/registration?saved=1")
+    return _redirect(f"/registration/{application.id}/{_next_step(step)}")
+
+
+# --- Address and estate cascades (htmx) -------------------------------------------------------
+
+address_router = APIRouter(prefix="/address", tags=["address"])
+
+
+@address_router.get("/districts")
+def district_options(request: Request, province_code: str = "") -> Response:
+    options = address.districts(province_code, get_locale()) if province_code else []
+    return render(request, "registration/options.html",
+                  {"options": options, "placeholder": _("Choose a district")})
+
+
+@address_router.get("/subdistricts")
+def subdistrict_options(request: Request, district_code: str = "") -> Response:
+    options = address.subdistricts(district_code, get_locale()) if district_code else []
+    return render(request, "registration/options.html",
+                  {"options": options, "placeholder": _("Choose a subdistrict")})
+
+
+@address_router.get("/postal-code")
+def postal_code(request: Request, subdistrict_code: str = "") -> Response:
+    codes = address.postal_codes(subdistrict_code) if subdistrict_code else []
+    return render(request, "registration/postal_input.html",
+                  {"value": codes[0] if len(codes) == 1 else "", "codes": codes})
+
+
+@address_router.get("/estates")
+def estate_options_fragment(request: Request, eec_province_code: str = "") -> Response:
+    return render(request, "registration/options.html",
+                  {"options": eec.estate_options(eec_province_code or None),
+                   "placeholder": _("Not in an industrial estate")})
+
+
+router.include_router(address_router)

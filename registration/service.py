@@ -1,0 +1,460 @@
+"""Registration operations: name checks and reservations, saving wizard steps, documents,
+fees and submission. Services flush but never commit; the route or task commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from eec_bridge.models import OutboxMessage
+from registration import documents, names, steps
+from registration.fees import FeeQuote, compute_fees
+from registration.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Document,
+    NameReservation,
+    Person,
+    PersonRole,
+    RegisteredName,
+    ReservationStatus,
+    StoredFile,
+)
+from web.accounts.models import User
+from web.errors import Conflict, FieldError, Forbidden, Invalid, N_, NotFound, register_messages
+from web.settings import get_settings
+
+MAX_CANDIDATES = 3
+SUBMITTED_TOPIC = "registration.submitted"
+
+register_messages(
+    {
+        "reservation.none_available": N_("None of your names can be reserved. Change them and try again."),
+        "reservation.reserved": N_("Reserved “{name_th}” / “{name_en}” until {until}."),
+        "reservation.expired": N_("Your name reservation expired on {until}. Reserve a name again to continue."),
+        "reservation.first_required": N_("Enter at least your first-choice name."),
+        "application.frozen": N_("This application has been submitted and can no longer be changed."),
+        "application.incomplete": N_("Complete the step “{step}” before submitting."),
+        "application.declaration_required": N_("Confirm that the information is true and complete."),
+        "event.draft_created": N_("Draft started with the reserved name {name}."),
+        "event.submitted": N_("Application submitted with reference {reference}."),
+        "event.sent_to_bizportal": N_("Sent to Biz Portal (Department of Business Development)."),
+        "event.registered": N_("Company registered. Juristic person number {juristic_number}."),
+        "event.rejected": N_("Rejected: {reason}"),
+        "status.draft": N_("Draft"),
+        "status.submitted": N_("Submitted"),
+        "status.sent_to_bizportal": N_("With Biz Portal"),
+        "status.registered": N_("Registered"),
+        "status.rejected": N_("Rejected"),
+    }
+)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_aware(value: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything we store is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# --- Names ------------------------------------------------------------------------------------
+
+_register_cache: tuple[tuple[int, int], names.NameIndex] | None = None
+
+
+def _register_index(session: Session) -> names.NameIndex:
+    """The register's index, rebuilt only when the register changes (count or newest id)."""
+    global _register_cache
+    count, newest = session.exec(
+        select(func.count(RegisteredName.id), func.coalesce(func.max(RegisteredName.id), 0))
+    ).one()
+    key = (int(count), int(newest))
+    if _register_cache is None or _register_cache[0] != key:
+        rows = session.exec(
+            select(RegisteredName.id, RegisteredName.name_th, RegisteredName.name_en)
+        ).all()
+        index = names.NameIndex(
+            names.RegisteredName(id=r[0], name_th=r[1], name_en=r[2], source="registered")
+            for r in rows
+        )
+        _register_cache = (key, index)
+    return _register_cache[1]
+
+
+def _reserved_index(session: Session, exclude_id: int | None = None) -> names.NameIndex:
+    rows = session.exec(
+        select(NameReservation).where(
+            NameReservation.status == ReservationStatus.active,
+            NameReservation.expires_at > now(),
+        )
+    ).all()
+    return names.NameIndex(
+        names.RegisteredName(id=r.id, name_th=r.name_th, name_en=r.name_en, source="reserved")
+        for r in rows if r.id != exclude_id
+    )
+
+
+@dataclass
+class NameCheck:
+    errors: list[FieldError]
+    conflicts: list[names.NameConflict]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_name(session: Session, entity_type: str, name_th: str, name_en: str,
+               field_prefix: str = "") -> NameCheck:
+    errors = names.check_name_form(entity_type, name_th, name_en, field_prefix)
+    conflicts: list[names.NameConflict] = []
+    if not errors:
+        for index in (_register_index(session), _reserved_index(session)):
+            conflicts += index.find_conflicts(name_th, name_en)
+            errors += names.check_name_available(index, name_th, name_en, field_prefix)
+    return NameCheck(errors=errors, conflicts=conflicts)
+
+
+def reserve_name(session: Session, user: User, entity_type: str,
+                 candidates: list[tuple[str, str]]) -> tuple[NameReservation, Application]:
+    """Reserves the first candidate (by preference) that is well formed and free."""
+    r_errors: list[FieldError] = []
+    if entity_type not in set(names.EntityType):
+        raise Invalid([FieldError("entity_type", "field.choice")])
+    filled = [(i, th, en) for i, (th, en) in enumerate(candidates[:MAX_CANDIDATES])
+              if th.strip() or en.strip()]
+    if not filled or filled[0][0] != 0:
+        raise Invalid([FieldError("names-0-name_th", "reservation.first_required")])
+    checks = {i: check_name(session, entity_type, th, en, f"names-{i}-") for i, th, en in filled}
+    # A malformed name is a typing mistake to fix, even if a better-ranked name is free.
+    form_errors = [e for c in checks.values() for e in c.errors
+                   if e.key not in ("name.identical", "name.similar")]
+    if form_errors:
+        raise Invalid(form_errors)
+    chosen = next(((i, th, en) for i, th, en in filled if checks[i].ok), None)
+    if chosen is None:
+        r_errors = [e for c in checks.values() for e in c.errors]
+        raise Invalid(r_errors)
+    rank, name_th, name_en = chosen
+    name_th, name_en = names.clean_text(name_th), names.clean_text(name_en)
+    reserved_at = now()
+    reservation = NameReservation(
+        user_id=user.id, entity_type=entity_type, name_th=name_th, name_en=name_en,
+        norm_th=names.normalise(name_th), norm_en=names.normalise(name_en), rank=rank + 1,
+        candidates=[
+            {"rank": i + 1, "name_th": th, "name_en": en,
+             "conflicts": [c.name_th for c in checks[i].conflicts][:5]}
+            for i, th, en in filled
+        ],
+        reserved_at=reserved_at,
+        expires_at=reserved_at + timedelta(days=get_settings().reservation_days),
+    )
+    session.add(reservation)
+    session.flush()
+    application = Application(user_id=user.id, reservation_id=reservation.id,
+                              entity_type=entity_type, name_th=name_th, name_en=name_en)
+    session.add(application)
+    session.flush()
+    record_event(session, application, "event.draft_created", name=name_th)
+    return reservation, application
+
+
+def reservation_of(session: Session, application: Application) -> NameReservation:
+    reservation = session.get(NameReservation, application.reservation_id)
+    assert reservation is not None  # foreign key
+    return reservation
+
+
+def ensure_reservation_valid(session: Session, application: Application) -> NameReservation:
+    from web.i18n import format_date
+
+    reservation = reservation_of(session, application)
+    expires = as_aware(reservation.expires_at)
+    if reservation.status == ReservationStatus.expired or expires <= now():
+        if reservation.status != ReservationStatus.expired:
+            reservation.status = ReservationStatus.expired
+            session.add(reservation)
+        raise Conflict("reservation.expired", until=format_date(expires))
+    return reservation
+
+
+# --- Applications -----------------------------------------------------------------------------
+
+
+def applications_of(session: Session, user: User) -> list[Application]:
+    return list(session.exec(
+        select(Application).where(Application.user_id == user.id)
+        .order_by(Application.created_at.desc())  # type: ignore[attr-defined]
+    ).all())
+
+
+def get_application(session: Session, user: User, application_id: int) -> Application:
+    """An applicant sees only their own applications; staff see all."""
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NotFound()
+    if application.user_id != user.id and not user.is_staff:
+        # Same answer as "not found", so ids of other people's cases are not confirmed.
+        raise NotFound()
+    return application
+
+
+def ensure_draft(application: Application) -> None:
+    if application.status != ApplicationStatus.draft:
+        raise Forbidden("application.frozen")
+
+
+def people_of(session: Session, application: Application, role: PersonRole) -> list[Person]:
+    return list(session.exec(
+        select(Person).where(Person.application_id == application.id, Person.role == role)
+        .order_by(Person.position)  # type: ignore[arg-type]
+    ).all())
+
+
+def _replace_people(session: Session, application: Application, role: str,
+                    people: list[steps.PersonData]) -> None:
+    for old in people_of(session, application, PersonRole(role)):
+        for doc in session.exec(select(Document).where(Document.person_id == old.id)).all():
+            doc.person_id = None
+            session.add(doc)
+        session.delete(old)
+    session.flush()
+    for position, p in enumerate(people):
+        session.add(Person(application_id=application.id, role=PersonRole(role), position=position,
+                           full_name=p.full_name, nationality=p.nationality, thai_id=p.thai_id,
+                           passport_no=p.passport_no, age=p.age, address=p.address,
+                           shares=p.shares, is_promoter=p.is_promoter, can_sign=p.can_sign))
+
+
+def read_step(application: Application, step: str, data: dict[str, Any]) -> steps.StepResult:
+    entity = application.entity_type
+    if step == "office":
+        return steps.read_office(data, entity)
+    if step == "capital":
+        return steps.read_capital(data, entity)
+    if step == "people":
+        return steps.read_people(data, entity, application.share_count,
+                                 application.registered_capital)
+    if step == "directors":
+        return steps.read_directors(data, entity)
+    if step == "eec":
+        return steps.read_eec(data, entity)
+    raise NotFound()
+
+
+def save_step(session: Session, application: Application, step: str,
+              data: dict[str, Any], *, partial: bool = False) -> steps.StepResult:
+    """Validates and stores one step. With `partial`, a draft is kept even when invalid
+    ("save and finish later"); the step is marked complete only when it is valid."""
+    ensure_draft(application)
+    result = read_step(application, step, data)
+    if result.errors and not partial:
+        raise Invalid(result.errors)
+    for key, value in result.values.items():
+        setattr(application, key, value)
+    for role, people in result.people.items():
+        _replace_people(session, application, role, people)
+    done = [s for s in application.completed_steps if s != step]
+    if result.ok:
+        done.append(step)
+    application.completed_steps = done
+    application.updated_at = now()
+    session.add(application)
+    session.flush()
+    return result
+
+
+# --- Documents --------------------------------------------------------------------------------
+
+
+def documents_of(session: Session, application: Application) -> list[Document]:
+    return list(session.exec(
+        select(Document).where(Document.application_id == application.id)
+        .order_by(Document.uploaded_at)  # type: ignore[arg-type]
+    ).all())
+
+
+def _check_kind_and_person(session: Session, application: Application, kind: str,
+                           person_id: int | None) -> None:
+    errors = []
+    if kind not in documents.DOCUMENT_KINDS:
+        errors.append(FieldError("kind", "doc.kind_invalid"))
+    if person_id is not None:
+        person = session.get(Person, person_id)
+        if person is None or person.application_id != application.id:
+            errors.append(FieldError("person_id", "field.choice"))
+    if errors:
+        raise Invalid(errors)
+
+
+def add_document(session: Session, application: Application, *, kind: str,
+                 person_id: int | None, filename: str | None, content: bytes | None) -> Document:
+    ensure_draft(application)
+    _check_kind_and_person(session, application, kind, person_id)
+    content_type = documents.check_upload(content)
+    assert content is not None
+    digest = documents.store_blob(content)
+    if session.get(StoredFile, digest) is None:
+        session.add(StoredFile(sha256=digest, content_type=content_type, size=len(content)))
+        session.flush()
+    return _attach(session, application, digest, kind, person_id,
+                   documents.safe_filename(filename))
+
+
+def reuse_document(session: Session, application: Application, *, document_id: int, kind: str,
+                   person_id: int | None) -> Document:
+    """Attach a file already uploaded to this application for another purpose."""
+    ensure_draft(application)
+    _check_kind_and_person(session, application, kind, person_id)
+    source = session.get(Document, document_id)
+    if source is None or source.application_id != application.id:
+        raise Invalid([FieldError("document_id", "field.choice")])
+    return _attach(session, application, source.sha256, kind, person_id, source.filename)
+
+
+def _attach(session: Session, application: Application, digest: str, kind: str,
+            person_id: int | None, filename: str) -> Document:
+    existing = session.exec(select(Document).where(
+        Document.application_id == application.id, Document.sha256 == digest,
+        Document.kind == kind, Document.person_id == person_id)).first()
+    if existing:
+        return existing
+    doc = Document(application_id=application.id, sha256=digest, kind=kind,
+                   person_id=person_id, filename=filename)
+    session.add(doc)
+    session.flush()
+    return doc
+
+
+def remove_document(session: Session, application: Application, document_id: int) -> None:
+    ensure_draft(application)
+    doc = session.get(Document, document_id)
+    if doc is None or doc.application_id != application.id:
+        raise NotFound()
+    session.delete(doc)
+    session.flush()
+
+
+def missing_documents(session: Session, application: Application) -> list[FieldError]:
+    """Each promoter needs an identity document: ID card copy or passport copy."""
+    attached = {d.person_id for d in documents_of(session, application)
+                if d.kind in ("id_copy", "passport_copy")}
+    return [
+        FieldError("documents", "doc.missing_identity", {"name": p.full_name})
+        for p in people_of(session, application, PersonRole.shareholder)
+        if p.is_promoter and p.id not in attached
+    ]
+
+
+# --- Fees, review and submission --------------------------------------------------------------
+
+
+def quote_fees(application: Application) -> FeeQuote:
+    return compute_fees(application.entity_type)
+
+
+def foreign_share_percent(session: Session, application: Application) -> Decimal:
+    return steps.foreign_share_percent(people_of(session, application, PersonRole.shareholder))
+
+
+def incomplete_steps(session: Session, application: Application) -> list[FieldError]:
+    from web.i18n import message
+
+    errors = [
+        FieldError("review", "application.incomplete", {"step": message(f"step.{name}")})
+        for name in steps.STEP_NAMES
+        if name not in ("documents", "review") and name not in application.completed_steps
+    ]
+    return errors + missing_documents(session, application)
+
+
+def record_event(session: Session, application: Application, key: str, **params: Any) -> None:
+    session.add(ApplicationEvent(application_id=application.id, status=application.status,
+                                 key=key, params=params))
+
+
+def next_reference(application: Application) -> str:
+    year = as_aware(application.submitted_at or now()).year
+    return f"REG-{year}-{application.id:06d}"
+
+
+def submission_payload(session: Session, application: Application) -> dict[str, Any]:
+    """What the bridge will send to Biz Portal: a frozen copy, Thai and English names both."""
+    people = {
+        role.value: [
+            {"full_name": p.full_name, "nationality": p.nationality, "thai_id": p.thai_id,
+             "passport_no": p.passport_no, "age": p.age, "address": p.address,
+             "shares": p.shares, "is_promoter": p.is_promoter, "can_sign": p.can_sign}
+            for p in people_of(session, application, role)
+        ]
+        for role in PersonRole
+    }
+    return {
+        "reference": application.reference,
+        "entity_type": application.entity_type,
+        "name_th": application.name_th,
+        "name_en": application.name_en,
+        "head_office": {k: getattr(application, k) for k in (
+            "house_no", "street", "subdistrict_code", "district_code", "province_code",
+            "postal_code", "phone")},
+        "objectives": application.objectives,
+        "capital": {
+            "registered": application.registered_capital,
+            "shares": application.share_count,
+            "par_value": str(application.par_value) if application.par_value is not None else None,
+            "paid_up_percent": (str(application.paid_up_percent)
+                                if application.paid_up_percent is not None else None),
+        },
+        "people": people,
+        "signatories_required": application.signatories_required,
+        "eec": {
+            "operates_in_eec": application.operates_in_eec,
+            "province_code": application.eec_province_code,
+            "estate_id": application.estate_id,
+            "target_industry": application.target_industry,
+            "requests_privileges": application.requests_eec_privileges,
+        },
+        "documents": [{"sha256": d.sha256, "kind": d.kind, "filename": d.filename}
+                      for d in documents_of(session, application)],
+        "fees_baht": str(quote_fees(application).total),
+    }
+
+
+def submit_application(session: Session, application: Application, *, declared: bool) -> None:
+    """Freezes the application, gives it a reference and writes the outbox row, all in the
+    caller's transaction: either everything is saved or nothing is."""
+    ensure_draft(application)
+    reservation = ensure_reservation_valid(session, application)
+    errors = incomplete_steps(session, application)
+    if not declared:
+        errors.append(FieldError("declaration", "application.declaration_required"))
+    if errors:
+        raise Invalid(errors)
+    application.status = ApplicationStatus.submitted
+    application.submitted_at = now()
+    application.updated_at = application.submitted_at
+    session.add(application)
+    session.flush()
+    application.reference = next_reference(application)
+    reservation.status = ReservationStatus.used
+    session.add(reservation)
+    record_event(session, application, "event.submitted", reference=application.reference)
+    session.add(OutboxMessage(topic=SUBMITTED_TOPIC, aggregate_type="application",
+                              aggregate_id=application.id,
+                              payload=submission_payload(session, application)))
+    session.flush()
+
+
+def timeline(session: Session, application: Application) -> list[ApplicationEvent]:
+    return list(session.exec(
+        select(ApplicationEvent).where(ApplicationEvent.application_id == application.id)
+        .order_by(ApplicationEvent.at, ApplicationEvent.id)  # type: ignore[arg-type]
+    ).all())

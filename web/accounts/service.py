@@ -1,0 +1,79 @@
+"""Account operations: sign-up, credential checks and role management."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from sqlmodel import Session, select
+
+from web.accounts.models import Role, User
+from web.errors import FieldError, Invalid, N_, register_messages
+from web.security import hash_password, verify_password
+
+MIN_PASSWORD_LENGTH = 10
+
+MESSAGES = {
+    "account.email_invalid": N_("Enter a valid e-mail address, like name@example.com."),
+    "account.email_taken": N_("An account with this e-mail already exists. Sign in instead."),
+    "account.name_required": N_("Enter your full name."),
+    "account.password_short": N_("Use a password of at least {min} characters."),
+    "account.password_mismatch": N_("The two passwords do not match."),
+    "account.consent_required": N_("You must accept the privacy notice to create an account."),
+    "account.bad_credentials": N_("The e-mail or password is not correct."),
+}
+register_messages(MESSAGES)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def sign_up(
+    session: Session,
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    password_confirm: str,
+    consent: bool,
+    lang: str,
+    role: Role = Role.applicant,
+    check_deliverability: bool = False,
+) -> User:
+    errors: list[FieldError] = []
+    try:
+        email = validate_email(email.strip(), check_deliverability=check_deliverability).normalized
+        email = normalise_email(email)
+    except EmailNotValidError:
+        errors.append(FieldError("email", "account.email_invalid"))
+    else:
+        if session.exec(select(User).where(User.email == email)).first():
+            errors.append(FieldError("email", "account.email_taken"))
+    if not full_name.strip():
+        errors.append(FieldError("full_name", "account.name_required"))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors.append(
+            FieldError("password", "account.password_short", {"min": MIN_PASSWORD_LENGTH})
+        )
+    elif password != password_confirm:
+        errors.append(FieldError("password_confirm", "account.password_mismatch"))
+    if not consent:
+        errors.append(FieldError("consent", "account.consent_required"))
+    if errors:
+        raise Invalid(errors)
+    user = User(
+        email=email,
+        full_name=full_name.strip()[:200],
+        password_hash=hash_password(password),
+        preferred_lang=lang,
+        role=role,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        return None
+    return user

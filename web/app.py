@@ -1,0 +1,109 @@
+"""The FastAPI application: middleware, routers and error rendering (HTML or problem details)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from web.accounts.deps import SignInRequired
+from web.errors import DomainError, FieldError, Invalid
+from web.forms import localized_errors
+from web.i18n import LocaleMiddleware, message
+from web.problems import problem_response
+from web.security import verify_csrf
+from web.settings import get_settings
+
+log = logging.getLogger("web")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _render_error(request: Request, status: int, key: str, params: dict | None = None) -> Response:
+    from web.templating import render
+
+    title = {404: "error.not_found", 403: "error.forbidden"}.get(status, "error.invalid_input")
+    return render(
+        request, "error.html",
+        {"title": message(title), "detail": message(key, params)}, status_code=status,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, SignInRequired) and not wants_json(request):
+            return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
+        errors = exc.errors if isinstance(exc, Invalid) else ()
+        if wants_json(request):
+            return problem_response(exc.status, exc.key, params=exc.params, errors=errors,
+                                    instance=request.url.path)
+        if errors:
+            return _render_error(request, exc.status, exc.key,
+                                 {"fields": localized_errors(errors)})
+        return _render_error(request, exc.status, exc.key, exc.params)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            FieldError(".".join(str(p) for p in err["loc"] if p != "body"),
+                       "field.required" if err["type"] == "missing" else "field.choice")
+            for err in exc.errors()
+        ]
+        return problem_response(422, "error.invalid_input", errors=errors,
+                                instance=request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        key = {404: "error.not_found", 403: "error.forbidden", 405: "error.not_found"}.get(
+            exc.status_code, "error.server")
+        if wants_json(request):
+            return problem_response(exc.status_code, key, instance=request.url.path)
+        return _render_error(request, exc.status_code, key)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        if wants_json(request):
+            return problem_response(500, "error.server", instance=request.url.path)
+        return _render_error(request, 500, "error.server")
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    from registration import api as registration_api
+    from registration import routes as registration_routes
+    from web import pages
+    from web.accounts import routes as account_routes
+
+    app = FastAPI(
+        title="EEC Business One-Stop",
+        dependencies=[Depends(verify_csrf)],
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+    )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="eec_session",
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.environment == "production",
+    )
+    app.add_middleware(LocaleMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (pages, account_routes, registration_routes, registration_api):
+        app.include_router(module.router)
+    install_error_handlers(app)
+    return app

@@ -1,0 +1,88 @@
+"""Password hashing (argon2), CSRF tokens for every form, and sign-in rate limiting."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Request
+from limits import RateLimitItemPerSecond, storage, strategies
+
+from web.errors import DomainError
+from web.settings import get_settings
+
+CSRF_SESSION_KEY = "csrf"
+CSRF_FORM_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+# Server-to-server endpoints authenticate with signatures or tokens, not browser sessions.
+CSRF_EXEMPT_PREFIXES: tuple[str, ...] = ("/webhooks/",)
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    if "session" not in request.scope:
+        return ""
+    token = request.session.get(CSRF_SESSION_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_SESSION_KEY] = token
+    return token
+
+
+class CsrfError(DomainError):
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__("error.csrf")
+
+
+async def verify_csrf(request: Request) -> None:
+    """App-wide dependency: every unsafe request must echo the session's token."""
+    if request.method in SAFE_METHODS or request.url.path.startswith(CSRF_EXEMPT_PREFIXES):
+        return
+    expected = request.session.get(CSRF_SESSION_KEY, "")
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form(max_part_size=get_settings().upload_max_bytes * 2)
+        sent = str(form.get(CSRF_FORM_FIELD, ""))
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
+        raise CsrfError()
+
+
+@lru_cache
+def _limiter() -> tuple[strategies.RateLimiter, RateLimitItemPerSecond]:
+    settings = get_settings()
+    uri = settings.redis_url or "memory://"
+    limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
+    item = RateLimitItemPerSecond(settings.sign_in_attempts, settings.sign_in_window_s)
+    return limiter, item
+
+
+def sign_in_allowed(*identifiers: str) -> bool:
+    """Counts one sign-in attempt against each identifier (e-mail, client address)."""
+    limiter, item = _limiter()
+    return all(limiter.hit(item, "sign-in", ident) for ident in identifiers)
+
+
+def reset_sign_in(identifier: str) -> None:
+    limiter, item = _limiter()
+    limiter.clear(item, "sign-in", identifier)

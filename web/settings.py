@@ -1,0 +1,56 @@
+"""The one Settings object: every configurable value of the portal, read from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+DEV_SECRET = "dev-only-not-a-secret"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EEC_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    # DATABASE_URL / REDIS_URL are the conventional names; EEC_-prefixed ones work too.
+    database_url: str = Field(
+        default=f"sqlite:///{VAR / 'eec.db'}",
+        validation_alias=AliasChoices("DATABASE_URL", "EEC_DATABASE_URL"),
+    )
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "EEC_REDIS_URL")
+    )
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    base_url: str = "http://127.0.0.1:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    upload_dir: Path = VAR / "uploads"
+    upload_max_bytes: int = 5 * 1024 * 1024
+    reservation_days: int = 30
+    name_similarity_threshold: int = 88
+
+    sign_in_attempts: int = 5
+    sign_in_window_s: int = 15 * 60
+    session_max_age_s: int = 8 * 3600
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_production(self) -> "Settings":
+        if self.environment == "production" and self.secret_key.get_secret_value() == DEV_SECRET:
+            raise ValueError("EEC_SECRET_KEY must be set in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
