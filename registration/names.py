@@ -35,7 +35,7 @@ ENTITY_TERMS_TH: dict[EntityType, str] = {
 
 def entity_label_key(entity_type: EntityType) -> str:
     """The message key the web layer renders in the user's language."""
-    return f"entity.{entity_type.value}"
+    return f"entity.{EntityType(entity_type).value}"
 
 
 def entity_label(entity_type: EntityType, lang: str = "en") -> str:
@@ -159,14 +159,10 @@ _EN_PUNCT = set(" .,&'()/-")
 
 
 def _is_latin_text(s: str) -> bool:
-    for ch in s:
-        if ch in _EN_PUNCT or (ch.isdigit() and ch.isascii()):
-            continue
-        if unicodedata.category(ch).startswith("M"):
-            continue  # accents left uncomposed by NFC
-        if not (ch.isalpha() and "LATIN" in unicodedata.name(ch, "")):
-            return False
-    return True
+    # Marks (category M) are accents NFC could not compose onto their Latin letter.
+    return all(ch in _EN_PUNCT or (ch.isascii() and ch.isdigit())
+               or unicodedata.category(ch).startswith("M")
+               or (ch.isalpha() and "LATIN" in unicodedata.name(ch, "")) for ch in s)
 
 
 def _has_content(s: str) -> bool:
@@ -211,13 +207,6 @@ def _thai_form_of(name: str) -> tuple[EntityType | None, str]:
     return None, ""
 
 
-def _english_form_of(name: str) -> tuple[EntityType | None, str]:
-    for t, pattern in _EN_ENDINGS:
-        if m := pattern.search(name):
-            return t, name[: m.start()].strip()
-    return None, ""
-
-
 def _check_th(entity_type: EntityType, name: str, field: str) -> FieldError | None:
     form = FORMS[entity_type]
     if m := _EN_SUFFIX_IN_TH.search(name):
@@ -243,11 +232,11 @@ def _check_en(entity_type: EntityType, name: str, field: str) -> FieldError | No
         return FieldError(field, "name.en_thai_script")
     if not _is_latin_text(name):
         return FieldError(field, "name.en_not_latin")
-    found, distinctive = _english_form_of(name)
-    if found is None:
-        return FieldError(field, "name.en_suffix",
-                          {"suffix": form.suffix_en, "expected": form.expected_en})
-    return _check_parts(entity_type, found, distinctive, field, "en")
+    for found, ending in _EN_ENDINGS:
+        if m := ending.search(name):
+            return _check_parts(entity_type, found, name[: m.start()], field, "en")
+    return FieldError(field, "name.en_suffix",
+                      {"suffix": form.suffix_en, "expected": form.expected_en})
 
 
 def _check_parts(entity_type: EntityType, found: EntityType, distinctive: str, field: str,
@@ -336,7 +325,7 @@ def normalise(name: str | None) -> str:
 #    match every other one; ratio counts each extra or missing letter against the whole
 #    name ("siamsteel"/"siamsteels" 94.7, "สยามสตีล"/"สยามสตีลส์" 88.9).
 # 2. At most MAX_EDITS letters inserted or deleted, so a long name cannot absorb a whole
-#    extra word ("Bang Pakong Blue Property" is not "Bang Pakong Property").
+#    extra word ("Bang Pakong Green Steelworks" is not "Bang Pakong Steelworks").
 # 3. If both names use the same common trade words, they differ only in the distinctive
 #    part, and that part alone must also score >= the threshold: a very short distinctive
 #    part keeps its weight ("AB Trading" is not "AC Trading").
@@ -359,7 +348,9 @@ _GENERIC_EN = frozenset((
 
 
 def _split_generic(name: str | None) -> tuple[str, tuple[str, ...]]:
-    """(distinctive core, common trade words in order) of a name."""
+    """(distinctive core, common trade words in order) of a name. Thai trade words are
+    found as substrings rather than by tokenising: the vocabulary is fixed and names are
+    written both with and without spaces between words."""
     words = _entity_free(name).split(" ")
     rest = "".join(w for w in words if w not in _GENERIC_EN)
     generic = [w for w in words if w in _GENERIC_EN] + _GENERIC_TH.findall(rest)
@@ -382,7 +373,7 @@ Source = Literal["registered", "reserved"]
 
 @dataclass(frozen=True)
 class RegisteredName:
-    id: str
+    id: str | int  # juristic person number or reservation id
     name_th: str
     name_en: str
     source: Source = "registered"
@@ -394,7 +385,7 @@ class RegisteredName:
 
 @dataclass(frozen=True)
 class NameConflict:
-    id: str
+    id: str | int
     name_th: str
     name_en: str
     source: Source
@@ -439,13 +430,11 @@ class NameIndex:
                 raw = (self._names[i].name_th, self._names[i].name_en)[side]
                 if score == 100 or _resembles(q, query_split, choices[i], raw):
                     scores.setdefault(i, [0.0, 0.0])[side] = score
-        conflicts = []
-        for i, (th, en) in scores.items():
-            n = self._names[i]
-            conflicts.append(NameConflict(
-                id=n.id, name_th=n.name_th, name_en=n.name_en, source=n.source,
-                score=max(th, en), identical=100 in (th, en), th_score=th, en_score=en,
-            ))
+        conflicts = [
+            NameConflict(id=n.id, name_th=n.name_th, name_en=n.name_en, source=n.source,
+                         score=max(th, en), identical=100 in (th, en), th_score=th, en_score=en)
+            for i, (th, en) in scores.items() for n in (self._names[i],)
+        ]
         conflicts.sort(key=lambda c: (not c.identical, -c.score, c.name_th))
         return conflicts[:limit]
 

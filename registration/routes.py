@@ -347,5 +347,3 @@ def estate_options_fragment(request: Request, eec_province_code: str = "") -> Re
                   {"options": eec.estate_options(eec_province_code or None),
                    "placeholder": _("Not in an industrial estate")})
 
-
-router.include_router(address_router)

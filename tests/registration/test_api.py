@@ -1,0 +1,123 @@
+"""The registration JSON API: same checks as the wizard, RFC 9457 problem details with
+message keys in the caller's language."""
+
+from __future__ import annotations
+
+from registration.models import RegisteredName
+from sqlmodel import select
+
+from tests.conftest import (CAPITAL, DIRECTORS, EEC, OFFICE, PDF, create_user, people_form,
+                            unique_names)
+
+
+def reserve(browser, names=None) -> dict:
+    name_th, name_en = names or unique_names()
+    r = browser.api("POST", "/api/v1/reservations", json={
+        "entity_type": "limited_company", "names": [{"name_th": name_th, "name_en": name_en}]})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def assert_problem(r, status: int, key: str) -> dict:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    body = r.json()
+    assert {"type", "title", "status", "detail", "key"} <= body.keys()
+    assert body["status"] == status and body["key"] == key
+    return body
+
+
+def test_name_check_reports_similar_register_names(browser, session):
+    create_user(browser)
+    existing = session.exec(select(RegisteredName)
+                            .where(RegisteredName.entity_type == "limited_company")).first()
+    r = browser.api("POST", "/api/v1/names/check", json={
+        "entity_type": "limited_company", "name_th": existing.name_th,
+        "name_en": existing.name_en.replace("Company Limited", "Co., Ltd.")})
+    body = r.json()
+    assert r.status_code == 200 and body["available"] is False
+    assert {e["key"] for e in body["errors"]} == {"name.identical"}
+    assert any(c["identical"] and c["name_en"] == existing.name_en for c in body["conflicts"])
+
+
+def test_invalid_reservation_is_a_problem_with_field_keys_in_thai(browser):
+    create_user(browser, lang="th")
+    r = browser.api("POST", "/api/v1/reservations", json={
+        "entity_type": "limited_company",
+        "names": [{"name_th": "บริษัท ทดสอบ Company Limited", "name_en": "ทดสอบ"}]})
+    body = assert_problem(r, 422, "error.invalid_input")
+    assert r.headers["content-language"] == "th"
+    fields = {e["field"]: e for e in body["errors"]}
+    assert "names-0-name_th" in fields and "names-0-name_en" in fields
+    assert all(e["key"].startswith("name.") for e in body["errors"])
+    assert any("\u0e00" <= ch <= "\u0e7f" for ch in fields["names-0-name_en"]["message"])
+
+
+def test_step_validation_problems_carry_message_keys(browser):
+    create_user(browser, lang="en")
+    app_id = reserve(browser)["application"]["id"]
+    r = browser.api("PUT", f"/api/v1/applications/{app_id}/capital",
+                    json={**CAPITAL, "par_value": 2, "paid_up_percent": 10})
+    body = assert_problem(r, 422, "error.invalid_input")
+    keys = {e["field"]: e["key"] for e in body["errors"]}
+    assert keys == {"par_value": "capital.par_min", "paid_up_percent": "capital.paid_up_min"}
+    r = browser.api("PUT", f"/api/v1/applications/{app_id}/office",
+                    json={**OFFICE, "postal_code": "10110"})
+    assert {e["key"] for e in r.json()["errors"]} == {"address.postal_mismatch"}
+
+
+def test_full_submission_through_the_api(browser):
+    create_user(browser, lang="en")
+    app_id = reserve(browser)["application"]["id"]
+    people = people_form()
+    rows = [{k.split("-", 2)[2]: v for k, v in people.items() if k.startswith(f"people-{i}-")}
+            for i in range(2)]
+    for row in rows:
+        row["is_promoter"] = True
+    for step, body in (("office", OFFICE), ("capital", CAPITAL), ("people", {"people": rows}),
+                       ("directors", DIRECTORS), ("eec", EEC)):
+        r = browser.api("PUT", f"/api/v1/applications/{app_id}/{step}", json=body)
+        assert r.status_code == 200, (step, r.text)
+    shareholders = browser.api("GET", f"/api/v1/applications/{app_id}/people/shareholder").json()
+    assert shareholders[0]["thai_id_masked"].count("X") == 11  # PDPA: masked in lists
+    r = browser.api("POST", f"/api/v1/applications/{app_id}/submit", json={"declaration": True})
+    problem = assert_problem(r, 422, "error.invalid_input")
+    assert {e["key"] for e in problem["errors"]} == {"doc.missing_identity"}
+    for person, kind in zip(shareholders, ("id_copy", "passport_copy")):
+        r = browser.api("POST", f"/api/v1/applications/{app_id}/documents",
+                        data={"kind": kind, "person_id": str(person["id"])},
+                        files={"file": ("id.pdf", PDF, "application/pdf")})
+        assert r.status_code == 201, r.text
+    r = browser.api("POST", f"/api/v1/applications/{app_id}/submit", json={"declaration": True})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == "submitted" and body["reference"].startswith("REG-")
+    assert body["fees_total_baht"] == "5500"
+    assert [e["key"] for e in body["timeline"]] == ["event.draft_created", "event.submitted"]
+    r = browser.api("PUT", f"/api/v1/applications/{app_id}/office", json=OFFICE)
+    assert_problem(r, 403, "application.frozen")
+
+
+def test_disguised_upload_is_a_problem(browser):
+    create_user(browser)
+    app_id = reserve(browser)["application"]["id"]
+    r = browser.api("POST", f"/api/v1/applications/{app_id}/documents", data={"kind": "other"},
+                    files={"file": ("x.pdf", b"#!/bin/sh\necho hi\n", "application/pdf")})
+    body = assert_problem(r, 422, "error.invalid_input")
+    assert body["errors"][0]["key"] == "doc.bad_type"
+
+
+def test_api_needs_csrf_header_and_sign_in(browser):
+    create_user(browser)
+    r = browser.client.post("/api/v1/names/check", json={"entity_type": "limited_company"})
+    assert_problem(r, 403, "error.csrf")
+    browser.client.cookies.clear()
+    assert_problem(browser.client.get("/api/v1/applications"), 401, "error.sign_in_required")
+
+
+def test_unknown_route_and_malformed_json_are_problems(browser):
+    create_user(browser)
+    assert_problem(browser.api("GET", "/api/v1/nothing-here"), 404, "error.not_found")
+    r = browser.api("POST", "/api/v1/reservations", json={"entity_type": "limited_company"})
+    body = assert_problem(r, 422, "error.invalid_input")
+    assert body["errors"][0]["field"] == "names"
