@@ -4,7 +4,7 @@ prompt restore of unacknowledged messages."""
 
 from __future__ import annotations
 
-from celery import Celery
+from celery import Celery, signals
 
 from web.settings import get_settings
 
@@ -34,3 +34,11 @@ def make_celery() -> Celery:
 
 
 app = make_celery()
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def _mask_personal_data(**_kwargs) -> None:
+    from web.logging_setup import configure_logging
+
+    configure_logging()

@@ -114,6 +114,8 @@ class NameCheck:
 
 def check_name(session: Session, entity_type: str, name_th: str, name_en: str,
                field_prefix: str = "") -> NameCheck:
+    if entity_type not in set(names.EntityType):
+        return NameCheck(errors=[FieldError("entity_type", "field.choice")], conflicts=[])
     errors = names.check_name_form(entity_type, name_th, name_en, field_prefix)
     conflicts: list[names.NameConflict] = []
     if not errors:

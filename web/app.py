@@ -16,6 +16,7 @@ from web.accounts.deps import SignInRequired
 from web.errors import DomainError, FieldError, Invalid
 from web.forms import localized_errors
 from web.i18n import LocaleMiddleware, message
+from web.logging_setup import configure_logging
 from web.problems import problem_response
 from web.security import verify_csrf
 from web.settings import get_settings
@@ -82,6 +83,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    configure_logging()
     from registration import api as registration_api
     from registration import routes as registration_routes
     from web import pages

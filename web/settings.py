@@ -36,14 +36,35 @@ class Settings(BaseSettings):
     reservation_days: int = 30
     name_similarity_threshold: int = 88
 
+    # Outside systems. Each sandbox stands in for the real one; only the URLs change.
+    bizportal_url: str = "http://127.0.0.1:8101"
+    bizportal_api_key: SecretStr = SecretStr(DEV_SECRET)
+    bizportal_webhook_secret: SecretStr = SecretStr(DEV_SECRET)
+    eec_oss_url: str = "http://127.0.0.1:8102"
+    eec_oss_client_id: str = "eec-onestop"
+    eec_oss_client_secret: SecretStr = SecretStr(DEV_SECRET)
+    eec_oss_webhook_secret: SecretStr = SecretStr(DEV_SECRET)
+    http_timeout_s: float = 5.0
+
+    # Delivery: retries with exponential backoff and jitter, then the message is parked.
+    delivery_max_attempts: int = 8
+    delivery_backoff_base_s: float = 1.0
+    delivery_backoff_max_s: float = 60.0
+    relay_interval_s: float = 1.0
+    feed_poll_interval_s: float = 5.0
+
     sign_in_attempts: int = 5
     sign_in_window_s: int = 15 * 60
     session_max_age_s: int = 8 * 3600
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> "Settings":
-        if self.environment == "production" and self.secret_key.get_secret_value() == DEV_SECRET:
-            raise ValueError("EEC_SECRET_KEY must be set in production")
+        if self.environment != "production":
+            return self
+        for name in ("secret_key", "bizportal_api_key", "bizportal_webhook_secret",
+                     "eec_oss_client_secret", "eec_oss_webhook_secret"):
+            if getattr(self, name).get_secret_value() == DEV_SECRET:
+                raise ValueError(f"EEC_{name.upper()} must be set in production")
         return self
 
     @property

@@ -121,3 +121,13 @@ def test_unknown_route_and_malformed_json_are_problems(browser):
     r = browser.api("POST", "/api/v1/reservations", json={"entity_type": "limited_company"})
     body = assert_problem(r, 422, "error.invalid_input")
     assert body["errors"][0]["field"] == "names"
+
+
+def test_unknown_entity_type_is_a_field_error_not_a_crash(browser):
+    create_user(browser)
+    r = browser.api("POST", "/api/v1/names/check",
+                    json={"entity_type": "sole_trader", "name_th": "x", "name_en": "y"})
+    assert r.status_code == 200 and r.json()["errors"][0]["field"] == "entity_type"
+    r = browser.api("POST", "/api/v1/reservations", json={
+        "entity_type": "sole_trader", "names": [{"name_th": "x", "name_en": "y"}]})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "entity_type"

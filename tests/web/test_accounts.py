@@ -100,3 +100,16 @@ def test_officer_pages_require_sign_in(browser):
     r = browser.get("/registration", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/sign-in")
     assert browser.client.get("/api/v1/applications").status_code == 401
+
+
+def test_thai_id_numbers_are_masked_in_logs(caplog):
+    import logging
+
+    from tests.conftest import thai_id
+    from web.logging_setup import configure_logging
+
+    configure_logging()
+    number = thai_id(77)
+    logging.getLogger("registration.test").warning("promoter %s failed a check", number)
+    err = caplog.text
+    assert "promoter" in err and number not in err and number[0] + "-XXXX" in err

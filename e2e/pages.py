@@ -1,0 +1,421 @@
+"""Page objects for the registration journey, one per screen of the wizard.
+
+They find things the way a user does, by label and role. The label texts come from the
+compiled gettext catalog of the page's language (the same .mo files the server renders
+with), so one page object serves Thai and English; in Thai, a label still missing from the
+catalog fails the test with a message saying which one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.support import NullTranslations, Translations
+from playwright.sync_api import Locator, Page, expect
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "web" / "locale"
+LANGUAGE_LINKS = {"th": "ไทย", "en": "English"}  # the header's switch, written in each language
+
+
+class UntranslatedLabel(AssertionError):
+    """A text the Thai page should show is not in the Thai catalog yet."""
+
+
+@lru_cache
+def _translations(lang: str) -> NullTranslations:
+    return Translations.load(str(LOCALE_DIR), [lang], "messages")
+
+
+class Catalog:
+    """gettext for the tests: `t("Person %(n)s", n=1)` formats like `_()` in the templates,
+    `t.message("… {total} …", total=…)` like web.i18n.message for registered message keys."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def text(self, msgid: str) -> str:
+        translated = _translations(self.lang).gettext(msgid)
+        if self.lang != "en" and translated == msgid and re.search("[A-Za-z]", msgid):
+            raise UntranslatedLabel(
+                f"{msgid!r} has no {self.lang} translation: translate it in "
+                f"web/locale/{self.lang}/LC_MESSAGES/messages.po and compile the catalogs "
+                "(.venv/bin/pybabel compile -d web/locale -D messages)")
+        return translated
+
+    def __call__(self, msgid: str, **params: Any) -> str:
+        text = self.text(msgid)
+        return text % params if params else text
+
+    def message(self, msgid: str, **params: Any) -> str:
+        return self.text(msgid).format(**params)
+
+
+@dataclass
+class Person:
+    """One row of the people, directors or witnesses forms, as typed by the applicant."""
+
+    full_name: str
+    nationality: str = "TH"  # ISO 3166 code: the option's value in the nationality list
+    thai_id: str = ""
+    passport: str = ""
+    age: str = ""
+    address: str = ""
+    shares: str = ""
+    promoter: bool = False
+    can_sign: bool = False
+
+
+class PortalPage:
+    """What every page shares: the header's language switch, labels, buttons, field errors."""
+
+    path = "/"
+
+    def __init__(self, page: Page, lang: str) -> None:
+        self.page = page
+        self.lang = lang
+        self.t = Catalog(lang)
+
+    def open(self) -> "PortalPage":
+        self.page.goto(self.path)
+        return self
+
+    def label(self, msgid: str, scope: Page | Locator | None = None, **params: Any) -> Locator:
+        return (scope or self.page).get_by_label(self.t(msgid, **params), exact=True)
+
+    def button(self, msgid: str, scope: Page | Locator | None = None) -> Locator:
+        return (scope or self.page).get_by_role("button", name=self.t(msgid), exact=True)
+
+    def group(self, msgid: str, **params: Any) -> Locator:
+        """A fieldset, found by its legend."""
+        return self.page.get_by_role("group", name=self.t(msgid, **params), exact=True)
+
+    def heading(self) -> Locator:
+        return self.page.get_by_role("heading", level=1)
+
+    def use_language(self) -> None:
+        """Switches with the header's links when the page is in another language."""
+        if self.page.locator("html").get_attribute("lang") != self.lang:
+            self.page.get_by_role("link", name=LANGUAGE_LINKS[self.lang], exact=True).click()
+        self.expect_language()
+
+    def expect_language(self) -> None:
+        expect(self.page.locator("html")).to_have_attribute("lang", self.lang)
+
+    def expect_field_error(self, field: Locator, text: str) -> None:
+        """The error is shown beside the field and announced as the field's description."""
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(field).to_have_accessible_description(text)
+        error_id = field.get_attribute("aria-describedby")
+        expect(self.page.locator(f"[id='{error_id}']")).to_be_visible()
+
+    def expect_no_field_error(self, field: Locator) -> None:
+        expect(field).not_to_have_attribute("aria-invalid", "true")
+
+    def expect_error_summary(self) -> None:
+        expect(self.page.get_by_role("alert").filter(
+            has_text=self.t("Some fields need your attention."))).to_be_visible()
+
+
+class SignUpPage(PortalPage):
+    path = "/sign-up"
+
+    def open(self) -> "SignUpPage":
+        self.page.goto(self.path)
+        self.use_language()
+        expect(self.heading()).to_have_text(self.t("Create an account"))
+        return self
+
+    def sign_up(self, full_name: str, email: str, password: str) -> None:
+        self.label("Full name").fill(full_name)
+        self.label("E-mail").fill(email)
+        self.label("Password").fill(password)
+        self.label("Repeat password").fill(password)
+        self.consent().check()
+
+    def consent(self) -> Locator:
+        return self.label("I have read the privacy notice and agree that my personal data is "
+                          "processed to provide this service.")
+
+    def submit(self) -> None:
+        self.button("Create account").click()
+        expect(self.heading()).to_have_text(self.t("My applications"))
+
+
+class NameReservationPage(PortalPage):
+    path = "/registration/names"
+    CHOICES = ("First choice", "Second choice (optional)", "Third choice (optional)")
+
+    def start_from_dashboard(self) -> "NameReservationPage":
+        self.page.get_by_role("link", name=self.t("Register a new company"), exact=True).click()
+        self.expect_open()
+        return self
+
+    def open(self) -> "NameReservationPage":
+        self.page.goto(self.path)
+        self.expect_open()
+        return self
+
+    def expect_open(self) -> None:
+        expect(self.heading()).to_have_text(self.t("Reserve a company name"))
+
+    def choice(self, n: int = 1) -> Locator:
+        return self.group(self.CHOICES[n - 1])
+
+    def name_th(self, n: int = 1) -> Locator:
+        return self.label("Name in Thai", self.choice(n))
+
+    def name_en(self, n: int = 1) -> Locator:
+        return self.label("Name in English", self.choice(n))
+
+    def fill_names(self, name_th: str, name_en: str, n: int = 1) -> None:
+        self.name_th(n).fill(name_th)
+        self.name_en(n).fill(name_en)
+
+    def feedback(self, text: str, n: int = 1) -> Locator:
+        """The live check's message under a choice (htmx swaps it in while the user types)."""
+        return self.choice(n).get_by_text(text)
+
+    def expect_available(self, n: int = 1) -> None:
+        expect(self.feedback(
+            self.t("This name looks available and follows the naming rules."), n)).to_be_visible()
+
+    def reserve(self) -> None:
+        self.button("Check and reserve").click()
+
+
+class WizardStep(PortalPage):
+    """A step of the registration wizard; its heading is the step's name."""
+
+    step = ""
+    title = ""
+
+    def __init__(self, page: Page, lang: str, application_id: int | None = None) -> None:
+        super().__init__(page, lang)
+        self.application_id = application_id
+
+    @property
+    def path(self) -> str:  # type: ignore[override]
+        return f"/registration/{self.application_id}/{self.step}"
+
+    def open(self) -> "WizardStep":
+        self.page.goto(self.path)
+        self.expect_open()
+        return self
+
+    def expect_open(self) -> None:
+        expect(self.heading()).to_have_text(self.t(self.title))
+        expect(self.page).to_have_url(re.compile(rf"/registration/\d+/{self.step}$"))
+        if self.application_id is None:
+            self.application_id = int(self.page.url.rstrip("/").split("/")[-2])
+
+    def save_and_continue(self) -> None:
+        self.button("Save and continue").click()
+
+    def save_draft(self) -> None:
+        self.button("Save draft and finish later").click()
+
+
+class OfficeStep(WizardStep):
+    step, title = "office", "Head office"
+
+    def house_no(self) -> Locator:
+        return self.label("House number, building, floor")
+
+    def street(self) -> Locator:
+        return self.label("Street or soi (optional)")
+
+    def province(self) -> Locator:
+        return self.label("Province")
+
+    def district(self) -> Locator:
+        return self.label("District")
+
+    def subdistrict(self) -> Locator:
+        return self.label("Subdistrict")
+
+    def postal_code(self) -> Locator:
+        return self.label("Postal code")
+
+    def choose_area(self, province: str, district: str, subdistrict: str) -> None:
+        """Province → district → subdistrict; each list is filled by the choice before it
+        (select_option waits until the option is there)."""
+        self.province().select_option(province)
+        self.district().select_option(district)
+        self.subdistrict().select_option(subdistrict)
+
+
+class CapitalStep(WizardStep):
+    step, title = "capital", "Objectives and capital"
+
+    def objectives(self) -> Locator:
+        return self.label("Objectives")
+
+    def registered_capital(self) -> Locator:
+        return self.label("Registered capital (baht)")
+
+    def share_count(self) -> Locator:
+        return self.label("Number of shares")
+
+    def par_value(self) -> Locator:
+        return self.label("Par value per share (baht)")
+
+    def paid_up(self) -> Locator:
+        return self.label("Paid up (% of par value)")
+
+    def fill(self, objectives: str, capital: str, shares: str, par: str, paid_up: str) -> None:
+        self.objectives().fill(objectives)
+        self.registered_capital().fill(capital)
+        self.share_count().fill(shares)
+        self.par_value().fill(par)
+        self.paid_up().fill(paid_up)
+
+
+class PersonRows(WizardStep):
+    """Steps made of repeated person fieldsets ("Person 1", "Director 1", "Witness 1" …)."""
+
+    def field(self, legend: str, n: int, msgid: str) -> Locator:
+        return self.label(msgid, self.group(legend, n=n))
+
+    def fill_person(self, legend: str, n: int, person: Person) -> None:
+        row = self.group(legend, n=n)
+        self.label("Full name", row).fill(person.full_name)
+        self.label("Nationality", row).select_option(person.nationality)
+        if person.thai_id:
+            self.label("Thai national ID number (13 digits)", row).fill(person.thai_id)
+        if person.passport:
+            self.label("Passport number", row).fill(person.passport)
+        if person.age:
+            self.label("Age", row).fill(person.age)
+        if person.address:
+            self.label("Address", row).fill(person.address)
+        if person.shares:
+            self.label("Number of shares", row).fill(person.shares)
+        if person.promoter:
+            self.label("Promoter (signs the memorandum of association)", row).check()
+        if person.can_sign:
+            self.label("May sign for the company", row).check()
+
+
+class PeopleStep(PersonRows):
+    step, title = "people", "Promoters and shareholders"
+    LEGEND = "Person %(n)s"
+
+    def person(self, n: int, field_msgid: str) -> Locator:
+        return self.field(self.LEGEND, n, field_msgid)
+
+    def fill(self, *people: Person) -> None:
+        for n, person in enumerate(people, start=1):
+            self.fill_person(self.LEGEND, n, person)
+
+    def shares_total_error(self, text: str) -> Locator:
+        """The error under the people (not the summary of all errors at the top)."""
+        return self.page.get_by_role("alert").filter(has_text=text).filter(
+            has_not=self.page.get_by_role("list"))
+
+
+class DirectorsStep(PersonRows):
+    step, title = "directors", "Directors and witnesses"
+
+    def fill_directors(self, *directors: Person) -> None:
+        for n, person in enumerate(directors, start=1):
+            self.fill_person("Director %(n)s", n, person)
+
+    def fill_witnesses(self, *witnesses: Person) -> None:
+        for n, person in enumerate(witnesses, start=1):
+            self.fill_person("Witness %(n)s", n, person)
+
+    def signatories_required(self) -> Locator:
+        return self.label("How many directors must sign together")
+
+
+class EecStep(WizardStep):
+    step, title = "eec", "EEC questions"
+    OPERATES = "Will the company operate in Chachoengsao, Chon Buri or Rayong?"
+    PRIVILEGES = "Do you request EEC investment privileges?"
+
+    def answer(self, question: str, yes: bool) -> None:
+        self.label("Yes" if yes else "No", self.group(question)).check()
+
+    def province(self) -> Locator:
+        return self.label("EEC province")
+
+    def estate(self) -> Locator:
+        return self.label("Industrial estate or promoted zone (optional)")
+
+    def target_industry(self) -> Locator:
+        return self.label("Target industry")
+
+
+class DocumentsStep(WizardStep):
+    step, title = "documents", "Documents"
+
+    def upload_form(self) -> Locator:
+        heading = self.page.get_by_role("heading", name=self.t("Upload a file"), exact=True)
+        return self.page.locator("form").filter(has=heading)
+
+    def file_input(self) -> Locator:
+        return self.label("File", self.upload_form())
+
+    def upload(self, kind: str, person: str | None, filename: str, content: bytes,
+               mime_type: str = "application/pdf") -> None:
+        """`kind` is the document type's English msgid, `person` a full name or None for
+        the company itself."""
+        form = self.upload_form()
+        self.label("What is this document?", form).select_option(label=self.t(kind))
+        self.label("For whom (optional)", form).select_option(
+            label=person if person is not None else self.t("The company"))
+        self.file_input().set_input_files(
+            {"name": filename, "mimeType": mime_type, "buffer": content})
+        self.button("Upload", form).click()
+
+    def uploaded(self, filename: str) -> Locator:
+        return self.page.get_by_role("row").filter(
+            has=self.page.get_by_role("cell", name=filename, exact=True))
+
+    def continue_to_review(self) -> None:
+        self.button("Continue to fees and review").click()
+
+
+class ReviewPage(WizardStep):
+    step, title = "review", "Fees and review"
+
+    def fees(self) -> Locator:
+        return self.page.get_by_role("region", name=self.t("Fees"), exact=True)
+
+    def fee_row(self, msgid: str) -> Locator:
+        return self.fees().get_by_role("row").filter(has_text=self.t(msgid))
+
+    def foreign_business_notice(self) -> Locator:
+        return self.page.get_by_role("note").filter(has_text=self.t("Foreign Business Act"))
+
+    def declaration(self) -> Locator:
+        return self.label("I confirm that the information and documents are true and complete.")
+
+    def submit(self) -> None:
+        self.button("Submit application").click()
+
+    def submit_errors(self) -> Locator:
+        return self.page.get_by_role("alert")
+
+
+class StatusPage(WizardStep):
+    step, title = "status", "Application status"
+
+    def expect_open(self) -> None:
+        expect(self.heading()).to_have_text(self.t(self.title))
+        expect(self.page).to_have_url(re.compile(r"/registration/\d+/status$"))
+        if self.application_id is None:
+            self.application_id = int(self.page.url.rstrip("/").split("/")[-2])
+
+    def reference(self, expected: str) -> Locator:
+        return self.page.get_by_text(expected, exact=True)
+
+    def current_status(self) -> Locator:
+        return self.page.locator("#current-status")
+
+    def timeline(self) -> Locator:
+        """The timeline's entries, oldest first."""
+        return self.page.locator("#timeline").get_by_role("listitem")

@@ -1,0 +1,26 @@
+"""Logging for every process: one format, and Thai ID numbers masked before anything is
+written (PDPA)."""
+
+from __future__ import annotations
+
+import logging
+
+from registration.identity import PdpaLogFilter
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_PROCESS_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "celery", "celery.task")
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Attach the PDPA filter to every handler, ours and the servers' (filters on handlers
+    also see records that propagate from child loggers)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(handler)
+        root.setLevel(level)
+    for name in ("", *_PROCESS_LOGGERS):
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(f, PdpaLogFilter) for f in handler.filters):
+                handler.addFilter(PdpaLogFilter())
