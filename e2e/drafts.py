@@ -94,7 +94,7 @@ class Applicant:
         self.name_th, self.name_en = unique_names()
         page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server.url}])
 
-    def _csrf(self, path: str = "/privacy") -> str:
+    def _csrf(self, path: str = "/sign-up") -> str:
         html = self.page.request.get(path).text()
         found = re.search(r'name="csrf_token" value="([^"]+)"', html)
         assert found, f"no CSRF token on {path}"

@@ -30,8 +30,9 @@ def _translations(lang: str) -> NullTranslations:
 
 
 class Catalog:
-    """gettext for the tests: `t("Person %(n)s", n=1)` formats like `_()` in the templates,
-    `t.message("… {total} …", total=…)` like web.i18n.message for registered message keys."""
+    """gettext for the tests: `t("Person %(n)s", n=1)` formats like `_()` in the templates
+    (Jinja's new-style gettext always %-formats, so a literal percent sign is written %%);
+    `t.message("… {total} …", total=…)` formats like web.i18n.message for message keys."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -46,8 +47,7 @@ class Catalog:
         return translated
 
     def __call__(self, msgid: str, **params: Any) -> str:
-        text = self.text(msgid)
-        return text % params if params else text
+        return self.text(msgid) % params
 
     def message(self, msgid: str, **params: Any) -> str:
         return self.text(msgid).format(**params)
@@ -263,7 +263,7 @@ class CapitalStep(WizardStep):
         return self.label("Par value per share (baht)")
 
     def paid_up(self) -> Locator:
-        return self.label("Paid up (% of par value)")
+        return self.label("Paid up (%% of par value)")
 
     def fill(self, objectives: str, capital: str, shares: str, par: str, paid_up: str) -> None:
         self.objectives().fill(objectives)

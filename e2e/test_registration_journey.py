@@ -5,6 +5,7 @@ It also writes the README's screenshots, docs/screenshots/{th,en}-NN-step.png.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +26,13 @@ COMPANY_NAMES = {
     "th": ("บริษัท ระยองสมาร์ทพาร์ท จำกัด", "Rayong Smart Parts Company Limited"),
     "en": ("บริษัท ศรีราชา นาโนวิชั่น จำกัด", "Sriracha Nanovision Company Limited"),
 }
+# What the applicant types: Thai applicants write the Thai people's names and the objectives
+# in Thai; the foreign promoter's name stays in Latin letters in both.
+OBJECTIVES = {"th": "ผลิตและติดตั้งหุ่นยนต์อุตสาหกรรม",
+              "en": "Manufacture and installation of industrial robots"}
+STREET = {"th": "ถนนสุขุมวิท", "en": "Sukhumvit Road"}
+THAI_NAMES = {THAI_PROMOTER.full_name: "สมชาย ใจดี", WITNESSES[0].full_name: "มาลี ศรีสุข",
+              WITNESSES[1].full_name: "อนันต์ วงศ์สา"}
 # Babel's currency format for THB: the symbol in Thai, the ISO code in English.
 FEES = {
     "th": {"moa": "฿500.00", "registration": "฿5,000.00", "total": "฿5,500.00"},
@@ -41,6 +49,8 @@ class Screenshots:
 
     def take(self, number: int, step: str) -> None:
         name = f"{self.lang}-{number:02d}-{step}"
+        # No focus ring on whichever field was typed in last; it only distracts in the README.
+        self.page.evaluate("document.activeElement && document.activeElement.blur()")
         self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
         self.snap(self.page, name)
 
@@ -51,9 +61,15 @@ def test_registration_journey(page: Page, lang: str, snap) -> None:
     shots = Screenshots(page, lang, snap)
     name_th, name_en = COMPANY_NAMES[lang]
 
+    def typed(person):
+        return replace(person, full_name=THAI_NAMES.get(person.full_name, person.full_name)) \
+            if lang == "th" else person
+
+    promoter, foreign, director = typed(THAI_PROMOTER), FOREIGN_PROMOTER, typed(DIRECTOR)
+
     # Sign up, agreeing to the privacy notice.
     sign_up = SignUpPage(page, lang).open()
-    sign_up.sign_up("Somchai Jaidee", unique_email("journey"), PASSWORD)
+    sign_up.sign_up(promoter.full_name, unique_email("journey"), PASSWORD)
     expect(sign_up.consent()).to_be_checked()
     shots.take(1, "sign-up")
     sign_up.submit()
@@ -70,7 +86,7 @@ def test_registration_journey(page: Page, lang: str, snap) -> None:
     office.expect_open()
     expect(page.get_by_text(name_th, exact=True)).to_be_visible()
     office.house_no().fill("99/1")
-    office.street().fill("Sukhumvit Road")
+    office.street().fill(STREET[lang])
     expect(office.postal_code()).to_have_value("")
     office.choose_area(province="20", district="2007", subdistrict="200703")
     expect(office.postal_code()).to_have_value("20230")
@@ -79,22 +95,22 @@ def test_registration_journey(page: Page, lang: str, snap) -> None:
 
     capital = CapitalStep(page, lang)
     capital.expect_open()
-    capital.fill("Manufacture and installation of industrial robots", capital="1,000,000",
+    capital.fill(OBJECTIVES[lang], capital="1,000,000",
                  shares="100000", par="10", paid_up="25")
     capital.save_and_continue()
 
     # Two promoters: a Thai with a national ID, a Japanese with a passport holding 60%.
     people = PeopleStep(page, lang)
     people.expect_open()
-    people.fill(THAI_PROMOTER, FOREIGN_PROMOTER)
+    people.fill(promoter, foreign)
     shots.take(4, "shareholders")
     people.save_and_continue()
 
     directors = DirectorsStep(page, lang)
     directors.expect_open()
-    directors.fill_directors(DIRECTOR)
+    directors.fill_directors(director)
     directors.signatories_required().fill("1")
-    directors.fill_witnesses(*WITNESSES)
+    directors.fill_witnesses(*map(typed, WITNESSES))
     directors.save_and_continue()
 
     # EEC: choosing Rayong narrows the estates to Rayong's (Laem Chabang is in Chon Buri).
@@ -113,12 +129,12 @@ def test_registration_journey(page: Page, lang: str, snap) -> None:
     documents = DocumentsStep(page, lang)
     documents.expect_open()
     missing = documents.t.message("Attach an identity document for {name}.",
-                                  name=FOREIGN_PROMOTER.full_name)
+                                  name=foreign.full_name)
     expect(page.get_by_text(missing)).to_be_visible()
-    documents.upload("Copy of Thai national ID card", THAI_PROMOTER.full_name,
+    documents.upload("Copy of Thai national ID card", promoter.full_name,
                      "somchai-id-card.pdf", PDF)
     expect(documents.uploaded("somchai-id-card.pdf")).to_be_visible()
-    documents.upload("Copy of passport", FOREIGN_PROMOTER.full_name, "tanaka-passport.pdf",
+    documents.upload("Copy of passport", foreign.full_name, "tanaka-passport.pdf",
                      PDF + b"%passport scan\n")
     expect(documents.uploaded("tanaka-passport.pdf")).to_be_visible()
     expect(page.get_by_text(missing)).to_have_count(0)

@@ -29,6 +29,8 @@ def make_celery() -> Celery:
             "unacked_restore_interval": 5,
         },
         timezone="Asia/Bangkok",
+        task_routes={"eec_bridge.bizportal.*": {"queue": "bizportal"},
+                     "eec_bridge.eec_oss.*": {"queue": "eec_oss"}},
     )
     return app
 

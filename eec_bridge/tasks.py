@@ -1,7 +1,10 @@
-"""Thin Celery tasks. Task names are a contract: explicit and dotted."""
+"""Thin Celery tasks. Task names are a contract: explicit and dotted, one queue per
+outside system. Tasks take message ids, never rows, and return quietly when there is
+nothing to do."""
 
 from __future__ import annotations
 
+from eec_bridge import delivery
 from eec_bridge.celery_app import app
 
 
@@ -9,3 +12,16 @@ from eec_bridge.celery_app import app
 def ping() -> str:
     """Round trip used by health checks and as the benchmarks' bare-Celery baseline."""
     return "pong"
+
+
+@app.task(name="eec_bridge.bizportal.deliver")
+def deliver_to_bizportal(message_id: str) -> str:
+    return delivery.deliver(message_id)
+
+
+@app.task(name="eec_bridge.eec_oss.deliver")
+def deliver_to_eec_oss(message_id: str) -> str:
+    return delivery.deliver(message_id)
+
+
+TASK_FOR_DESTINATION = {"bizportal": deliver_to_bizportal, "eec_oss": deliver_to_eec_oss}

@@ -58,11 +58,10 @@ class NameReservation(SQLModel, table=True):
 
 
 class ApplicationStatus(StrEnum):
+    """Draft until submitted, then frozen; the case (eec_bridge.models.Case) carries on."""
+
     draft = "draft"
     submitted = "submitted"
-    sent_to_bizportal = "sent_to_bizportal"
-    registered = "registered"
-    rejected = "rejected"
 
 
 class Application(SQLModel, table=True):
@@ -163,12 +162,16 @@ class Document(SQLModel, table=True):
 
 
 class ApplicationEvent(SQLModel, table=True):
-    """One line of the status timeline; `key` is a message key rendered in the reader's language."""
+    """One line of a timeline; `key` is a message key rendered in the reader's language.
+    Events of a registration carry both ids; `internal` ones are for officers only."""
 
     __tablename__ = "application_events"
 
     id: int | None = Field(default=None, primary_key=True)
-    application_id: int = Field(foreign_key="applications.id", index=True)
+    application_id: int | None = Field(default=None, foreign_key="applications.id", index=True)
+    case_id: int | None = Field(default=None, index=True)
+    internal: bool = False
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
     status: str = Field(max_length=30)
     key: str = Field(max_length=80)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from eec_bridge.models import OutboxMessage
+from eec_bridge.cases import open_registration_case
 from registration import documents, names, steps
 from registration.fees import FeeQuote, compute_fees
 from registration.models import (
@@ -31,7 +31,6 @@ from web.errors import Conflict, FieldError, Forbidden, Invalid, N_, NotFound, r
 from web.settings import get_settings
 
 MAX_CANDIDATES = 3
-SUBMITTED_TOPIC = "registration.submitted"
 
 register_messages(
     {
@@ -44,14 +43,8 @@ register_messages(
         "application.declaration_required": N_("Confirm that the information is true and complete."),
         "event.draft_created": N_("Draft started with the reserved name {name}."),
         "event.submitted": N_("Application submitted with reference {reference}."),
-        "event.sent_to_bizportal": N_("Sent to Biz Portal (Department of Business Development)."),
-        "event.registered": N_("Company registered. Juristic person number {juristic_number}."),
-        "event.rejected": N_("Rejected: {reason}"),
         "status.draft": N_("Draft"),
         "status.submitted": N_("Submitted"),
-        "status.sent_to_bizportal": N_("With Biz Portal"),
-        "status.registered": N_("Registered"),
-        "status.rejected": N_("Rejected"),
     }
 )
 
@@ -449,9 +442,7 @@ def submit_application(session: Session, application: Application, *, declared: 
     reservation.status = ReservationStatus.used
     session.add(reservation)
     record_event(session, application, "event.submitted", reference=application.reference)
-    session.add(OutboxMessage(topic=SUBMITTED_TOPIC, aggregate_type="application",
-                              aggregate_id=application.id,
-                              payload=submission_payload(session, application)))
+    open_registration_case(session, application, submission_payload(session, application))
     session.flush()
 
 

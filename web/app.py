@@ -105,8 +105,11 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(LocaleMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    from eec_bridge import webhooks
+
     for router in (pages.router, account_routes.router, registration_routes.router,
-                   registration_routes.address_router, registration_api.router):
+                   registration_routes.address_router, registration_api.router,
+                   webhooks.router):
         app.include_router(router)
     install_error_handlers(app)
     return app

@@ -55,9 +55,12 @@ def message(key: str, params: dict[str, Any] | None = None) -> str:
     msgid = MESSAGES.get(key)
     if msgid is None:
         return key
-    text = translations(get_locale()).gettext(msgid)
+    lang = get_locale()
+    text = translations(lang).gettext(msgid)
     if not params:
         return text
+    # Free text that travels in both languages (a reason, a question) has a `_th` twin.
+    params = {k: (params.get(f"{k}_th") or v) if lang == "th" else v for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):

@@ -1,6 +1,14 @@
 """Imports every table so that SQLModel.metadata (and Alembic) sees the whole schema."""
 
-from eec_bridge.models import OutboxMessage  # noqa: F401
+from eec_bridge.models import (  # noqa: F401
+    Case,
+    ExchangeEntry,
+    ExchangeHead,
+    FeedCursor,
+    InboxMessage,
+    InfoRequest,
+    OutboxMessage,
+)
 from registration.models import (  # noqa: F401
     Application,
     ApplicationEvent,

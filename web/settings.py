@@ -50,7 +50,8 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = 8
     delivery_backoff_base_s: float = 1.0
     delivery_backoff_max_s: float = 60.0
-    relay_interval_s: float = 1.0
+    relay_interval_s: float = 0.5
+    relay_lease_s: float = 30.0
     feed_poll_interval_s: float = 5.0
 
     sign_in_attempts: int = 5

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from eec_bridge.models import OutboxMessage, OutboxState
+from eec_bridge.models import Case, OutboxMessage, OutboxState
 from registration.models import Application, ApplicationStatus, NameReservation
 from tests.conftest import (CAPITAL, DIRECTORS, EEC, OFFICE, PDF, create_application,
                             create_user, people_form, thai_id, unique_names)
@@ -214,8 +214,11 @@ def test_submit_freezes_gives_reference_and_writes_outbox_in_one_transaction(bro
     session.refresh(application)
     assert application.status == ApplicationStatus.submitted
     assert application.reference == f"REG-{datetime.now(UTC).year}-{draft:06d}"
-    outbox = session.exec(select(OutboxMessage).where(OutboxMessage.aggregate_id == draft)).all()
+    case = session.exec(select(Case).where(Case.application_id == draft)).one()
+    assert case.status == "submitted" and case.reference == application.reference
+    outbox = session.exec(select(OutboxMessage).where(OutboxMessage.aggregate_id == case.id)).all()
     assert len(outbox) == 1 and outbox[0].state == OutboxState.pending
+    assert outbox[0].topic == "bizportal.registration"
     assert outbox[0].payload["name_th"] == application.name_th
     assert outbox[0].payload["people"]["shareholder"][0]["thai_id"] == thai_id(1)
     status = browser.get(f"/registration/{draft}/status").text
@@ -224,7 +227,7 @@ def test_submit_freezes_gives_reference_and_writes_outbox_in_one_transaction(bro
     assert browser.post(f"/registration/{draft}/office", OFFICE).status_code == 403
     browser.post(f"/registration/{draft}/submit", {"declaration": "on"})
     assert len(session.exec(select(OutboxMessage)
-                            .where(OutboxMessage.aggregate_id == draft)).all()) == 1
+                            .where(OutboxMessage.aggregate_id == case.id)).all()) == 1
 
 
 def test_expired_reservation_blocks_submission(browser, draft, session):
@@ -238,8 +241,7 @@ def test_expired_reservation_blocks_submission(browser, draft, session):
     assert r.status_code == 422 and "expired" in r.text
     session.expire_all()
     assert session.get(Application, draft).status == ApplicationStatus.draft
-    assert not session.exec(select(OutboxMessage)
-                            .where(OutboxMessage.aggregate_id == draft)).all()
+    assert not session.exec(select(Case).where(Case.application_id == draft)).all()
 
 
 def test_status_page_timeline_is_a_fragment_for_htmx_polling(browser, draft):

@@ -1,0 +1,160 @@
+"""Delivering outbox messages to Biz Portal and EEC OSS, and applying what comes back.
+
+A delivery runs in three short steps: read the message, call the other side with the
+message id as Idempotency-Key (no database transaction open meanwhile), then lock the case
+and apply the receipt. Transient failures back off exponentially with jitter and are
+retried by the relay; a refusal (4xx) becomes a case problem; an unreadable reply or too
+many failures park the message where officers can replay it."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from eec_bridge import cases, exchange_log
+from eec_bridge.adapters import AdapterError, RejectedError, SchemaError, TransientError
+from eec_bridge.models import Case, OutboxMessage, OutboxState
+from web.db import get_engine
+from web.settings import get_settings
+
+log = logging.getLogger("eec_bridge.delivery")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@lru_cache
+def bizportal_gateway():
+    from bizportal.gateway import from_settings
+
+    return from_settings()
+
+
+@lru_cache
+def oss_gateway():
+    from eec_bridge.oss.gateway import from_settings
+
+    return from_settings()
+
+
+def callback_url(system: str) -> str:
+    return f"{get_settings().base_url.rstrip('/')}/webhooks/{system}"
+
+
+def lock_case(session: Session, case_id: int) -> Case | None:
+    """Row lock on PostgreSQL, write lock on SQLite, then a fresh read: a callback and a
+    receipt for the same case never overwrite each other's changes."""
+    session.exec(update(Case).where(Case.id == case_id)  # type: ignore[call-overload]
+                 .values(updated_at=now()))
+    return session.get(Case, case_id, populate_existing=True)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One outbound call: what to log, and how to apply its result to the case."""
+
+    endpoint: str
+    send: Callable[[], Any]
+    apply: Callable[[Session, Case, Any], None]
+
+
+def _call_for(message: OutboxMessage) -> Call:
+    p, mid = message.payload, message.id
+    if message.topic == cases.TOPIC_BIZPORTAL_REGISTRATION:
+        return Call("POST /api/v1/registrations",
+                    lambda: bizportal_gateway().submit_registration(mid, p, callback_url("bizportal")),
+                    lambda s, c, r: cases.delivered_to_bizportal(s, c, r.registration_id))
+    if message.topic == cases.TOPIC_OSS_CASE:
+        return Call("POST /api/v1/cases",
+                    lambda: oss_gateway().submit_case(mid, p, callback_url("eec-oss")),
+                    lambda s, c, r: cases.delivered_to_oss(s, c, r.case_number))
+    if message.topic == cases.TOPIC_OSS_ANSWER:
+        return Call(f"POST /api/v1/cases/{p.get('case_number')}/answers",
+                    lambda: oss_gateway().answer_question(mid, p["case_number"], p["text"],
+                                                          p.get("attachments", [])),
+                    lambda s, c, r: None)
+    if message.topic == cases.TOPIC_BIZPORTAL_LICENCE_STATUS:
+        return Call(f"POST /api/v1/licence-applications/{p.get('licence_id')}/status",
+                    lambda: bizportal_gateway().update_licence_status(
+                        mid, p["licence_id"], p["status"], p.get("note", "")),
+                    lambda s, c, r: None)
+    raise SchemaError(f"unknown topic {message.topic}")
+
+
+def backoff(attempt: int) -> timedelta:
+    """Exponential, capped, with full jitter so retries of many messages spread out."""
+    settings = get_settings()
+    ceiling = min(settings.delivery_backoff_max_s, settings.delivery_backoff_base_s * 2 ** attempt)
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
+
+
+def deliver(message_id: str) -> str:
+    """Delivers one message; returns what happened. Safe to run twice for the same id."""
+    engine = get_engine()
+    with Session(engine) as session:
+        message = session.get(OutboxMessage, message_id)
+        if message is None or message.state != OutboxState.pending:
+            return "skipped"
+        attempt, system, case_id = message.attempts + 1, message.destination, message.aggregate_id
+        payload = dict(message.payload)
+        topic = message.topic
+    try:
+        call = _call_for(message)
+    except SchemaError as exc:
+        return _failed(message_id, exc, attempt, system, case_id, payload, topic)
+    try:
+        result = call.send()
+    except AdapterError as exc:
+        return _failed(message_id, exc, attempt, system, case_id, payload, call.endpoint)
+    with Session(engine) as session:
+        case = lock_case(session, case_id)
+        message = session.get(OutboxMessage, message_id, populate_existing=True)
+        if case is not None:
+            call.apply(session, case, result)
+        if message is not None:
+            message.state, message.sent_at = OutboxState.sent, now()
+            message.attempts, message.last_error = attempt, ""
+            session.add(message)
+        session.commit()
+    exchange_log.append(message_id=message_id, direction="out", system=system,
+                        endpoint=call.endpoint, payload=payload, result="ok",
+                        attempt=attempt, case_id=case_id)
+    return "sent"
+
+
+def _failed(message_id: str, exc: AdapterError, attempt: int, system: str, case_id: int,
+            payload: dict[str, Any], endpoint: str) -> str:
+    settings = get_settings()
+    with Session(get_engine()) as session:
+        message = session.get(OutboxMessage, message_id)
+        if message is None or message.state != OutboxState.pending:
+            return "skipped"
+        message.attempts, message.last_error = attempt, exc.reason[:2000]
+        if isinstance(exc, RejectedError):
+            outcome, message.state = "rejected", OutboxState.rejected
+            case = lock_case(session, case_id)
+            if case is not None:
+                cases.delivery_refused(session, case, "; ".join(exc.reasons))
+        elif isinstance(exc, TransientError) and attempt < settings.delivery_max_attempts:
+            outcome = "retry"
+            message.next_attempt_at = now() + backoff(attempt)
+        else:
+            outcome, message.state = "parked", OutboxState.parked
+        session.add(message)
+        session.commit()
+    log.warning("delivery of %s to %s failed (%s, attempt %s): %s",
+                message_id, system, outcome, attempt, exc.reason)
+    exchange_log.append(message_id=message_id, direction="out", system=system,
+                        endpoint=endpoint, payload=payload,
+                        result=f"{outcome}: {type(exc).__name__}: {exc.reason}",
+                        attempt=attempt, case_id=case_id)
+    return outcome

@@ -1,0 +1,118 @@
+"""The outbox relay: claims due messages and enqueues thin delivery tasks, and polls the
+Biz Portal feed of licence applications. Runs as its own process (`python -m
+eec_bridge.relay`, in the Procfile).
+
+A claim is a lease: the message becomes due again after `relay_lease_s`, so a task lost
+with a restarted Redis or a killed worker is simply enqueued again. The receiver's
+idempotency check makes the occasional second delivery harmless."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from eec_bridge import cases, exchange_log
+from eec_bridge.adapters import AdapterError
+from eec_bridge.models import FeedCursor, OutboxMessage, OutboxState
+from web.db import get_engine
+from web.settings import get_settings
+
+log = logging.getLogger("eec_bridge.relay")
+BATCH = 200
+FEED = "bizportal.licences"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def claim_due(session: Session, limit: int = BATCH) -> list[tuple[str, str]]:
+    """Due messages as (id, destination), leased to this relay. PostgreSQL lets several
+    relays share the work (SKIP LOCKED); SQLite runs one."""
+    query = (select(OutboxMessage).where(OutboxMessage.state == OutboxState.pending,
+                                         OutboxMessage.next_attempt_at <= now())
+             .order_by(OutboxMessage.next_attempt_at).limit(limit))  # type: ignore[arg-type]
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = session.exec(query).all()
+    lease = now() + timedelta(seconds=get_settings().relay_lease_s)
+    for row in rows:
+        row.next_attempt_at = lease
+        session.add(row)
+    session.commit()
+    return [(row.id, row.destination) for row in rows]
+
+
+def relay_once() -> int:
+    from eec_bridge.tasks import TASK_FOR_DESTINATION
+
+    with Session(get_engine()) as session:
+        claimed = claim_due(session)
+    for message_id, destination in claimed:
+        TASK_FOR_DESTINATION[destination].apply_async(args=[message_id])
+    return len(claimed)
+
+
+def poll_feed_once(limit: int = 50) -> int:
+    """Pulls new licence applications filed on Biz Portal; each becomes a case once."""
+    from eec_bridge.delivery import bizportal_gateway
+
+    with Session(get_engine()) as session:
+        cursor_row = session.get(FeedCursor, FEED) or FeedCursor(name=FEED)
+        cursor = cursor_row.cursor or None
+    try:
+        page = bizportal_gateway().fetch_licence_applications(cursor, limit)
+    except AdapterError as exc:
+        log.warning("licence feed unavailable: %s", exc.reason)
+        return 0
+    opened = 0
+    with Session(get_engine()) as session:
+        for item in page.items:
+            case = cases.open_licence_case(session, item)
+            if case is not None:
+                opened += 1
+                exchange_log.append(message_id=item.id, direction="in", system="bizportal",
+                                    endpoint="GET /api/v1/licence-applications",
+                                    payload=item.as_dict(), result="case opened",
+                                    case_id=case.id)
+        cursor_row = session.get(FeedCursor, FEED) or FeedCursor(name=FEED)
+        if page.next_cursor:
+            cursor_row.cursor = page.next_cursor
+        cursor_row.updated_at = now()
+        session.add(cursor_row)
+        session.commit()
+    return opened
+
+
+def run(stop_after_s: float | None = None) -> None:
+    from web.logging_setup import configure_logging
+
+    configure_logging()
+    settings = get_settings()
+    running = True
+
+    def stop(*_args) -> None:
+        nonlocal running
+        running = False
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    started, next_feed = time.monotonic(), 0.0
+    log.info("outbox relay started")
+    while running and (stop_after_s is None or time.monotonic() - started < stop_after_s):
+        try:
+            relay_once()
+            if settings.feed_poll_interval_s > 0 and time.monotonic() >= next_feed:
+                poll_feed_once()
+                next_feed = time.monotonic() + settings.feed_poll_interval_s
+        except Exception:  # noqa: BLE001 - the relay must outlive a database or broker blip
+            log.exception("relay tick failed; trying again")
+        time.sleep(settings.relay_interval_s)
+
+
+if __name__ == "__main__":
+    run()
