@@ -17,7 +17,7 @@ from e2e.pages import Person
 PASSWORD = "correct horse battery staple"
 # A minimal but well-formed PDF: header, one object, trailer and end-of-file marker.
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-STEP_ORDER = ("office", "capital", "people", "directors", "eec", "documents")
+STEP_ORDER = ("office", "capital", "people", "directors", "eec", "documents", "review")
 
 
 def thai_id(seed: int) -> str:

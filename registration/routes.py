@@ -214,12 +214,53 @@ def resume(application_id: int, session: SessionDep, user: CurrentUser):
     return _redirect(f"/registration/{application.id}/{step}")
 
 
+def _status_context(session: SessionDep, application: Application) -> dict[str, Any]:
+    from eec_bridge import cases
+
+    case = service.case_of(session, application)
+    request_open = cases.open_request(session, case) if case is not None else None
+    return {"application": application, "case": case,
+            "events": service.timeline(session, application),
+            "info_request": request_open if case is not None and
+            case.status == "info_requested" else None}
+
+
 @router.get("/{application_id}/status")
 def status_page(application_id: int, request: Request, session: SessionDep, user: CurrentUser):
     application = service.get_application(session, user, application_id)
     return render(request, "registration/status.html",
-                  {"application": application, "events": service.timeline(session, application)},
+                  {**_status_context(session, application), "values": {}, "errors": {}},
                   block="timeline")
+
+
+@router.post("/{application_id}/answer")
+async def answer_request(application_id: int, request: Request, session: SessionDep,
+                         user: CurrentUser):
+    """The applicant answers a request for more information, optionally with a file."""
+    from eec_bridge import cases
+
+    application = service.get_application(session, user, application_id)
+    case = service.case_of(session, application)
+    if case is None or application.user_id != user.id:
+        raise DomainError("error.not_found", status=404)
+    form = await request.form()
+    values = form_dict(form)
+    upload = form.get("file")
+    try:
+        document_ids = []
+        if isinstance(upload, UploadFile) and upload.filename:
+            doc = service.add_document(session, application, kind="other", person_id=None,
+                                       filename=upload.filename, content=await upload.read(),
+                                       answering=True)
+            document_ids.append(doc.id)
+        cases.answer_info_request(session, case, str(values.get("answer", "")), document_ids)
+    except Invalid as exc:
+        session.rollback()
+        return render(request, "registration/status.html",
+                      {**_status_context(session, application), "values": values,
+                       "errors": localized_errors(exc.errors)}, status_code=422)
+    session.commit()
+    return _redirect(f"/registration/{application.id}/status")
 
 
 @router.get("/{application_id}/{step}")

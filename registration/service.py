@@ -184,6 +184,12 @@ def ensure_reservation_valid(session: Session, application: Application) -> Name
 # --- Applications -----------------------------------------------------------------------------
 
 
+def case_of(session: Session, application: Application):
+    from eec_bridge.models import Case
+
+    return session.exec(select(Case).where(Case.application_id == application.id)).first()
+
+
 def applications_of(session: Session, user: User) -> list[Application]:
     return list(session.exec(
         select(Application).where(Application.user_id == user.id)
@@ -291,8 +297,12 @@ def _check_kind_and_person(session: Session, application: Application, kind: str
 
 
 def add_document(session: Session, application: Application, *, kind: str,
-                 person_id: int | None, filename: str | None, content: bytes | None) -> Document:
-    ensure_draft(application)
+                 person_id: int | None, filename: str | None, content: bytes | None,
+                 answering: bool = False) -> Document:
+    """Attach an upload. A submitted application takes files only with an answer to a
+    request for information (`answering`)."""
+    if not answering:
+        ensure_draft(application)
     _check_kind_and_person(session, application, kind, person_id)
     content_type = documents.check_upload(content)
     assert content is not None
@@ -447,7 +457,9 @@ def submit_application(session: Session, application: Application, *, declared: 
 
 
 def timeline(session: Session, application: Application) -> list[ApplicationEvent]:
+    """The applicant's timeline: every public event of the application and its case."""
     return list(session.exec(
-        select(ApplicationEvent).where(ApplicationEvent.application_id == application.id)
+        select(ApplicationEvent).where(ApplicationEvent.application_id == application.id,
+                                       ApplicationEvent.internal == False)  # noqa: E712
         .order_by(ApplicationEvent.at, ApplicationEvent.id)  # type: ignore[arg-type]
     ).all())

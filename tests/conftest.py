@@ -244,3 +244,31 @@ DIRECTORS = {
 EEC = {"operates_in_eec": "yes", "eec_province_code": "21", "estate_id": "map-ta-phut",
        "target_industry": "robotics", "requests_eec_privileges": "yes"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def create_officer(session, *, role: str = "officer", password: str = "officer password 1") -> str:
+    from web.accounts.models import Role
+    from web.accounts.service import sign_up
+
+    email = unique_email()
+    sign_up(session, email=email, full_name=f"Officer {email.split('@')[0]}", password=password,
+            password_confirm=password, consent=True, lang="en", role=Role(role))
+    session.commit()
+    return email
+
+
+def sign_in(browser: Browser, email: str, password: str = "officer password 1") -> None:
+    r = browser.post("/sign-in", {"email": email, "password": password}, page="/sign-in")
+    assert r.status_code == 303, r.text[:500]
+
+
+def submitted_application(browser: Browser, **eec: str) -> int:
+    """Drives the wizard over HTTP to a submitted application; returns its id."""
+    from tests.registration.test_wizard import fill_all_steps
+
+    create_user(browser, lang="en")
+    app_id = create_application(browser)
+    fill_all_steps(browser, app_id, eec=eec or None)
+    r = browser.post(f"/registration/{app_id}/submit", {"declaration": "on"})
+    assert r.status_code == 303, r.text[:2000]
+    return app_id

@@ -63,9 +63,11 @@ def test_services_wait_for_healthy_dependencies(normalised):
     for name in SERVICES:
         assert services[name].get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
     assert set(services["web"]["depends_on"]) == {"postgres", "redis"}
-    # The worker starts after web, which has run the migrations by the time it is healthy.
-    assert set(services["worker"]["depends_on"]) == {"postgres", "redis", "web"}
-    for name in ("web", "worker"):
+    # The worker and the relay start after web, which has run the migrations by the time it
+    # is healthy.
+    for name in ("worker", "relay"):
+        assert set(services[name]["depends_on"]) == {"postgres", "redis", "web"}, name
+    for name in ("web", "worker", "relay"):
         conditions = {d["condition"] for d in services[name]["depends_on"].values()}
         assert conditions == {"service_healthy"}, name
 

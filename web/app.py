@@ -105,11 +105,14 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(LocaleMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    from eec_bridge import webhooks
+    from eec_bridge import desk, webhooks
+    from registration import certificate
 
+    # Before the wizard's router, whose /registration/{id}/{step} would take certificate.pdf.
+    app.include_router(certificate.router)
     for router in (pages.router, account_routes.router, registration_routes.router,
                    registration_routes.address_router, registration_api.router,
-                   webhooks.router):
+                   webhooks.router, desk.router):
         app.include_router(router)
     install_error_handlers(app)
     return app

@@ -32,3 +32,39 @@ def seed_register(count: int = 10_000) -> None:
 
 if __name__ == "__main__":
     cli()
+
+
+@cli.command("create-officer")
+def create_officer(email: str, full_name: str, password: str = typer.Option(..., prompt=True,
+                   hide_input=True, confirmation_prompt=True), admin: bool = False,
+                   lang: str = "th") -> None:
+    """Create an EEC officer (or, with --admin, an administrator) account."""
+    from web.accounts.models import Role
+    from web.accounts.service import sign_up
+    from web.errors import Invalid
+
+    with Session(get_engine()) as session:
+        try:
+            user = sign_up(session, email=email, full_name=full_name, password=password,
+                           password_confirm=password, consent=True, lang=lang,
+                           role=Role.admin if admin else Role.officer)
+        except Invalid as exc:
+            for err in exc.errors:
+                typer.echo(f"{err.field}: {err.key}", err=True)
+            raise typer.Exit(2) from exc
+        session.commit()
+        typer.echo(f"{user.role} account created for {user.email}")
+
+
+@cli.command("verify-exchange-log")
+def verify_exchange_log() -> None:
+    """Walk the hash chain of the exchange log; exit 1 and name the first broken link."""
+    from eec_bridge.exchange_log import verify
+
+    with Session(get_engine()) as session:
+        result = verify(session)
+    if result.ok:
+        typer.echo(f"exchange log verified: {result.entries} entries, chain intact")
+        return
+    typer.echo(f"exchange log BROKEN at entry {result.broken_at}: {result.reason}", err=True)
+    raise typer.Exit(1)

@@ -15,6 +15,7 @@ from web.security import csrf_token
 TEMPLATE_DIRS = [
     str(Path(__file__).resolve().parent / "templates"),
     str(Path(__file__).resolve().parent.parent / "registration" / "templates"),
+    str(Path(__file__).resolve().parent.parent / "eec_bridge" / "templates"),
 ]
 
 templates = Jinja2Blocks(directory=TEMPLATE_DIRS)

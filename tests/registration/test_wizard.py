@@ -20,10 +20,11 @@ def draft(browser) -> int:
     return create_application(browser)
 
 
-def fill_all_steps(browser, app_id: int, foreign_shares: int = 40000) -> None:
+def fill_all_steps(browser, app_id: int, foreign_shares: int = 40000,
+                   eec: dict | None = None) -> None:
     for step, data in (("office", OFFICE), ("capital", CAPITAL),
                        ("people", people_form(foreign_shares)), ("directors", DIRECTORS),
-                       ("eec", EEC)):
+                       ("eec", {**EEC, **(eec or {})})):
         r = browser.post(f"/registration/{app_id}/{step}", data)
         assert r.status_code == 303, (step, r.text[:2000])
     page = browser.get(f"/registration/{app_id}/documents").text

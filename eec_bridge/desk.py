@@ -1,0 +1,154 @@
+"""The EEC officers' case desk (HTML, TH/EN). The role check sits on the router, so it runs
+on every route here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import col, select
+
+from eec_bridge import cases, exchange_log, inbox
+from eec_bridge.models import Case, CaseKind, CaseStatus, InfoRequest, OutboxMessage, OutboxState
+from registration import eec
+from registration.models import ApplicationEvent
+from web.accounts.deps import require_roles
+from web.accounts.models import Role, User
+from web.db import SessionDep
+from web.errors import DomainError, Invalid, NotFound
+from web.forms import form_dict, localized_errors
+from web.i18n import message
+from web.templating import render
+
+Officer = Annotated[User, Depends(require_roles(Role.officer, Role.admin))]
+Admin = Annotated[User, Depends(require_roles(Role.admin))]
+router = APIRouter(prefix="/desk", tags=["desk"],
+                   dependencies=[Depends(require_roles(Role.officer, Role.admin))])
+
+
+def _back(case_id: int) -> RedirectResponse:
+    return RedirectResponse(f"/desk/cases/{case_id}", status_code=303)
+
+
+def _filter_options() -> dict:
+    return {
+        "status_options": [eec.Option(s.value, message(f"case.status.{s.value}")) for s in CaseStatus],
+        "kind_options": [eec.Option(k.value, message(f"case.kind.{k.value}")) for k in CaseKind],
+        "province_options": eec.province_options(),
+        "estate_options": eec.estate_options(),
+        "industry_options": eec.industry_options(),
+    }
+
+
+@router.get("")
+def inbox_page(request: Request, session: SessionDep, officer: Officer):
+    filters = inbox.InboxFilter.from_query(request.query_params)
+    page = inbox.search(session, filters, officer.id)
+    return render(request, "desk/inbox.html",
+                  {"page": page, "f": filters, "is_overdue": cases.is_overdue,
+                   "estates": eec.estates(), **_filter_options()}, block="results")
+
+
+def _case_context(session: SessionDep, case: Case) -> dict:
+    events = session.exec(select(ApplicationEvent).where(
+        (ApplicationEvent.case_id == case.id) |
+        ((ApplicationEvent.application_id == case.application_id) &
+         col(ApplicationEvent.application_id).is_not(None)))
+        .order_by(ApplicationEvent.at, ApplicationEvent.id)).all()  # type: ignore[arg-type]
+    users = {u.id: u for u in session.exec(select(User).where(col(User.role).in_(
+        [Role.officer, Role.admin]))).all()}
+    return {
+        "case": case, "events": events, "users": users,
+        "exchanges": exchange_log.entries_for_case(session, case.id),
+        "requests": session.exec(select(InfoRequest).where(InfoRequest.case_id == case.id)
+                                 .order_by(InfoRequest.asked_at)).all(),  # type: ignore[arg-type]
+        "messages": session.exec(select(OutboxMessage).where(OutboxMessage.aggregate_id == case.id)
+                                 .order_by(OutboxMessage.created_at)).all(),  # type: ignore[arg-type]
+        "overdue": cases.is_overdue(case), "estate": eec.estates().get(case.estate_id),
+        "values": {}, "errors": {},
+    }
+
+
+@router.get("/cases/{case_id}")
+def case_page(case_id: int, request: Request, session: SessionDep, officer: Officer):
+    case = cases.get_case(session, case_id)
+    return render(request, "desk/case.html", _case_context(session, case))
+
+
+@router.post("/cases/{case_id}/{action}")
+async def case_action(case_id: int, action: str, request: Request, session: SessionDep,
+                      officer: Officer):
+    from eec_bridge.delivery import lock_case
+
+    values = form_dict(await request.form())
+    case = lock_case(session, case_id)
+    if case is None:
+        raise NotFound()
+    try:
+        if action == "assign":
+            cases.assign(session, case, officer)
+        elif action == "request-info":
+            cases.request_info(session, case, officer, str(values.get("question", "")))
+        elif action == "approve":
+            cases.approve(session, case, officer)
+        elif action == "reject":
+            cases.reject(session, case, officer, str(values.get("reason", "")))
+        else:
+            raise NotFound()
+    except (Invalid, DomainError) as exc:
+        session.rollback()
+        case = cases.get_case(session, case_id)
+        ctx = _case_context(session, case)
+        errors = exc.errors if isinstance(exc, Invalid) else []
+        ctx.update(values=values, errors=localized_errors(errors),
+                   action_error=None if errors else message(exc.key, exc.params))
+        return render(request, "desk/case.html", ctx, status_code=exc.status)
+    session.commit()
+    return _back(case_id)
+
+
+@router.get("/dead-letters")
+def dead_letters(request: Request, session: SessionDep, officer: Officer):
+    parked = session.exec(select(OutboxMessage).where(col(OutboxMessage.state).in_(
+        [OutboxState.parked, OutboxState.rejected])).order_by(col(OutboxMessage.created_at).desc())
+        .limit(200)).all()
+    return render(request, "desk/dead_letters.html", {"messages": parked})
+
+
+@router.post("/dead-letters/{message_id}/replay")
+def replay(message_id: str, session: SessionDep, officer: Officer):
+    message_row = session.get(OutboxMessage, message_id)
+    if message_row is None:
+        raise NotFound()
+    cases.replay(session, message_row, officer)
+    session.commit()
+    return RedirectResponse("/desk/dead-letters?replayed=1", status_code=303)
+
+
+@router.get("/officers")
+def officers_page(request: Request, session: SessionDep, admin: Admin):
+    staff = session.exec(select(User).where(col(User.role).in_([Role.officer, Role.admin]))
+                         .order_by(User.email)).all()  # type: ignore[arg-type]
+    return render(request, "desk/officers.html", {"staff": staff, "values": {}, "errors": {}})
+
+
+@router.post("/officers")
+async def create_officer(request: Request, session: SessionDep, admin: Admin):
+    from web.accounts import service as accounts
+
+    values = form_dict(await request.form())
+    role = Role.admin if values.get("role") == "admin" else Role.officer
+    try:
+        accounts.sign_up(session, email=str(values.get("email", "")),
+                         full_name=str(values.get("full_name", "")),
+                         password=str(values.get("password", "")),
+                         password_confirm=str(values.get("password", "")), consent=True,
+                         lang=str(values.get("lang", "th")), role=role)
+    except Invalid as exc:
+        staff = session.exec(select(User).where(col(User.role).in_([Role.officer, Role.admin]))).all()
+        values.pop("password", None)
+        return render(request, "desk/officers.html", {"staff": staff, "values": values,
+                      "errors": localized_errors(exc.errors)}, status_code=422)
+    session.commit()
+    return RedirectResponse("/desk/officers?created=1", status_code=303)

@@ -1,0 +1,133 @@
+"""The officers' desk over HTTP: role checks, inbox filters and overdue count, and the
+human decision flow (request information, applicant answers, approve or reject)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from eec_bridge import cases
+from eec_bridge.models import Case, CaseStatus, OutboxMessage, OutboxState
+from tests.conftest import Browser, create_officer, create_user, sign_in, submitted_application
+
+
+def case_for(session, app_id: int) -> Case:
+    session.expire_all()
+    return session.exec(select(Case).where(Case.application_id == app_id)).one()
+
+
+def to_eec_review(session, app_id: int) -> Case:
+    """Biz Portal's registration, applied the way its callback would apply it."""
+    from stdnum.th import moa
+
+    case = case_for(session, app_id)
+    number = "0105569" + f"{app_id:05d}"
+    cases.register_company(session, case, number + moa.calc_check_digit(number))
+    session.commit()
+    return case_for(session, app_id)
+
+
+def test_desk_needs_an_officer_role(app, browser, session):
+    browser.client.cookies.clear()
+    r = browser.get("/desk", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/sign-in")
+    create_user(browser)
+    for path in ("/desk", "/desk/dead-letters", "/desk/cases/1", "/desk/officers"):
+        assert browser.get(path).status_code == 403, path
+    assert browser.post("/desk/cases/1/approve", {}).status_code == 403
+
+
+def test_only_admins_create_officer_accounts(app, browser, session):
+    sign_in(browser, create_officer(session))
+    assert browser.get("/desk").status_code == 200
+    assert browser.get("/desk/officers").status_code == 403
+    with TestClient(app) as other:
+        admin = Browser(other)
+        sign_in(admin, create_officer(session, role="admin"))
+        r = admin.post("/desk/officers", {"full_name": "Nida Officer", "email": "nida@eeco.example",
+                                          "password": "officer password 9"}, page="/desk/officers")
+        assert r.status_code == 303
+        assert "nida@eeco.example" in admin.get("/desk/officers").text
+
+
+def test_request_information_answer_and_approve(app, browser, session):
+    app_id = submitted_application(browser, requests_eec_privileges="yes")
+    case = to_eec_review(session, app_id)
+    assert case.status == CaseStatus.eec_review
+    with TestClient(app) as officer_client:
+        officer = Browser(officer_client)
+        sign_in(officer, create_officer(session))
+        page = officer.get(f"/desk/cases/{case.id}").text
+        assert case.reference in page and "Approve and send to EEC OSS" in page
+        assert officer.post(f"/desk/cases/{case.id}/request-info", {"question": ""}).status_code == 422
+        r = officer.post(f"/desk/cases/{case.id}/request-info",
+                         {"question": "Please attach the factory lease."})
+        assert r.status_code == 303
+        # The applicant sees the question on the status page and answers with a file.
+        status = browser.get(f"/registration/{app_id}/status").text
+        assert "Please attach the factory lease." in status and 'id="info-request"' in status
+        r = browser.post(f"/registration/{app_id}/answer", {"answer": "Lease attached."},
+                         files={"file": ("lease.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+        assert r.status_code == 303
+        assert case_for(session, app_id).status == CaseStatus.eec_review
+        assert "Lease attached." in officer.get(f"/desk/cases/{case.id}").text
+        assert officer.post(f"/desk/cases/{case.id}/approve", {}).status_code == 303
+    messages = session.exec(select(OutboxMessage).where(OutboxMessage.aggregate_id == case.id,
+                                                        OutboxMessage.topic == "eec_oss.case")).all()
+    assert len(messages) == 1 and messages[0].payload["juristic_number"]
+
+
+def test_reject_needs_a_reason_and_closes_the_case(app, browser, session):
+    app_id = submitted_application(browser, requests_eec_privileges="yes")
+    case = to_eec_review(session, app_id)
+    with TestClient(app) as officer_client:
+        officer = Browser(officer_client)
+        sign_in(officer, create_officer(session))
+        r = officer.post(f"/desk/cases/{case.id}/reject", {"reason": ""})
+        assert r.status_code == 422 and "Give a reason" in r.text
+        officer.post(f"/desk/cases/{case.id}/reject", {"reason": "Activity not eligible."})
+        assert case_for(session, app_id).status == CaseStatus.rejected
+        r = officer.post(f"/desk/cases/{case.id}/approve", {})
+        assert r.status_code == 409  # a closed case cannot be approved afterwards
+    assert "Activity not eligible." in browser.get(f"/registration/{app_id}/status").text
+
+
+def test_inbox_filters_and_overdue_count(app, browser, session):
+    app_id = submitted_application(browser, eec_province_code="24", estate_id="wellgrow",
+                                   target_industry="digital")
+    case = case_for(session, app_id)
+    case.sla_due_at = datetime.now(UTC) - timedelta(hours=1)
+    session.add(case)
+    session.commit()
+    with TestClient(app) as officer_client:
+        officer = Browser(officer_client)
+        sign_in(officer, create_officer(session))
+        page = officer.get("/desk?estate=wellgrow&industry=digital&overdue=1").text
+        assert case.reference in page and "Overdue" in page
+        assert case.reference not in officer.get("/desk?estate=map-ta-phut").text
+        assert case.reference not in officer.get("/desk?province=20").text
+        fragment = officer.get("/desk?overdue=1", headers={"HX-Request": "true"}).text
+        assert "<html" not in fragment and 'id="overdue-count"' in fragment
+        officer.post(f"/desk/cases/{case.id}/assign", {})
+        assert case.reference in officer.get("/desk?mine=1").text
+
+
+def test_parked_message_is_listed_and_replayed_with_the_same_id(app, browser, session):
+    app_id = submitted_application(browser)
+    case = case_for(session, app_id)
+    message = session.exec(select(OutboxMessage).where(OutboxMessage.aggregate_id == case.id)).one()
+    message.state, message.attempts, message.last_error = OutboxState.parked, 8, "503 from Biz Portal"
+    session.add(message)
+    session.commit()
+    with TestClient(app) as officer_client:
+        officer = Browser(officer_client)
+        sign_in(officer, create_officer(session))
+        page = officer.get("/desk/dead-letters").text
+        assert message.id in page and "503 from Biz Portal" in page
+        r = officer.post(f"/desk/dead-letters/{message.id}/replay", {})
+        assert r.status_code == 303
+    session.expire_all()
+    replayed = session.get(OutboxMessage, message.id)
+    assert replayed.state == OutboxState.pending and replayed.attempts == 0
