@@ -1,5 +1,5 @@
-# One image for the portal: docker-compose.yml runs it as the web app (migrations, then uvicorn)
-# and as the Celery worker.
+# One image for the portal: docker-compose.yml runs it as the web app (migrations, then
+# uvicorn), the Celery worker and the outbox relay.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,8 +13,9 @@ WORKDIR /app
 # runs from /app (not site-packages) because alembic.ini, migrations/ and the templates are
 # found next to it.
 COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
+RUN python -c "import tomllib; \
+        deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; \
+        print('\n'.join(deps))" > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 

@@ -1,6 +1,7 @@
 """`python -m bench [name ...]`: runs every benchmark (or the named ones) and prints one line
 per figure, `bench <name> <value> <unit>`, on stdout. Baselines, missed targets and hints go
-to stderr. Speed is measured, never asserted: a missed target does not fail the run.
+to stderr. Speed is measured, never asserted: a missed target does not fail the run (a
+benchmark that cannot run does).
 
 A benchmark is a module in this package listed in BENCHMARKS, with
 `run(workdir: Path) -> list[Figure]` and `TARGETS: list[Target]`."""
@@ -12,6 +13,7 @@ import importlib
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 from bench.common import Figure, note
@@ -41,14 +43,22 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
     misses: list[str] = []
+    failed: list[str] = []
     for name in args.names or list(BENCHMARKS):
-        figures, missed = run_one(name)
+        try:
+            figures, missed = run_one(name)
+        except Exception:  # noqa: BLE001  (one broken benchmark must not hide the others)
+            note(f"{name}: FAILED\n{traceback.format_exc()}")
+            failed.append(name)
+            continue
         for figure in figures:
             print(figure.line(), flush=True)
         misses += missed
     for miss in misses:
         note(miss)
-    return 0
+    if failed:
+        note(f"benchmarks that did not run to the end: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -59,13 +59,14 @@ class Target:
 
 
 def format_value(value: float) -> str:
-    if value == 0 or abs(value) >= 100:
+    """Three significant digits or more, never scientific notation: 0.253, 8.09, 137.8."""
+    if abs(value) >= 100:
         return f"{value:.1f}"
-    return f"{value:.{max(2, 3 - int(math.floor(math.log10(abs(value)))))}g}"
+    return f"{value:.2f}" if abs(value) >= 1 else f"{value:.3f}"
 
 
 def note(text: str) -> None:
-    """Context for a human (baselines, misses, where time goes): stderr, so stdout stays parseable."""
+    """Context for a human (baselines, misses, hints) goes to stderr: stdout stays parseable."""
     print(text, file=sys.stderr, flush=True)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ TARGETS = [
 
 WARMUP_REQUESTS = 40
 NAME_CHECKS = 300
-DRAFTS = 80
+DRAFTS = 200
 REQUEST_TIMEOUT_S = 30.0
 ENTITY_TYPE = "limited_company"
 
@@ -43,7 +44,8 @@ ENTITY_TYPE = "limited_company"
 # come back free (Thai spelling, English spelling).
 NEW_WORDS: tuple[tuple[str, str], ...] = (
     ("เซนิธ", "Zenith"), ("ออโรร่า", "Aurora"), ("นาวาเทค", "Navatech"), ("คริสตัล", "Crystal"),
-    ("เวอร์เทกซ์", "Vertex"), ("ลูมินา", "Lumina"), ("ควอนตัม", "Quantum"), ("ฮาร์เบอร์", "Harbour"),
+    ("เวอร์เทกซ์", "Vertex"), ("ลูมินา", "Lumina"), ("ควอนตัม", "Quantum"),
+    ("ฮาร์เบอร์", "Harbour"),
     ("ริเวอร์ไซด์", "Riverside"), ("แกรนิต", "Granite"), ("ซีบรีซ", "Sea Breeze"),
     ("เรดโลตัส", "Red Lotus"), ("ไวท์เครน", "White Crane"), ("พาโนรามา", "Panorama"),
     ("โคบอลต์", "Cobalt"), ("แมกโนเลีย", "Magnolia"), ("ทริปเปิลวัน", "Triple One"),
@@ -225,23 +227,27 @@ def prepare_draft(applicant: Applicant, rng: random.Random) -> int:
 # --- Measuring ------------------------------------------------------------------------------
 
 
-def timed(send) -> tuple[float, httpx.Response]:  # noqa: ANN001
+def timed(send: Callable[..., httpx.Response], *args: Any,
+          **kwargs: Any) -> tuple[float, httpx.Response]:
     started = time.perf_counter()
-    response = send()
+    response = send(*args, **kwargs)
     return time.perf_counter() - started, response
 
 
-def measure_name_checks(applicant: Applicant, bare_url: str,
-                        queries: list[dict[str, str]]) -> tuple[list[float], list[float]]:
+def measure_name_checks(applicant: Applicant, bare_url: str, queries: list[dict[str, str]]
+                        ) -> tuple[list[float], list[float], int]:
+    """(portal latencies, baseline latencies, how many names were available)."""
     portal_s: list[float] = []
     bare_s: list[float] = []
+    available = 0
     for query in queries:
-        took, response = timed(lambda: applicant.api("POST", "/names/check", 200, json=query))
+        took, response = timed(applicant.api, "POST", "/names/check", 200, json=query)
         portal_s.append(took)
-        took, response = timed(lambda: applicant.client.post(bare_url, json=query))
+        available += bool(response.json()["available"])
+        took, response = timed(applicant.client.post, bare_url, json=query)
         expect(response, 200)
         bare_s.append(took)
-    return portal_s, bare_s
+    return portal_s, bare_s, available
 
 
 def measure_submissions(applicant: Applicant, bare_url: str,
@@ -250,12 +256,12 @@ def measure_submissions(applicant: Applicant, bare_url: str,
     bare_s: list[float] = []
     body = {"declaration": True}
     for app_id in drafts:
-        took, response = timed(lambda: applicant.api(
-            "POST", f"/applications/{app_id}/submit", 200, json=body))
+        took, response = timed(applicant.api, "POST", f"/applications/{app_id}/submit", 200,
+                               json=body)
         if response.json()["status"] != "submitted":
             raise BenchError(f"application {app_id} not submitted: {response.text[:400]}")
         portal_s.append(took)
-        took, response = timed(lambda: applicant.client.post(bare_url, json=body))
+        took, response = timed(applicant.client.post, bare_url, json=body)
         expect(response, 200)
         bare_s.append(took)
     return portal_s, bare_s
@@ -268,7 +274,7 @@ def run(workdir: Path) -> list[Figure]:
         env = portal_env(workdir, redis_url)
         portal_database(env)
         with (
-            uvicorn_server("web.main:app", env, ready_path="/api/v1/session",
+            uvicorn_server("web.main:app", env, ready_path="/healthz",
                            workdir=workdir) as portal,
             uvicorn_server("bench.bare_app:app", env, workdir=workdir) as bare,
             httpx.Client(timeout=REQUEST_TIMEOUT_S) as client,  # one client for both servers
@@ -278,8 +284,8 @@ def run(workdir: Path) -> list[Figure]:
                                           f"bench-{rng.randrange(10**9)}@example.com")
             # Warm-up: the first check builds the register's index; both servers warm up.
             measure_name_checks(applicant, bare_url, queries[:WARMUP_REQUESTS])
-            check_s, check_bare_s = measure_name_checks(applicant, bare_url,
-                                                        queries[WARMUP_REQUESTS:])
+            check_s, check_bare_s, available = measure_name_checks(
+                applicant, bare_url, queries[WARMUP_REQUESTS:])
             started = time.monotonic()
             drafts = [prepare_draft(applicant, rng) for _ in range(DRAFTS)]
             note(f"registration: {DRAFTS} drafts prepared in {time.monotonic() - started:.1f} s")
@@ -295,6 +301,7 @@ def run(workdir: Path) -> list[Figure]:
     note(f"registration baseline (bare FastAPI JSON endpoint, same client): "
          f"p50 {bare_p50:.2f} ms, p95 {bare_p95:.2f} ms during the name checks; "
          f"{bare_rps:.0f} req/s during the submissions")
+    note(f"registration: {available} of {len(check_s)} checked names were available")
     note(f"registration: submit p50 {percentile(submit_s, 50) * ms:.1f} ms, "
          f"p95 {percentile(submit_s, 95) * ms:.1f} ms over {len(submit_s)} submissions")
     return [

@@ -55,7 +55,7 @@ class LicenceApplication:
     """An EEC-relevant licence application filed on Biz Portal, as our feed item."""
 
     id: str
-    licence_type: LicenceType
+    type: LicenceType
     status: LicenceStatus
     applicant_name_th: str
     applicant_name_en: str
@@ -67,9 +67,9 @@ class LicenceApplication:
     description_en: str
     submitted_at: datetime
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, for an outbox payload."""
-        return {"id": self.id, "licence_type": self.licence_type.value,
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for an outbox payload; eec_bridge.oss.mapping reads it back."""
+        return {"id": self.id, "type": self.type.value,
                 "status": self.status.value, "applicant_name_th": self.applicant_name_th,
                 "applicant_name_en": self.applicant_name_en,
                 "juristic_number": self.juristic_number, "province_code": self.province_code,
@@ -128,3 +128,11 @@ class BizPortalGateway(Protocol):
                               note: str = "") -> LicenceStatusReceipt: ...
 
     def close(self) -> None: ...
+
+
+def from_settings() -> BizPortalGateway:
+    """The gateway the portal uses: HTTP to Settings.bizportal_url (the sandbox in
+    development), with Settings.bizportal_api_key and Settings.http_timeout_s."""
+    from bizportal.adapter import from_settings as build
+
+    return build()

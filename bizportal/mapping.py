@@ -167,7 +167,7 @@ def registration_state(reply: schemas.Registration) -> RegistrationState:
 
 def licence_application(item: schemas.LicenceApplication) -> LicenceApplication:
     return LicenceApplication(
-        id=item.application_id, licence_type=LICENCE_TYPES[item.licence_type],
+        id=item.application_id, type=LICENCE_TYPES[item.licence_type],
         status=LICENCE_STATUSES[item.status],
         applicant_name_th=item.applicant.name_th, applicant_name_en=item.applicant.name_en,
         juristic_number=item.applicant.juristic_person_number,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from babel.support import NullTranslations, Translations
 from playwright.sync_api import Locator, Page, expect
@@ -78,7 +78,7 @@ class PortalPage:
         self.lang = lang
         self.t = Catalog(lang)
 
-    def open(self) -> "PortalPage":
+    def open(self) -> Self:
         self.page.goto(self.path)
         return self
 
@@ -122,7 +122,7 @@ class PortalPage:
 class SignUpPage(PortalPage):
     path = "/sign-up"
 
-    def open(self) -> "SignUpPage":
+    def open(self) -> Self:
         self.page.goto(self.path)
         self.use_language()
         expect(self.heading()).to_have_text(self.t("Create an account"))
@@ -148,12 +148,12 @@ class NameReservationPage(PortalPage):
     path = "/registration/names"
     CHOICES = ("First choice", "Second choice (optional)", "Third choice (optional)")
 
-    def start_from_dashboard(self) -> "NameReservationPage":
+    def start_from_dashboard(self) -> Self:
         self.page.get_by_role("link", name=self.t("Register a new company"), exact=True).click()
         self.expect_open()
         return self
 
-    def open(self) -> "NameReservationPage":
+    def open(self) -> Self:
         self.page.goto(self.path)
         self.expect_open()
         return self
@@ -191,6 +191,7 @@ class WizardStep(PortalPage):
 
     step = ""
     title = ""
+    url_pattern = ""  # when the step's form posts elsewhere and an error page stays there
 
     def __init__(self, page: Page, lang: str, application_id: int | None = None) -> None:
         super().__init__(page, lang)
@@ -200,14 +201,15 @@ class WizardStep(PortalPage):
     def path(self) -> str:  # type: ignore[override]
         return f"/registration/{self.application_id}/{self.step}"
 
-    def open(self) -> "WizardStep":
+    def open(self) -> Self:
         self.page.goto(self.path)
         self.expect_open()
         return self
 
     def expect_open(self) -> None:
         expect(self.heading()).to_have_text(self.t(self.title))
-        expect(self.page).to_have_url(re.compile(rf"/registration/\d+/{self.step}$"))
+        url_step = self.url_pattern or self.step
+        expect(self.page).to_have_url(re.compile(rf"/registration/\d+/(?:{url_step})$"))
         if self.application_id is None:
             self.application_id = int(self.page.url.rstrip("/").split("/")[-2])
 
@@ -371,6 +373,20 @@ class DocumentsStep(WizardStep):
             {"name": filename, "mimeType": mime_type, "buffer": content})
         self.button("Upload", form).click()
 
+    def reuse_form(self) -> Locator:
+        heading = self.page.get_by_role("heading", name=self.t("Use an uploaded file again"),
+                                        exact=True)
+        return self.page.locator("form").filter(has=heading)
+
+    def attach_again(self, filename: str, kind: str, person: str | None) -> None:
+        """Attaches a file uploaded before for another purpose or person."""
+        form = self.reuse_form()
+        self.label("Uploaded file", form).select_option(label=filename)
+        self.label("Use it as", form).select_option(label=self.t(kind))
+        self.label("For whom (optional)", form).select_option(
+            label=person if person is not None else self.t("The company"))
+        self.button("Attach again", form).click()
+
     def uploaded(self, filename: str) -> Locator:
         return self.page.get_by_role("row").filter(
             has=self.page.get_by_role("cell", name=filename, exact=True))
@@ -381,6 +397,7 @@ class DocumentsStep(WizardStep):
 
 class ReviewPage(WizardStep):
     step, title = "review", "Fees and review"
+    url_pattern = "review|submit"  # a refused submission is shown at /submit
 
     def fees(self) -> Locator:
         return self.page.get_by_role("region", name=self.t("Fees"), exact=True)
@@ -397,18 +414,12 @@ class ReviewPage(WizardStep):
     def submit(self) -> None:
         self.button("Submit application").click()
 
-    def submit_errors(self) -> Locator:
-        return self.page.get_by_role("alert")
+    def submit_error(self, text: str) -> Locator:
+        return self.page.get_by_role("alert").filter(has_text=text).first
 
 
 class StatusPage(WizardStep):
     step, title = "status", "Application status"
-
-    def expect_open(self) -> None:
-        expect(self.heading()).to_have_text(self.t(self.title))
-        expect(self.page).to_have_url(re.compile(r"/registration/\d+/status$"))
-        if self.application_id is None:
-            self.application_id = int(self.page.url.rstrip("/").split("/")[-2])
 
     def reference(self, expected: str) -> Locator:
         return self.page.get_by_text(expected, exact=True)

@@ -164,9 +164,9 @@ def test_expired_reservation_blocks_submission(page: Page, lang: str, live_serve
     review.submit()
 
     review.expect_open()
-    expect(review.submit_errors()).to_contain_text(review.t.message(
+    expect(review.submit_error(review.t.message(
         "Your name reservation expired on {until}. Reserve a name again to continue.",
-        until=EXPIRED_ON[lang]))
+        until=EXPIRED_ON[lang]))).to_be_visible()
     assert live_server.query("SELECT status, reference FROM applications WHERE id = ?",
                              (applicant.application_id,)) == [("draft", None)]
 
@@ -231,7 +231,7 @@ def test_capital_step_without_javascript_shows_the_error_and_keeps_the_values(
     capital.expect_field_error(
         capital.par_value(), capital.t.message("The par value of a share must be at least 5 baht."))
     capital.expect_field_error(
-        capital.paid_up(), capital.t.message("At least 25% of each share must be paid up."))
+        capital.paid_up(), capital.t.message("Each share must be at least 25% paid up."))
     expect(capital.objectives()).to_have_value("Trading of industrial parts")
     expect(capital.registered_capital()).to_have_value("1000000")
     expect(capital.share_count()).to_have_value("200000")

@@ -423,8 +423,7 @@ class CallbackRecorder:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                         daemon=True,
-                         name="callback-recorder").start()
+                         daemon=True, name="callback-recorder").start()
         return self
 
     def stop(self) -> None:

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal, Sequence
 
 import qrcode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
+from fpdf.fonts import TTFFont
 from sqlmodel import Session, select
 
 from eec_bridge.models import Case
@@ -62,13 +64,11 @@ class CertificateFacts:
 
     name_th: str
     name_en: str
-    juristic_number: str  # formatted, 0-10-5-569-01234-5
-    juristic_number_digits: str
+    juristic_number: str  # formatted, 0-20-5-569-01234-4
     registered_at: datetime
     reference: str
     head_office_th: str
     head_office_en: str
-    certificate_code: str
     verification_url: str
 
 
@@ -103,13 +103,13 @@ def registration_date(session: Session, case: Case) -> datetime:
     return at or case.updated_at
 
 
-def _head_office(application: Application | None, lang: str) -> str:
+def _head_office(application: Application | None, lang: Literal["th", "en"]) -> str:
     if application is None or not application.subdistrict_code:
         return ""
     a = application
     try:
         return address.describe_address(a.house_no, a.street, a.subdistrict_code, a.district_code,
-                                        a.province_code, a.postal_code, lang)  # type: ignore[arg-type]
+                                        a.province_code, a.postal_code, lang)
     except ValueError:  # a code geothai no longer knows: print nothing rather than fail
         return ""
 
@@ -120,11 +120,9 @@ def certificate_facts(session: Session, case: Case) -> CertificateFacts:
     return CertificateFacts(
         name_th=case.name_th, name_en=case.name_en,
         juristic_number=format_juristic_number(case.juristic_number),
-        juristic_number_digits=case.juristic_number,
         registered_at=registration_date(session, case), reference=case.reference,
         head_office_th=_head_office(application, "th"),
         head_office_en=_head_office(application, "en"),
-        certificate_code=case.certificate_code,
         verification_url=verification_url(case.certificate_code))
 
 
@@ -155,11 +153,49 @@ def _breakable(text: str) -> str:
     return "\u200b".join(word_tokenize(text, engine="newmm", keep_whitespace=True))
 
 
+@dataclass(frozen=True)
+class _ShapedGlyph:
+    codepoint: int
+    cluster: int
+
+
+def _text_on_spacing_glyph(infos: Sequence[Any], positions: Sequence[Any]) -> list[_ShapedGlyph]:
+    """fpdf2 puts each cluster's text on its first glyph. For Thai that is often a zero-width
+    mark: HarfBuzz splits SARA AM (ำ) into NIKHAHIT + SARA AA, and marks over a tall consonant
+    (ปิ่) are shifted left. A PDF reader then sees text that ends before the glyph that takes the
+    room and extracts 'จำ กัด' or 'ปิ่ น'. Folding each zero-width glyph into the cluster before it
+    puts the text on the spacing glyph, so copying from the PDF gives what was printed. Only the
+    text layer changes: the glyphs and their positions are HarfBuzz's."""
+    glyphs: list[_ShapedGlyph] = []
+    for info, position in zip(infos, positions):
+        cluster = int(info.cluster)
+        if glyphs and position.x_advance == 0:
+            cluster = glyphs[-1].cluster
+        glyphs.append(_ShapedGlyph(int(info.codepoint), cluster))
+    return glyphs
+
+
+class _ThaiTextFont(TTFFont):
+    """Sarabun as fpdf2 loads it, with the text layer fix above (fpdf2 2.8.x shaping API)."""
+
+    __slots__ = ()
+
+    def perform_harfbuzz_shaping(self, text: str, font_size_pt: float,
+                                 text_shaping_params: dict[str, Any] | None) -> Any:
+        infos, positions = super().perform_harfbuzz_shaping(text, font_size_pt,
+                                                            text_shaping_params)
+        if infos is None or positions is None:  # nothing to draw: fpdf2 handles None itself
+            return infos, positions
+        return _text_on_spacing_glyph(infos, positions), positions
+
+
 class _CertificatePdf(FPDF):
     def __init__(self) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.add_font(FONT_FAMILY, "", FONT_DIR / "Sarabun-Regular.ttf")
-        self.add_font(FONT_FAMILY, "B", FONT_DIR / "Sarabun-Bold.ttf")
+        # What add_font does for a TrueType file, with the font class that keeps Thai copyable.
+        for style, filename in (("", "Sarabun-Regular.ttf"), ("B", "Sarabun-Bold.ttf")):
+            key = f"{FONT_FAMILY.lower()}{style}"
+            self.fonts[key] = _ThaiTextFont(self, FONT_DIR / filename, key, style)
         # HarfBuzz places Thai vowels and tone marks (สระ, วรรณยุกต์) over and under consonants.
         self.set_text_shaping(True)
         self.set_auto_page_break(False)  # one page, always
@@ -172,11 +208,13 @@ class _CertificatePdf(FPDF):
 
     def text_block(self, x: float, w: float, text: str, size: float, *, bold: bool = False,
                    color: tuple[int, int, int] = INK, align: Align = Align.L,
-                   leading: float = 1.55) -> None:
-        """Wrapped text at x from the current y; y moves below it."""
+                   leading: float = 1.55, sentence: bool = False) -> None:
+        """Wrapped text at x from the current y; y moves below it. Names and numbers are printed
+        as given, so the PDF's text layer holds exactly what the register holds."""
         self.use(size, bold, color)
         self.set_x(x)
-        self.multi_cell(w, size * 0.3528 * leading, _breakable(text), align=align,
+        self.multi_cell(w, size * 0.3528 * leading, _breakable(text) if sentence else text,
+                        align=align,
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def frame(self) -> None:
@@ -234,7 +272,8 @@ def render_certificate_pdf(facts: CertificateFacts, issued_at: datetime | None =
     pdf.text_block(MARGIN, width, title_en, 16, bold=True, align=Align.C, leading=1.35)
     pdf.set_y(pdf.get_y() + 3)
     for text, size, color in zip(_both(CERTIFIES), (11, 9.5), (INK, MUTED)):
-        pdf.text_block(MARGIN, width, text, size, color=color, align=Align.C, leading=1.45)
+        pdf.text_block(MARGIN, width, text, size, color=color, align=Align.C, leading=1.45,
+                       sentence=True)
     pdf.set_y(pdf.get_y() + 4)
     pdf.rule(pdf.get_y(), BRAND)
 
@@ -272,8 +311,8 @@ def render_certificate_pdf(facts: CertificateFacts, issued_at: datetime | None =
     how_th, how_en = _both(VERIFY_HOW)
     pdf.set_y(block_top - 1.5)
     pdf.text_block(text_x, text_w, f"{heading_th} / {heading_en}", 11.5, bold=True, color=BRAND)
-    pdf.text_block(text_x, text_w, how_th, 10, leading=1.4)
-    pdf.text_block(text_x, text_w, how_en, 9, color=MUTED, leading=1.4)
+    pdf.text_block(text_x, text_w, how_th, 10, leading=1.4, sentence=True)
+    pdf.text_block(text_x, text_w, how_en, 9, color=MUTED, leading=1.4, sentence=True)
     pdf.set_y(pdf.get_y() + 1.5)
     # Courier would not embed; Sarabun prints the URL, with a link on it for screen readers.
     pdf.use(9.5, bold=True, color=BRAND)
@@ -290,7 +329,7 @@ def render_certificate_pdf(facts: CertificateFacts, issued_at: datetime | None =
                    f"{issued_th} {format_date(issued_at, 'th', 'long')} · "
                    f"{issued_en} {format_date(issued_at, 'en', 'long')}", 9.5, color=INK)
     for text, size in zip(_both(DISCLAIMER), (9, 8.5)):
-        pdf.text_block(MARGIN, width, text, size, color=MUTED, leading=1.4)
+        pdf.text_block(MARGIN, width, text, size, color=MUTED, leading=1.4, sentence=True)
     return bytes(pdf.output())
 
 

@@ -41,7 +41,7 @@ register_messages(
     {
         "capital.mismatch": N_("Registered capital must equal the number of shares times the par value ({expected} baht)."),
         "capital.par_min": N_("The par value of a share must be at least 5 baht."),
-        "capital.paid_up_min": N_("At least 25% of each share must be paid up."),
+        "capital.paid_up_min": N_("Each share must be at least 25% paid up."),
         "people.min_promoters": N_("A company needs at least {min} promoters. Tick “Promoter” for at least {min} people."),
         "people.min_partners": N_("A partnership needs at least {min} partners."),
         "people.shares_sum": N_("The shares listed add up to {total}, but the company has {expected} shares."),

@@ -86,7 +86,7 @@ def create_app() -> FastAPI:
     configure_logging()
     from registration import api as registration_api
     from registration import routes as registration_routes
-    from web import pages
+    from web import chat, pages
     from web.accounts import routes as account_routes
 
     app = FastAPI(
@@ -112,7 +112,7 @@ def create_app() -> FastAPI:
     app.include_router(certificate.router)
     for router in (pages.router, account_routes.router, registration_routes.router,
                    registration_routes.address_router, registration_api.router,
-                   webhooks.router, desk.router):
+                   webhooks.router, desk.router, chat.router):
         app.include_router(router)
     install_error_handlers(app)
     return app

@@ -18,8 +18,9 @@ CSRF_SESSION_KEY = "csrf"
 CSRF_FORM_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-# Server-to-server endpoints authenticate with signatures or tokens, not browser sessions.
-CSRF_EXEMPT_PREFIXES: tuple[str, ...] = ("/webhooks/",)
+# Server-to-server endpoints authenticate with signatures or tokens, not browser sessions:
+# webhooks (signatures), the chatbot's ticket API (bearer token) and Open311 (api_key).
+CSRF_EXEMPT_PREFIXES: tuple[str, ...] = ("/webhooks/", "/api/v1/tickets", "/open311/")
 
 _hasher = PasswordHasher()
 

@@ -54,6 +54,16 @@ class Settings(BaseSettings):
     relay_lease_s: float = 30.0
     feed_poll_interval_s: float = 5.0
 
+    # The complaint assistant: Rasa's REST channel, reached only through the portal.
+    rasa_url: str = "http://127.0.0.1:5005"
+    chat_messages_per_minute: int = 20
+    chat_max_chars: int = 500
+
+    # Complaints: the chatbot's bearer token for /api/v1/tickets, and the Open311 api_keys
+    # (comma-separated) of the clients allowed to POST requests.json.
+    chatbot_service_token: SecretStr = SecretStr(DEV_SECRET)
+    open311_api_keys: SecretStr = SecretStr(DEV_SECRET)
+
     sign_in_attempts: int = 5
     sign_in_window_s: int = 15 * 60
     session_max_age_s: int = 8 * 3600
@@ -63,10 +73,17 @@ class Settings(BaseSettings):
         if self.environment != "production":
             return self
         for name in ("secret_key", "bizportal_api_key", "bizportal_webhook_secret",
-                     "eec_oss_client_secret", "eec_oss_webhook_secret"):
+                     "eec_oss_client_secret", "eec_oss_webhook_secret",
+                     "chatbot_service_token"):
             if getattr(self, name).get_secret_value() == DEV_SECRET:
                 raise ValueError(f"EEC_{name.upper()} must be set in production")
+        if DEV_SECRET in self.open311_keys():
+            raise ValueError("EEC_OPEN311_API_KEYS must be set in production")
         return self
+
+    def open311_keys(self) -> set[str]:
+        return {key.strip() for key in self.open311_api_keys.get_secret_value().split(",")
+                if key.strip()}
 
     @property
     def is_sqlite(self) -> bool:

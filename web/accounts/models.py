@@ -16,6 +16,7 @@ class Role(StrEnum):
     applicant = "applicant"
     officer = "officer"
     admin = "admin"
+    estate_operator = "estate_operator"  # handles the complaints of one industrial estate
 
 
 class UserBase(SQLModel):
@@ -31,6 +32,8 @@ class User(UserBase, table=True):
     password_hash: str = Field(max_length=255)
     role: Role = Field(default=Role.applicant, max_length=20)
     is_active: bool = True
+    # The estate (estates.csv id) an estate operator works for; None for everyone else.
+    estate_id: str | None = Field(default=None, max_length=60, index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
     @property

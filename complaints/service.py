@@ -1,0 +1,475 @@
+"""Complaint operations: filing a ticket (validated, numbered, routed, idempotent), the desk's
+actions (status, notes, assignment, acknowledgement, merging duplicates) and the status
+lookup that shows private details only to the complainant. Services never commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from complaints import contacts, policy, routing
+from complaints.categories import categories
+from complaints.models import (CLOSED_STATUSES, Channel, Ticket, TicketCounter, TicketEvent,
+                               TicketNote, TicketStatus, open311_status)
+from registration import eec
+from registration.thai_dates import to_bangkok
+from web.accounts.models import User
+from web.errors import (Conflict, DomainError, FieldError, Forbidden, Invalid, N_, NotFound,
+                        register_messages)
+from web.forms import Reader
+from web.i18n import LOCALES, get_locale, message, set_locale
+
+log = logging.getLogger("complaints")
+
+NUMBER_PREFIX = "CMP"
+MAX_DESCRIPTION = 4000
+MAX_NOTE = 4000
+# Closing a ticket tells the complainant why, so these need a note.
+NOTE_REQUIRED = (TicketStatus.fixed, TicketStatus.closed, TicketStatus.not_responsible)
+
+register_messages({
+    **{f"ticket.status.{k}": v for k, v in {
+        "confirmed": N_("Received"),
+        "investigating": N_("Investigating"),
+        "in_progress": N_("In progress"),
+        "action_scheduled": N_("Action scheduled"),
+        "fixed": N_("Fixed"),
+        "closed": N_("Closed"),
+        "duplicate": N_("Duplicate"),
+        "not_responsible": N_("Not the estate's responsibility"),
+    }.items()},
+    **{f"ticket.channel.{k}": v for k, v in {
+        "chatbot": N_("chat assistant"),
+        "web": N_("web form"),
+        "api": N_("Open311 interface"),
+    }.items()},
+    "complaint.description_required": N_("Describe the problem: what happens, where and since when."),
+    "complaint.name_required": N_("Enter your name, so that the estate can reach you."),
+    "complaint.contact_required": N_("Give a phone number or an e-mail address, so that we can reach you."),
+    "complaint.phone_invalid": N_("Enter a Thai phone number, like 081-234-5678 or 038-123-456."),
+    "complaint.email_invalid": N_("Enter a valid e-mail address, like name@example.com."),
+    "complaint.consent_required": N_("You must agree to the privacy notice, so that we can handle your complaint."),
+    "complaint.idempotency_reused": N_("This Idempotency-Key was already used for a different complaint."),
+    "ticket.not_found": N_("There is no complaint with this number."),
+    "ticket.status_unchanged": N_("The ticket already has this status."),
+    "ticket.use_merge": N_("To mark a duplicate, merge it into the original ticket."),
+    "ticket.note_required_to_close": N_("Write a note: it tells the complainant why the ticket is closed."),
+    "ticket.note_required": N_("Write the note."),
+    "ticket.merge_self": N_("A ticket cannot be a duplicate of itself."),
+    "ticket.merge_target_duplicate": N_("That ticket is itself a duplicate of {number}; merge into that one."),
+    "ticket.merge_other_estate": N_("Only tickets of the same industrial estate can be merged."),
+    "ticket.already_duplicate": N_("This ticket is already marked as a duplicate."),
+    "ticket.event.filed_chatbot": N_("Complaint received through the chat assistant."),
+    "ticket.event.filed_web": N_("Complaint received through the web form."),
+    "ticket.event.filed_api": N_("Complaint received through the Open311 interface."),
+    "ticket.event.routed": N_("Sent to {team}."),
+    "ticket.event.env_flagged": N_("Flagged to the EEC Office environment unit."),
+    "ticket.event.status": N_("Status changed from {old} to {new}."),
+    "ticket.event.acknowledged": N_("Acknowledged by {name}."),
+    "ticket.event.assigned": N_("Assigned to {name}."),
+    "ticket.event.note_public": N_("Public note: {text}"),
+    "ticket.event.note_private": N_("Private note: {text}"),
+    "ticket.event.merged_into": N_("Marked as a duplicate of {number}."),
+    "ticket.event.duplicate_received": N_("{number} was merged into this ticket as a duplicate."),
+})
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def in_both_languages(key: str, params: dict[str, Any] | None = None) -> dict[str, str]:
+    """A message's text in Thai and in English, whatever the request's language."""
+    current = get_locale()
+    try:
+        out = {}
+        for lang in LOCALES:
+            set_locale(lang)
+            out[lang] = message(key, params)
+        return out
+    finally:
+        set_locale(current)
+
+
+def status_labels(status: str) -> dict[str, str]:
+    return in_both_languages(f"ticket.status.{status}")
+
+
+def _bilingual(name: str, key: str, params: dict[str, Any] | None = None) -> dict[str, str]:
+    """Event parameters as an English value and its `_th` twin, which message() picks."""
+    texts = in_both_languages(key, params)
+    return {name: texts["en"], f"{name}_th": texts["th"]}
+
+
+# --- Filing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filing:
+    ticket: Ticket
+    created: bool  # False when an idempotent retry found the ticket it filed before
+
+
+def next_number(session: Session, at: datetime) -> str:
+    """CMP-YYYY-NNNNNN, running per Bangkok calendar year. One upsert both creates the year's
+    counter and increments it: PostgreSQL holds the row lock and SQLite the write lock until
+    the caller commits, so two filings never draw the same number."""
+    year = to_bangkok(at).year
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" \
+        else sqlite.insert
+    statement = insert(TicketCounter).values(year=year, last=1).on_conflict_do_update(
+        index_elements=[TicketCounter.year], set_={"last": TicketCounter.last + 1},
+    ).returning(TicketCounter.last)
+    last = session.execute(statement).scalar_one()
+    return f"{NUMBER_PREFIX}-{year}-{last:06d}"
+
+
+@dataclass(frozen=True)
+class _Input:
+    estate_id: str
+    category: str
+    description: str
+    location: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    language: str
+    conversation_id: str | None
+    latitude: float | None
+    longitude: float | None
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps(self.__dict__, sort_keys=True, ensure_ascii=False)
+                              .encode()).hexdigest()
+
+
+def _coordinate(reader: Reader, name: str, limit: int) -> float | None:
+    value = reader.decimal(name, required=False, min=Decimal(-limit), max=Decimal(limit))
+    return float(value) if value is not None else None
+
+
+def validate(data: Mapping[str, Any], *, language: str, consent_given: bool = False) -> _Input:
+    """Every field checked at once; Invalid lists each problem with its message key. The
+    field names are those of TicketCreate, the web form and the ticket API."""
+    r = Reader(data)
+    estate_id = r.choice("estate_id", eec.estates())
+    category = r.choice("category", categories())
+    description = r.text("description", required=False, max_len=MAX_DESCRIPTION)
+    if not description:
+        r.error("description", "complaint.description_required")
+    location = r.text("location", required=False, max_len=500)
+    name = r.text("contact_name", required=False, max_len=200)
+    if not name:
+        r.error("contact_name", "complaint.name_required")
+    raw_phone = r.text("contact_phone", required=False, max_len=40)
+    raw_email = r.text("contact_email", required=False, max_len=254)
+    phone = contacts.normalise_phone(raw_phone) if raw_phone else ""
+    email = contacts.normalise_email(raw_email) if raw_email else ""
+    if phone is None:
+        r.error("contact_phone", "complaint.phone_invalid")
+    if email is None:
+        r.error("contact_email", "complaint.email_invalid")
+    if not raw_phone and not raw_email:
+        r.error("contact_phone", "complaint.contact_required")
+    if not (consent_given or r.flag("consent")):
+        r.error("consent", "complaint.consent_required")
+    lang = r.choice("language", LOCALES, required=False) or language
+    conversation_id = r.text("conversation_id", required=False, max_len=120) or None
+    latitude, longitude = _coordinate(r, "lat", 90), _coordinate(r, "long", 180)
+    if r.errors:
+        raise Invalid(r.errors)
+    return _Input(estate_id=estate_id, category=category, description=description,
+                  location=location, contact_name=name, contact_phone=phone or "",
+                  contact_email=email or "", language=lang, conversation_id=conversation_id,
+                  latitude=latitude, longitude=longitude)
+
+
+def _find_by_key(session: Session, channel: Channel, key: str) -> Ticket | None:
+    return session.exec(select(Ticket).where(Ticket.channel == channel,
+                                             Ticket.idempotency_key == key)).first()
+
+
+def _replay(found: Ticket, fingerprint: str) -> Filing:
+    if found.idempotency_hash != fingerprint:
+        raise DomainError("complaint.idempotency_reused", status=422)
+    return Filing(found, created=False)
+
+
+def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
+                language: str = "th", idempotency_key: str | None = None,
+                consent_given: bool = False, at: datetime | None = None) -> Filing:
+    """Validates, numbers, routes and stores a complaint. With an idempotency key, a retry
+    of the same complaint returns the ticket filed the first time; the same key with other
+    content is refused. `consent_given` is for channels whose client records the PDPA
+    consent itself (Open311 key holders)."""
+    given = validate(data, language=language, consent_given=consent_given)
+    key = (idempotency_key or "").strip()[:120] or None
+    fingerprint = given.fingerprint()
+    if key and (found := _find_by_key(session, channel, key)):
+        return _replay(found, fingerprint)
+    at = at or now()
+    number = next_number(session, at)
+    # Under the counter's lock a concurrent retry has either committed or not started; a
+    # retry found only now leaves a gap in the year's numbers, which is harmless.
+    if key and (found := _find_by_key(session, channel, key)):
+        return _replay(found, fingerprint)
+    where = routing.route(given.estate_id, given.category)
+    ticket = Ticket(
+        number=number, estate_id=given.estate_id, category=given.category,
+        description=given.description, location=given.location,
+        latitude=given.latitude, longitude=given.longitude,
+        contact_name=given.contact_name, contact_phone=given.contact_phone,
+        contact_email=given.contact_email, consent=True, consent_at=at, channel=channel,
+        language=given.language, conversation_id=given.conversation_id,
+        idempotency_key=key, idempotency_hash=fingerprint if key else None,
+        team=where.team, eec_environment=where.eec_environment,
+        ack_due_at=policy.acknowledge_due(given.category, at),
+        resolve_due_at=policy.resolve_due(given.category, at),
+        created_at=at, updated_at=at)
+    session.add(ticket)
+    session.flush()
+    record(session, ticket, "filed", f"ticket.event.filed_{channel.value}", public=True,
+           actor=channel.value, to_status=ticket.status)
+    record(session, ticket, "routed", "ticket.event.routed", actor=channel.value,
+           **_bilingual("team", "team.label", _team_params(where.team)))
+    if where.eec_environment:
+        record(session, ticket, "routed", "ticket.event.env_flagged", actor=channel.value)
+    log.info("complaint %s filed via %s for %s (%s), contact %s", number, channel.value,
+             ticket.estate_id, ticket.category,
+             contacts.masked_contact(ticket.contact_phone, ticket.contact_email))
+    return Filing(ticket, created=True)
+
+
+def _team_params(team: str) -> dict[str, Any]:
+    estate_id, _sep, unit = team.partition("/")
+    estate = eec.estates().get(estate_id)
+    unit_text = in_both_languages(f"team.unit.{unit}")
+    return {"estate": estate.name_en if estate else estate_id,
+            "estate_th": estate.name_th if estate else estate_id,
+            "unit": unit_text["en"], "unit_th": unit_text["th"]}
+
+
+# --- History --------------------------------------------------------------------------------
+
+
+def record(session: Session, ticket: Ticket, kind: str, key: str, *, public: bool = False,
+           actor: User | str = "", from_status: str | None = None,
+           to_status: str | None = None, **params: Any) -> TicketEvent:
+    event = TicketEvent(
+        ticket_id=ticket.id, kind=kind, key=key, params=params, public=public,
+        from_status=from_status, to_status=to_status,
+        actor_id=actor.id if isinstance(actor, User) else None,
+        actor=actor.full_name if isinstance(actor, User) else actor)
+    session.add(event)
+    return event
+
+
+def history(session: Session, ticket: Ticket, *, public_only: bool = False) -> list[TicketEvent]:
+    query = select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+    if public_only:
+        query = query.where(TicketEvent.public == True)  # noqa: E712
+    return list(session.exec(query.order_by(col(TicketEvent.at), col(TicketEvent.id))).all())
+
+
+def notes(session: Session, ticket: Ticket, *, public_only: bool = False) -> list[TicketNote]:
+    query = select(TicketNote).where(TicketNote.ticket_id == ticket.id)
+    if public_only:
+        query = query.where(TicketNote.public == True)  # noqa: E712
+    return list(session.exec(query.order_by(col(TicketNote.created_at),
+                                            col(TicketNote.id))).all())
+
+
+def latest_public_note(session: Session, ticket: Ticket) -> TicketNote | None:
+    return session.exec(select(TicketNote).where(
+        TicketNote.ticket_id == ticket.id, TicketNote.public == True)  # noqa: E712
+        .order_by(col(TicketNote.created_at).desc(), col(TicketNote.id).desc())).first()
+
+
+# --- Desk actions ---------------------------------------------------------------------------
+
+
+def normalise_number(number: str) -> str:
+    return "".join((number or "").split()).upper()
+
+
+def get_ticket(session: Session, number: str) -> Ticket:
+    ticket = session.exec(select(Ticket).where(Ticket.number == normalise_number(number))).first()
+    if ticket is None:
+        raise NotFound("ticket.not_found")
+    return ticket
+
+
+def lock_ticket(session: Session, number: str) -> Ticket:
+    """Row lock on PostgreSQL, write lock on SQLite, then a fresh read: two officers acting
+    on one ticket never overwrite each other's change."""
+    number = normalise_number(number)
+    session.exec(update(Ticket).where(col(Ticket.number) == number)  # type: ignore[call-overload]
+                 .values(updated_at=now()))
+    ticket = session.exec(select(Ticket).where(Ticket.number == number)
+                          .execution_options(populate_existing=True)).first()
+    if ticket is None:
+        raise NotFound("ticket.not_found")
+    return ticket
+
+
+def _touch(session: Session, ticket: Ticket) -> None:
+    ticket.updated_at = now()
+    session.add(ticket)
+
+
+def acknowledge(session: Session, ticket: Ticket, actor: User) -> bool:
+    """First response from the estate; True if this call acknowledged the ticket."""
+    if ticket.acknowledged_at is not None:
+        return False
+    ticket.acknowledged_at = now()
+    _touch(session, ticket)
+    record(session, ticket, "acknowledged", "ticket.event.acknowledged", public=True,
+           actor=actor, name=actor.full_name)
+    return True
+
+
+def assign(session: Session, ticket: Ticket, actor: User, assignee: User) -> None:
+    if not routing.can_handle(assignee, ticket):
+        raise Forbidden()
+    ticket.assignee_id = assignee.id
+    _touch(session, ticket)
+    record(session, ticket, "assigned", "ticket.event.assigned", actor=actor,
+           name=assignee.full_name)
+
+
+def add_note(session: Session, ticket: Ticket, actor: User, text: str, *,
+             public: bool) -> TicketNote:
+    text = text.strip()[:MAX_NOTE]
+    if not text:
+        raise Invalid([FieldError("note", "ticket.note_required")])
+    note = TicketNote(ticket_id=ticket.id, public=public, author_id=actor.id,
+                      author_name=actor.full_name, text=text)
+    session.add(note)
+    if public:
+        acknowledge(session, ticket, actor)  # a public answer is a response
+    _touch(session, ticket)
+    record(session, ticket, "note", f"ticket.event.note_{'public' if public else 'private'}",
+           public=public, actor=actor, text=text)
+    return note
+
+
+def _set_status(session: Session, ticket: Ticket, status: TicketStatus, actor: User) -> None:
+    old = ticket.status
+    ticket.status = status
+    ticket.closed_at = now() if status in CLOSED_STATUSES else None
+    _touch(session, ticket)
+    record(session, ticket, "status", "ticket.event.status", public=True, actor=actor,
+           from_status=old, to_status=status,
+           **_bilingual("old", f"ticket.status.{old}"),
+           **_bilingual("new", f"ticket.status.{status}"))
+
+
+def change_status(session: Session, ticket: Ticket, actor: User, status: str, *,
+                  note: str = "", public: bool = True) -> None:
+    """Moves the ticket to another state, with an optional note (required when closing).
+    Reopening a wrongly merged duplicate clears its link to the original."""
+    if status not in TicketStatus.__members__:
+        raise Invalid([FieldError("status", "field.choice")])
+    new = TicketStatus(status)
+    errors = []
+    if new == TicketStatus.duplicate:
+        errors.append(FieldError("status", "ticket.use_merge"))
+    elif new == ticket.status:
+        errors.append(FieldError("status", "ticket.status_unchanged"))
+    if new in NOTE_REQUIRED and not note.strip():
+        errors.append(FieldError("note", "ticket.note_required_to_close"))
+    if errors:
+        raise Invalid(errors)
+    if ticket.status == TicketStatus.duplicate:
+        ticket.duplicate_of_id = None
+    acknowledge(session, ticket, actor)
+    _set_status(session, ticket, new, actor)
+    if note.strip():
+        add_note(session, ticket, actor, note, public=public)
+
+
+def merge_duplicate(session: Session, duplicate: Ticket, original: Ticket, actor: User) -> None:
+    """`duplicate` reports what `original` already reports: it is closed as a duplicate and
+    both histories say so."""
+    if duplicate.id == original.id:
+        raise Invalid([FieldError("original", "ticket.merge_self")])
+    if duplicate.status == TicketStatus.duplicate:
+        raise Conflict("ticket.already_duplicate")
+    if original.status == TicketStatus.duplicate:
+        target = session.get(Ticket, original.duplicate_of_id)
+        raise Invalid([FieldError("original", "ticket.merge_target_duplicate",
+                                  {"number": target.number if target else ""})])
+    if duplicate.estate_id != original.estate_id:
+        raise Invalid([FieldError("original", "ticket.merge_other_estate")])
+    acknowledge(session, duplicate, actor)
+    duplicate.duplicate_of_id = original.id
+    _set_status(session, duplicate, TicketStatus.duplicate, actor)
+    record(session, duplicate, "merged", "ticket.event.merged_into", public=True, actor=actor,
+           number=original.number)
+    _touch(session, original)
+    record(session, original, "merged", "ticket.event.duplicate_received", actor=actor,
+           number=duplicate.number)
+
+
+# --- Status lookup --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """What a status lookup shows. `private` is set only for the complainant."""
+
+    ticket: Ticket
+    is_complainant: bool
+    latest_note: TicketNote | None
+    duplicate_of: str | None
+
+    @property
+    def open311_status(self) -> str:
+        return open311_status(self.ticket.status)
+
+    def private(self) -> dict[str, Any] | None:
+        if not self.is_complainant:
+            return None
+        t = self.ticket
+        return {"description": t.description, "location": t.location,
+                "contact_name": t.contact_name,
+                "contact": contacts.masked_contact(t.contact_phone, t.contact_email)}
+
+
+def is_complainant(ticket: Ticket, *, conversation_id: str | None = None,
+                   contact: str | None = None) -> bool:
+    """The same chat conversation, or the phone number or e-mail given when filing."""
+    if conversation_id and ticket.conversation_id \
+            and conversation_id.strip() == ticket.conversation_id:
+        return True
+    return contacts.same_contact(ticket.contact_phone, ticket.contact_email, contact or "")
+
+
+def lookup_status(session: Session, number: str, *, conversation_id: str | None = None,
+                  contact: str | None = None) -> StatusView:
+    ticket = get_ticket(session, number)
+    original = session.get(Ticket, ticket.duplicate_of_id) if ticket.duplicate_of_id else None
+    return StatusView(ticket=ticket,
+                      is_complainant=is_complainant(ticket, conversation_id=conversation_id,
+                                                    contact=contact),
+                      latest_note=latest_public_note(session, ticket),
+                      duplicate_of=original.number if original else None)
+
+
+def is_overdue(ticket: Ticket, at: datetime | None = None) -> bool:
+    """Open and past a due time: not acknowledged in time, or not resolved in time."""
+    at = at or now()
+    if not ticket.is_open:
+        return False
+    return ticket.resolve_due_at < at or (ticket.acknowledged_at is None
+                                           and ticket.ack_due_at < at)
