@@ -44,17 +44,18 @@ class Target:
     figure: str
     at_most: float | None = None
     at_least: float | None = None
+    hint: str = ""  # how to find out where the time goes
 
     def missed_by(self, figures: Mapping[str, Figure]) -> str | None:
         figure = figures.get(self.figure)
         if figure is None:
             return f"target not measured: {self.figure}"
+        measured = f"target missed: {self.figure} = {format_value(figure.value)} {figure.unit}"
+        hint = f"; where the time goes: {self.hint}" if self.hint else ""
         if self.at_most is not None and figure.value > self.at_most:
-            return (f"target missed: {self.figure} = {format_value(figure.value)} {figure.unit}, "
-                    f"target <= {format_value(self.at_most)}")
+            return f"{measured}, target <= {format_value(self.at_most)}{hint}"
         if self.at_least is not None and figure.value < self.at_least:
-            return (f"target missed: {self.figure} = {format_value(figure.value)} {figure.unit}, "
-                    f"target >= {format_value(self.at_least)}")
+            return f"{measured}, target >= {format_value(self.at_least)}{hint}"
         return None
 
 

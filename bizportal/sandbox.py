@@ -37,7 +37,7 @@ import json
 import random
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -153,8 +153,8 @@ def business_rule_errors(req: schemas.RegistrationRequest) -> list[dict[str, str
             if cap.shares * cap.par_value != cap.registered:
                 errors.append(_error("capital.registered", "CAPITAL_MISMATCH",
                                      "Registered capital must equal shares times par value."))
-            held = [s.shares for s in req.shareholders]
-            if held and all(h is not None for h in held) and sum(held) != cap.shares:  # type: ignore[arg-type]
+            held = [s.shares for s in req.shareholders if s.shares is not None]
+            if len(held) == len(req.shareholders) and sum(held) != cap.shares:
                 errors.append(_error("shareholders", "SHARES_MISMATCH",
                                      "The shareholders' shares must add up to all shares."))
     elif len(req.shareholders) < 2:
@@ -352,7 +352,8 @@ class BizPortalSandbox:
         if _normal(req.name_en) in self.registered_names:
             reasons.append({"code": "NAME_EN_TAKEN",
                             "messageTh": f"ชื่อภาษาอังกฤษ “{req.name_en}” จดทะเบียนไว้แล้ว",
-                            "messageEn": f"The English name “{req.name_en}” is already registered."})
+                            "messageEn": f"The English name “{req.name_en}” is already "
+                                         "registered."})
         record.updated_at = utcnow()
         if reasons:
             record.status, record.reasons = "REJECTED", reasons

@@ -33,6 +33,7 @@ register_messages({
 
 class ServiceTokenRequired(DomainError):
     status = 401
+    headers = {"WWW-Authenticate": 'Bearer realm="tickets"'}
 
     def __init__(self) -> None:
         super().__init__("ticket_api.unauthorized")
@@ -50,10 +51,6 @@ router = APIRouter(prefix="/api/v1/tickets", tags=["tickets-api"],
                    dependencies=[Depends(require_service_token)])
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def filed_json(ticket: Ticket) -> dict[str, Any]:
     return {
         "number": ticket.number,
@@ -62,9 +59,9 @@ def filed_json(ticket: Ticket) -> dict[str, Any]:
         "status_label": service.status_labels(ticket.status),
         "estate_id": ticket.estate_id,
         "category": ticket.category,
-        "created_at": _iso(ticket.created_at),
-        "ack_due_at": _iso(ticket.ack_due_at),
-        "resolve_due_at": _iso(ticket.resolve_due_at),
+        "created_at": service.iso(ticket.created_at),
+        "ack_due_at": service.iso(ticket.ack_due_at),
+        "resolve_due_at": service.iso(ticket.resolve_due_at),
     }
 
 
@@ -78,15 +75,19 @@ def status_json(view: service.StatusView) -> dict[str, Any]:
         "category": ticket.category,
         "estate_id": ticket.estate_id,
         "duplicate_of": view.duplicate_of,
-        "latest_public_note": {"text": note.text, "at": _iso(note.created_at)} if note else None,
-        "updated_at": _iso(ticket.updated_at),
+        "latest_public_note": ({"text": note.text, "at": service.iso(note.created_at)}
+                               if note else None),
+        "updated_at": service.iso(ticket.updated_at),
         "is_complainant": view.is_complainant,
         "private": view.private(),
     }
 
 
-@router.post("", status_code=201, openapi_extra={"requestBody": {
-    "required": True, "content": {"application/json": {"schema": TicketCreate.model_json_schema()}}}})
+REQUEST_BODY = {"required": True,
+                "content": {"application/json": {"schema": TicketCreate.model_json_schema()}}}
+
+
+@router.post("", status_code=201, openapi_extra={"requestBody": REQUEST_BODY})
 async def create_ticket(request: Request, session: SessionDep,
                         idempotency_key: Annotated[str | None, Header()] = None):
     try:

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+
+from registration.identity import mask_pins_in_text
 
 THAILAND = "TH"
 
@@ -73,3 +77,17 @@ def same_contact(phone: str, email: str, given: str) -> bool:
     if "@" in given:
         return bool(email) and given.lower() == email.lower()
     return bool(phone) and normalise_phone(given) == phone
+
+
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def scrub_text(text: str) -> str:
+    """Free text fit for public output: Thai phone numbers, e-mail addresses and 13-digit ID
+    numbers in it are masked, since complainants write their contact into descriptions."""
+    for match in reversed(list(phonenumbers.PhoneNumberMatcher(text, THAILAND))):
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        masked = mask_phone(e164) if e164.startswith("+66") else "X" * len(match.raw_string)
+        text = text[:match.start] + masked + text[match.end:]
+    text = _EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group(0)), text)
+    return mask_pins_in_text(text)

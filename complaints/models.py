@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 
@@ -85,12 +86,13 @@ class Ticket(TicketBase, table=True):
     longitude: float | None = None
     consent: bool = False
     consent_at: datetime | None = None
-    channel: Channel = Field(max_length=20)
+    channel: Channel = Field(sa_type=SAEnum(Channel, name="ticket_channel"))
     language: str = Field(default="th", max_length=5)
     conversation_id: str | None = Field(default=None, max_length=120, index=True)
     idempotency_key: str | None = Field(default=None, max_length=120)
     idempotency_hash: str | None = Field(default=None, max_length=64)
-    status: TicketStatus = Field(default=TicketStatus.confirmed, max_length=20, index=True)
+    status: TicketStatus = Field(default=TicketStatus.confirmed, index=True,
+                                 sa_type=SAEnum(TicketStatus, name="ticket_status"))
     duplicate_of_id: int | None = Field(default=None, foreign_key="tickets.id")
     team: str = Field(max_length=80, index=True)
     # Environmental complaints are also flagged to the EEC Office's environment unit.

@@ -41,7 +41,6 @@ register_messages({
     "team.unit.utilities": N_("utilities and infrastructure unit"),
     "team.unit.administration": N_("estate administration"),
     "team.label": N_("{estate}: {unit}"),
-    "team.eec_environment": N_("EEC Office environment unit"),
 })
 
 

@@ -53,20 +53,26 @@ register_messages({
         "web": N_("web form"),
         "api": N_("Open311 interface"),
     }.items()},
-    "complaint.description_required": N_("Describe the problem: what happens, where and since when."),
+    "complaint.description_required": N_(
+        "Describe the problem: what happens, where and since when."),
     "complaint.name_required": N_("Enter your name, so that the estate can reach you."),
-    "complaint.contact_required": N_("Give a phone number or an e-mail address, so that we can reach you."),
+    "complaint.contact_required": N_(
+        "Give a phone number or an e-mail address, so that we can reach you."),
     "complaint.phone_invalid": N_("Enter a Thai phone number, like 081-234-5678 or 038-123-456."),
     "complaint.email_invalid": N_("Enter a valid e-mail address, like name@example.com."),
-    "complaint.consent_required": N_("You must agree to the privacy notice, so that we can handle your complaint."),
-    "complaint.idempotency_reused": N_("This Idempotency-Key was already used for a different complaint."),
+    "complaint.consent_required": N_(
+        "You must agree to the privacy notice, so that we can handle your complaint."),
+    "complaint.idempotency_reused": N_(
+        "This Idempotency-Key was already used for a different complaint."),
     "ticket.not_found": N_("There is no complaint with this number."),
     "ticket.status_unchanged": N_("The ticket already has this status."),
     "ticket.use_merge": N_("To mark a duplicate, merge it into the original ticket."),
-    "ticket.note_required_to_close": N_("Write a note: it tells the complainant why the ticket is closed."),
+    "ticket.note_required_to_close": N_(
+        "Write a note: it tells the complainant why the ticket is closed."),
     "ticket.note_required": N_("Write the note."),
     "ticket.merge_self": N_("A ticket cannot be a duplicate of itself."),
-    "ticket.merge_target_duplicate": N_("That ticket is itself a duplicate of {number}; merge into that one."),
+    "ticket.merge_target_duplicate": N_(
+        "That ticket is itself a duplicate of {number}; merge into that one."),
     "ticket.merge_other_estate": N_("Only tickets of the same industrial estate can be merged."),
     "ticket.already_duplicate": N_("This ticket is already marked as a duplicate."),
     "ticket.event.filed_chatbot": N_("Complaint received through the chat assistant."),
@@ -86,6 +92,11 @@ register_messages({
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 on Bangkok time with its offset, e.g. 2026-11-26T14:30:00+07:00."""
+    return to_bangkok(value).isoformat(timespec="seconds") if value else None
 
 
 def in_both_languages(key: str, params: dict[str, Any] | None = None) -> dict[str, str]:

@@ -117,7 +117,10 @@ def live_server(tmp_path_factory, redis_url) -> Iterator[LiveServer]:
     work = tmp_path_factory.mktemp("e2e-server")
     db_path = work / "portal.db"
     upload_dir = work / "uploads"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "REDIS_URL": redis_url,
+    # Nothing the unit tests put in this process's environment reaches the server.
+    inherited = {k: v for k, v in os.environ.items()
+                 if not k.startswith("EEC_") and k not in ("DATABASE_URL", "REDIS_URL")}
+    env = {**inherited, "DATABASE_URL": f"sqlite:///{db_path}", "REDIS_URL": redis_url,
            "EEC_UPLOAD_DIR": str(upload_dir), "EEC_ENVIRONMENT": "test"}
     prepare = ("from sqlmodel import Session\n"
                "from registration.seed import seed_register\n"

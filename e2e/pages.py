@@ -213,6 +213,18 @@ class WizardStep(PortalPage):
         if self.application_id is None:
             self.application_id = int(self.page.url.rstrip("/").split("/")[-2])
 
+    def progress_item(self, step_title: str) -> Locator:
+        """A step in the progress list at the top; a finished one is shown in green."""
+        progress = self.page.get_by_role("navigation", name=self.t("Progress"), exact=True)
+        return progress.get_by_role("listitem").filter(has_text=self.t(step_title))
+
+    def expect_step_done(self, step_title: str, done: bool = True) -> None:
+        finished = re.compile(r"\bdone\b")
+        if done:
+            expect(self.progress_item(step_title)).to_have_class(finished)
+        else:
+            expect(self.progress_item(step_title)).not_to_have_class(finished)
+
     def save_and_continue(self) -> None:
         self.button("Save and continue").click()
 

@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.drafts import (DIRECTOR, FOREIGN_PROMOTER, PASSWORD, PDF, THAI_PROMOTER, WITNESSES,
-                        unique_email)
+from e2e.drafts import DIRECTOR, FOREIGN_PROMOTER, PASSWORD, PDF, THAI_PROMOTER, WITNESSES
 from e2e.pages import (CapitalStep, DirectorsStep, DocumentsStep, EecStep, NameReservationPage,
-                       OfficeStep, PeopleStep, ReviewPage, SignUpPage, StatusPage)
+                       OfficeStep, PeopleStep, Person, ReviewPage, SignUpPage, StatusPage)
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 BUDDHIST_ERA_OFFSET = 543
@@ -40,6 +39,13 @@ FEES = {
 }
 
 
+def as_typed(person: Person, lang: str) -> Person:
+    """The person as the applicant types them: Thai people's names in Thai script in Thai."""
+    if lang != "th":
+        return person
+    return replace(person, full_name=THAI_NAMES.get(person.full_name, person.full_name))
+
+
 class Screenshots:
     """Full-page screenshots of the main steps for the README, and a copy in e2e/artifacts."""
 
@@ -61,15 +67,13 @@ def test_registration_journey(page: Page, lang: str, snap) -> None:
     shots = Screenshots(page, lang, snap)
     name_th, name_en = COMPANY_NAMES[lang]
 
-    def typed(person):
-        return replace(person, full_name=THAI_NAMES.get(person.full_name, person.full_name)) \
-            if lang == "th" else person
+    promoter, foreign, director = (as_typed(p, lang) for p in (THAI_PROMOTER, FOREIGN_PROMOTER,
+                                                                 DIRECTOR))
 
-    promoter, foreign, director = typed(THAI_PROMOTER), FOREIGN_PROMOTER, typed(DIRECTOR)
-
-    # Sign up, agreeing to the privacy notice.
+    # Sign up, agreeing to the privacy notice. A fixed e-mail (the database is new for each
+    # run) keeps the README's screenshot the same from run to run.
     sign_up = SignUpPage(page, lang).open()
-    sign_up.sign_up(promoter.full_name, unique_email("journey"), PASSWORD)
+    sign_up.sign_up(promoter.full_name, f"somchai.{lang}@example.com", PASSWORD)
     expect(sign_up.consent()).to_be_checked()
     shots.take(1, "sign-up")
     sign_up.submit()
@@ -85,6 +89,7 @@ def test_registration_journey(page: Page, lang: str, snap) -> None:
     office = OfficeStep(page, lang)
     office.expect_open()
     expect(page.get_by_text(name_th, exact=True)).to_be_visible()
+    office.expect_step_done(DocumentsStep.title, done=False)
     office.house_no().fill("99/1")
     office.street().fill(STREET[lang])
     expect(office.postal_code()).to_have_value("")
@@ -110,7 +115,7 @@ def test_registration_journey(page: Page, lang: str, snap) -> None:
     directors.expect_open()
     directors.fill_directors(director)
     directors.signatories_required().fill("1")
-    directors.fill_witnesses(*map(typed, WITNESSES))
+    directors.fill_witnesses(*(as_typed(w, lang) for w in WITNESSES))
     directors.save_and_continue()
 
     # EEC: choosing Rayong narrows the estates to Rayong's (Laem Chabang is in Chon Buri).
@@ -144,6 +149,8 @@ def test_registration_journey(page: Page, lang: str, snap) -> None:
     # Review: the fees in the page's locale and the Foreign Business Act notice.
     review = ReviewPage(page, lang)
     review.expect_open()
+    for step in (OfficeStep, CapitalStep, PeopleStep, DirectorsStep, EecStep, DocumentsStep):
+        review.expect_step_done(step.title)
     t = review.t
     fees = FEES[lang]
     expect(review.fee_row("Memorandum of association")).to_contain_text(fees["moa"])

@@ -69,23 +69,23 @@ def poll_feed_once(limit: int = 50) -> int:
     except AdapterError as exc:
         log.warning("licence feed unavailable: %s", exc.reason)
         return 0
-    opened = 0
+    opened: list[tuple[object, int]] = []
     with Session(get_engine()) as session:
         for item in page.items:
             case = cases.open_licence_case(session, item)
             if case is not None:
-                opened += 1
-                exchange_log.append(message_id=item.id, direction="in", system="bizportal",
-                                    endpoint="GET /api/v1/licence-applications",
-                                    payload=item.as_dict(), result="case opened",
-                                    case_id=case.id)
+                opened.append((item, case.id))
         cursor_row = session.get(FeedCursor, FEED) or FeedCursor(name=FEED)
         if page.next_cursor:
             cursor_row.cursor = page.next_cursor
         cursor_row.updated_at = now()
         session.add(cursor_row)
         session.commit()
-    return opened
+    for item, case_id in opened:
+        exchange_log.append(message_id=item.id, direction="in", system="bizportal",
+                            endpoint="GET /api/v1/licence-applications", payload=item.as_dict(),
+                            result="case opened", case_id=case_id)
+    return len(opened)
 
 
 def run(stop_after_s: float | None = None) -> None:

@@ -79,34 +79,34 @@ def _answer(status: int, key: str, detail: str) -> JSONResponse:
 
 
 def receive(source: Source, body: bytes, headers: dict[str, str]) -> JSONResponse:
-    endpoint = f"POST /webhooks/{source.name}"
+    status, key, detail, message_id, case_id = _process(source, body, headers)
+    # Logged after the business transaction closed: one connection at a time per request.
+    exchange_log.append(message_id=message_id, direction="in", system=source.name,
+                        endpoint=f"POST /webhooks/{source.name}", payload=body,
+                        result=f"{status} {detail}", case_id=case_id)
+    if status >= 400:
+        log.warning("callback from %s refused (%s): %s", source.name, status, detail)
+    return _answer(status, key, detail)
 
-    def logged(status: int, key: str, detail: str, message_id: str = "-",
-               case_id: int | None = None) -> JSONResponse:
-        exchange_log.append(message_id=message_id, direction="in", system=source.name,
-                            endpoint=endpoint, payload=body, result=f"{status} {detail}",
-                            case_id=case_id)
-        if status >= 400:
-            log.warning("callback from %s refused (%s): %s", source.name, status, detail)
-        return _answer(status, key, detail)
 
+def _process(source: Source, body: bytes,
+             headers: dict[str, str]) -> tuple[int, str, str, str, int | None]:
     problem = verify_signature(source.secret(), body, headers.get(TIMESTAMP_HEADER.lower()),
                                headers.get(SIGNATURE_HEADER.lower()))
     if problem:
-        return logged(401, "webhook.bad_signature", f"signature {problem}")
+        return 401, "webhook.bad_signature", f"signature {problem}", "-", None
     try:
         parsed = source.parse(body)
         update = _as_update(parsed)
     except (SchemaError, ValueError, TypeError, AttributeError) as exc:
-        return logged(400, "webhook.malformed", f"malformed callback: {exc}")
+        return 400, "webhook.malformed", f"malformed callback: {exc}", "-", None
     with Session(get_engine()) as session:
         case = source.find(session, parsed)
         if case is None:
-            return logged(404, "webhook.unknown_case", "unknown case", update.event_id)
+            return 404, "webhook.unknown_case", "unknown case", update.event_id, None
         if session.exec(select(InboxMessage).where(InboxMessage.source == source.name,
                                                    InboxMessage.event_id == update.event_id)).first():
-            return logged(200, "webhook.duplicate", "duplicate event ignored", update.event_id,
-                          case.id)
+            return 200, "webhook.duplicate", "duplicate event ignored", update.event_id, case.id
         case = lock_case(session, case.id)
         assert case is not None
         applied = source.apply(session, case, update)
@@ -116,10 +116,9 @@ def receive(source: Source, body: bytes, headers: dict[str, str]) -> JSONRespons
             session.commit()
         except IntegrityError:  # the same event raced in on another connection
             session.rollback()
-            return logged(200, "webhook.duplicate", "duplicate event ignored", update.event_id,
-                          case.id)
+            return 200, "webhook.duplicate", "duplicate event ignored", update.event_id, case.id
         detail = f"applied {update.status}" if applied else f"stale {update.status} ignored"
-        return logged(200, "webhook.accepted", detail, update.event_id, case.id)
+        return 200, "webhook.accepted", detail, update.event_id, case.id
 
 
 @router.post("/{system}")

@@ -142,6 +142,18 @@ def _both(msgid: str) -> tuple[str, str]:
     return translations("th").gettext(msgid), translations("en").gettext(msgid)
 
 
+# Names newmm's dictionary would split (ธุร|กิจการค้า): kept whole so a line never breaks inside.
+_WHOLE_WORDS = frozenset({"กรมพัฒนาธุรกิจการค้า", "คิวอาร์โค้ด"})
+
+
+@lru_cache(maxsize=1)
+def _thai_dictionary() -> Any:
+    from pythainlp.corpus import thai_words
+    from pythainlp.util import dict_trie
+
+    return dict_trie(set(thai_words()) | _WHOLE_WORDS)
+
+
 @lru_cache(maxsize=64)
 def _breakable(text: str) -> str:
     """Thai has no spaces between words; a zero-width space between pythainlp's words lets the
@@ -150,7 +162,9 @@ def _breakable(text: str) -> str:
         return text
     from pythainlp.tokenize import word_tokenize
 
-    return "\u200b".join(word_tokenize(text, engine="newmm", keep_whitespace=True))
+    words = word_tokenize(text, custom_dict=_thai_dictionary(), engine="newmm",
+                          keep_whitespace=True)
+    return "\u200b".join(words)
 
 
 @dataclass(frozen=True)

@@ -440,10 +440,14 @@ class NameIndex:
 
 
 def check_name_available(
-    index: NameIndex, name_th: str | None, name_en: str | None, field_prefix: str = ""
+    index: NameIndex, name_th: str | None, name_en: str | None, field_prefix: str = "",
+    *, conflicts: list[NameConflict] | None = None,
 ) -> list[FieldError]:
-    """One error per form that duplicates or closely resembles a registered/reserved name."""
-    conflicts = index.find_conflicts(name_th, name_en)
+    """One error per form that duplicates or closely resembles a registered/reserved name.
+    A caller that already has `index.find_conflicts(name_th, name_en)` passes it as
+    `conflicts`: the search is most of the time of a name check."""
+    if conflicts is None:
+        conflicts = index.find_conflicts(name_th, name_en)
     errors = []
     for field, side in (("name_th", "th_score"), ("name_en", "en_score")):
         matching = [c for c in conflicts if getattr(c, side) > 0]

@@ -141,8 +141,10 @@ def step_context(session: SessionDep, application: Application, step: str,
         "application": application, "step": step, "steps": steps.STEPS,
         "values": values, "errors": errors, "is_company": steps.is_company(application.entity_type),
         "reservation": service.reservation_of(session, application),
+        # Documents are done once the promoters are known and each has an identity document.
         "done_steps": set(application.completed_steps) | (
-            {"documents"} if not service.missing_documents(session, application) else set()),
+            {"documents"} if "people" in application.completed_steps
+            and not service.missing_documents(session, application) else set()),
     }
     if step == "office":
         ctx["provinces"] = address.provinces(lang)
@@ -168,8 +170,13 @@ def step_context(session: SessionDep, application: Application, step: str,
 def _documents_context(session: SessionDep, application: Application) -> dict[str, Any]:
     from registration.documents import DOCUMENT_KINDS
 
-    people = service.people_of(session, application, PersonRole.shareholder) + \
-        service.people_of(session, application, PersonRole.director)
+    people, seen = [], set()
+    for p in service.people_of(session, application, PersonRole.shareholder) + \
+            service.people_of(session, application, PersonRole.director):
+        key = p.thai_id or f"{p.nationality}:{p.passport_no}" or p.full_name
+        if key not in seen:  # a promoter who is also a director is one person
+            seen.add(key)
+            people.append(p)
     return {
         "documents": service.documents_of(session, application),
         "doc_kinds": [eec.Option(k, message(f"doc.kind.{k}")) for k in DOCUMENT_KINDS],
@@ -327,8 +334,11 @@ async def submit(application_id: int, request: Request, session: SessionDep, use
         session.rollback()
         errors = exc.errors if isinstance(exc, Invalid) else [
             FieldError("review", exc.key, exc.params)]
-        ctx = step_context(session, application, "review", values, localized_errors(errors))
-        ctx["submit_errors"] = [message(e.key, e.params) for e in errors]
+        # The declaration's error sits next to its box; the rest are listed once above.
+        ctx = step_context(session, application, "review", values,
+                           localized_errors(e for e in errors if e.field == "declaration"))
+        ctx["submit_errors"] = [message(e.key, e.params) for e in errors
+                                if e.field != "declaration"]
         return render(request, "registration/step_review.html", ctx, status_code=422)
     session.commit()
     return _redirect(f"/registration/{application.id}/status")

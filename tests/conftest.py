@@ -272,3 +272,41 @@ def submitted_application(browser: Browser, **eec: str) -> int:
     r = browser.post(f"/registration/{app_id}/submit", {"declaration": "on"})
     assert r.status_code == 303, r.text[:2000]
     return app_id
+
+
+# --- Complaints ------------------------------------------------------------------------------
+
+SERVICE_TOKEN = {"Authorization": "Bearer dev-only-not-a-secret"}  # Settings' dev default
+OPEN311_KEY = "dev-only-not-a-secret"
+COMPLAINT = {"estate_id": "map-ta-phut", "category": "wastewater",
+             "description": "Black water flows into the canal behind plant 3 since this morning.",
+             "location": "Canal behind plant 3", "contact_name": "Somchai Jaidee",
+             "contact_phone": "081-234-5678", "contact_email": "somchai@example.com",
+             "consent": True}
+
+
+def create_estate_operator(session, estate_id: str | None,
+                           password: str = "officer password 1") -> str:
+    """An estate operator account for one estate (estates.csv id); returns its e-mail."""
+    from web.accounts.models import Role
+    from web.accounts.service import sign_up
+
+    email = unique_email()
+    user = sign_up(session, email=email, full_name=f"Operator {email.split('@')[0]}",
+                   password=password, password_confirm=password, consent=True, lang="en",
+                   role=Role.estate_operator)
+    user.estate_id = estate_id
+    session.add(user)
+    session.commit()
+    return email
+
+
+def create_ticket(session, *, channel: str = "web", at=None, **fields) -> str:
+    """A complaint filed through the real service (no HTTP); returns its number."""
+    from complaints import service
+    from complaints.models import Channel
+
+    filing = service.file_ticket(session, {**COMPLAINT, **fields}, channel=Channel(channel),
+                                 language="en", at=at)
+    session.commit()
+    return filing.ticket.number

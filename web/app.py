@@ -48,8 +48,10 @@ def install_error_handlers(app: FastAPI) -> None:
             return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
         errors = exc.errors if isinstance(exc, Invalid) else ()
         if wants_json(request):
-            return problem_response(exc.status, exc.key, params=exc.params, errors=errors,
-                                    instance=request.url.path)
+            response = problem_response(exc.status, exc.key, params=exc.params, errors=errors,
+                                        instance=request.url.path)
+            response.headers.update(getattr(exc, "headers", {}))  # e.g. WWW-Authenticate
+            return response
         if errors:
             return _render_error(request, exc.status, exc.key,
                                  {"fields": localized_errors(errors)})
@@ -105,11 +107,19 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(LocaleMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    from complaints import api as ticket_api
+    from complaints import desk as complaints_desk
+    from complaints import open311
+    from complaints import routes as complaint_routes
     from eec_bridge import desk, webhooks
     from registration import certificate
 
     # Before the wizard's router, whose /registration/{id}/{step} would take certificate.pdf.
     app.include_router(certificate.router)
+    # Complaints before the case desk, so /desk/tickets never falls to a /desk route.
+    for router in (complaint_routes.router, complaints_desk.router, ticket_api.router,
+                   open311.router):
+        app.include_router(router)
     for router in (pages.router, account_routes.router, registration_routes.router,
                    registration_routes.address_router, registration_api.router,
                    webhooks.router, desk.router, chat.router):

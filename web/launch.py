@@ -51,6 +51,10 @@ def main() -> int:
     env.setdefault("EEC_HOST", settings.host)
     env.setdefault("EEC_PORT", str(settings.port))
     url = f"http://{env['EEC_HOST']}:{env['EEC_PORT']}/"
+    # The sandboxes call our webhooks back; the delivery code builds callback URLs from this.
+    env.setdefault("EEC_BASE_URL", url.rstrip("/"))
+    env.setdefault("BIZPORTAL_SANDBOX_CALLBACK_URL", f"{url}webhooks/bizportal")
+    env.setdefault("OSS_SANDBOX_CALLBACK_URL", f"{url}webhooks/eec-oss")
     banner = "=" * 64
     print(f"{banner}\n  EEC Business One-Stop is starting at {url}\n"
           f"  Database: {settings.database_url.split('@')[-1]}\n  Stop with Ctrl+C\n{banner}",

@@ -1,5 +1,11 @@
 """Imports every table so that SQLModel.metadata (and Alembic) sees the whole schema."""
 
+from complaints.models import (  # noqa: F401
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketNote,
+)
 from eec_bridge.models import (  # noqa: F401
     Case,
     ExchangeEntry,

@@ -16,6 +16,7 @@ TEMPLATE_DIRS = [
     str(Path(__file__).resolve().parent / "templates"),
     str(Path(__file__).resolve().parent.parent / "registration" / "templates"),
     str(Path(__file__).resolve().parent.parent / "eec_bridge" / "templates"),
+    str(Path(__file__).resolve().parent.parent / "complaints" / "templates"),
 ]
 
 templates = Jinja2Blocks(directory=TEMPLATE_DIRS)

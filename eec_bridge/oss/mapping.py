@@ -92,7 +92,8 @@ def to_case_draft(case: Any) -> CaseDraft:
     if not isinstance(case, Mapping):
         raise TypeError(f"cannot make an EEC OSS case of {type(case).__name__}")
     if "case_type" in case:
-        return CaseDraft(**{k: case.get(k) for k in CaseDraft.__annotations__})  # type: ignore[typeddict-item]
+        fields = {k: case.get(k) for k in CaseDraft.__annotations__}
+        return CaseDraft(**fields)  # type: ignore[typeddict-item]
     source = case.get("source")
     if source == "licence":
         return case_from_licence_application(case["licence"])

@@ -23,7 +23,7 @@ from eec_bridge.oss.mapping import (
 from registration.eec import TARGET_INDUSTRIES
 from tests.bizportal.conftest import registration_payload
 
-JURISTIC_NUMBER = "0205569000017"
+JURISTIC_NUMBER = "0205569000010"
 
 LICENCE = LicenceApplication(
     id="BP-LIC-2026-000007", type=LicenceType.factory_licence, status=LicenceStatus.submitted,
@@ -31,6 +31,12 @@ LICENCE = LicenceApplication(
     juristic_number="0205569012344", province_code="20", estate_id="amata-city-chonburi",
     target_industry="smart_electronics", description_th="ขอใบอนุญาตประกอบกิจการโรงงาน",
     description_en="Factory licence", submitted_at=datetime(2026, 11, 26, tzinfo=UTC))
+
+
+def test_numbers_used_here_are_valid():
+    from stdnum.th import moa
+
+    assert moa.is_valid(JURISTIC_NUMBER) and moa.is_valid(LICENCE.juristic_number)
 
 
 def test_a_registered_company_becomes_a_company_registration_case_in_both_languages():

@@ -181,3 +181,19 @@ def test_no_certificate_before_registration(browser, submitted):
     r = browser.get(f"/registration/{application.id}/certificate.pdf")
     assert r.status_code == 404
     assert "We could not find that page or record." in r.text
+
+
+def test_shaped_thai_copies_out_of_the_pdf_as_typed(tmp_path):
+    """HarfBuzz splits ำ in two and moves marks over tall consonants; the text layer must still
+    read as the name was typed (no 'จำ กัด', no 'ปิ่ น')."""
+    from registration.certificate import CertificateFacts, render_certificate_pdf
+
+    name_th = "บริษัท น้ำทุ่งปิ่นฟ้า กิ๊กฝั่ง ญี่ปุ่น จำกัด"
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(render_certificate_pdf(CertificateFacts(
+        name_th=name_th, name_en="Namthung Pinfa Company Limited",
+        juristic_number="0-20-5-569-00042-7", registered_at=datetime(2026, 11, 26, 3, 0),
+        reference="REG-2026-000042", head_office_th="", head_office_en="",
+        verification_url="http://127.0.0.1:8000/verify/abc")))
+    text = poppler("pdftotext", pdf)
+    assert name_th in text and "26 พฤศจิกายน 2569" in text and "November 26, 2026" in text

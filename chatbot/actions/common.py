@@ -1,0 +1,103 @@
+"""What every action shares: the reply language, the menu buttons and small tracker helpers."""
+
+from __future__ import annotations
+
+import json
+from abc import abstractmethod
+from datetime import datetime
+from typing import Any, Dict, List, Optional, Text
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.i18n import N_, t
+from actions.language import conversation_language
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+# The complaint being written: cleared when it is filed or cancelled.
+COMPLAINT_SLOTS = ("estate", "complaint_category", "description", "location_detail",
+                   "contact_name", "contact", "pdpa_consent", "confirmed", "complaint_nonce",
+                   "reask_reason", "reask_detail")
+NO_LOCATION = "-"
+
+
+def payload(intent: str, **entities: Any) -> str:
+    """A button payload that skips NLU: /intent{"entity": "value"}."""
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
+
+
+def button(title: str, intent: str, **entities: Any) -> Dict[str, str]:
+    return {"title": title, "payload": payload(intent, **entities)}
+
+
+def main_menu(lang: str) -> List[Dict[str, str]]:
+    return [button(t(lang, N_("Report a problem")), "file_complaint"),
+            button(t(lang, N_("Check a complaint")), "check_ticket_status")]
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    text = (tracker.latest_message or {}).get("text") or ""
+    # A button payload is no text the user typed.
+    return "" if text.startswith("/") else text
+
+
+def entity_values(tracker: Tracker, entity: str) -> List[Any]:
+    return [e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
+            if e.get("entity") == entity and e.get("value") is not None]
+
+
+def first(value: Any) -> Any:
+    """Slots fed by several entities of one message can arrive as lists."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def parse_time(value: Optional[str]) -> Optional[datetime]:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(BANGKOK)
+
+
+def format_time(value: Optional[str], lang: str) -> str:
+    """A date and time in Thailand's time zone: Buddhist Era in Thai, as officials write it."""
+    moment = parse_time(value)
+    if moment is None:
+        return value or ""
+    if lang == "th":
+        from pythainlp.util import thai_strftime
+
+        return thai_strftime(moment, "%-d %B %Y %H:%M น.")
+    return moment.strftime("%-d %B %Y, %H:%M")
+
+
+class BilingualAction(Action):
+    """An action that answers in the conversation's language and keeps the `language` slot."""
+
+    @abstractmethod
+    def name(self) -> Text: ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        lang = conversation_language(tracker)
+        events = list(await self.respond(dispatcher, tracker, domain, lang))
+        if tracker.get_slot("language") != lang:
+            events.insert(0, SlotSet("language", lang))
+        return events
+
+    @abstractmethod
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any], lang: str) -> List[EventType]: ...

@@ -1,0 +1,238 @@
+"""validate_complaint_form: checks every answer of the complaint form, maps free text to
+estates and categories, and handles corrections ("change the estate").
+
+An answer that cannot be used leaves its slot empty and sets `reask_reason` (and
+`reask_detail`); the form then asks again through the slot's action_ask_* (complaint_prompts),
+which explains what went wrong and offers buttons. A "cancel" returns no event at all, so the
+form rejects and the cancel rule takes over.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import reference, validators
+from actions.common import NO_LOCATION, entity_values, first, latest_intent, latest_text
+
+FREE_TEXT_SLOTS = ("description", "location_detail", "contact_name", "contact")
+# Which detail a correction is about, from what the user typed. Checked in this order:
+# "ชื่อผู้ติดต่อ" is the name, "ข้อมูลติดต่อ" the contact, "location detail" the location.
+FIELD_KEYWORDS = (
+    ("location_detail", ("location", "where", "place", "สถานที่", "ที่อยู่", "จุดที่", "จุดเกิดเหตุ",
+                         "ตำแหน่ง")),
+    ("description", ("description", "describe", "details", "รายละเอียด")),
+    ("contact_name", ("name", "ชื่อ")),
+    ("contact", ("phone", "mobile", "email", "e-mail", "contact", "number", "เบอร์", "โทร",
+                 "อีเมล", "อีเมล์", "ติดต่อ")),
+    ("complaint_category", ("category", "type", "kind", "ประเภท", "หมวด")),
+    ("estate", ("estate", "นิคม")),
+)
+FIELD_ALIASES = {"category": "complaint_category", "location": "location_detail",
+                 "name": "contact_name", "phone": "contact", "email": "contact"}
+SKIP_WORDS = {"-", "skip", "none", "no", "n/a", "na", "nothing", "ข้าม", "ไม่มี", "ไม่ทราบ",
+              "ไม่รู้", "ไม่มีครับ", "ไม่มีค่ะ"}
+NAME_PREFIX = re.compile(r"^(?:my name is|name is|name:|i am|i'm|this is|ผมชื่อ|ดิฉันชื่อ|"
+                         r"ฉันชื่อ|หนูชื่อ|ชื่อ)\s*", re.IGNORECASE)
+POLITE_SUFFIX = re.compile(r"\s*(?:ครับผม|ครับ|คับ|ค่ะ|คะ|ค่า|นะคะ|นะครับ|จ้า|จ้ะ)\s*$")
+
+
+def reask(slot: str, reason: str, detail: Any = None) -> Dict[Text, Any]:
+    return {slot: None, "reask_reason": reason,
+            "reask_detail": None if detail is None else str(detail)[:80]}
+
+
+def field_in(tracker: Tracker) -> Optional[str]:
+    """The detail the user wants to correct: a button's `field` entity, else keywords."""
+    for value in entity_values(tracker, "field"):
+        value = FIELD_ALIASES.get(str(value), str(value))
+        if value in dict(FIELD_KEYWORDS):
+            return value
+    text = latest_text(tracker).lower()
+    for slot, words in FIELD_KEYWORDS:
+        if any(w in text for w in words):
+            return slot
+    return None
+
+
+def previous_value(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest user message (whose extraction may have replaced it)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+def clean_name(text: str) -> str:
+    name = NAME_PREFIX.sub("", validators.squash(text))
+    return POLITE_SUFFIX.sub("", name).strip(" .,:")
+
+
+class ValidateComplaintForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_complaint_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        intent = latest_intent(tracker)
+        requested = tracker.get_slot("requested_slot")
+        if intent == "cancel" and requested:
+            return []  # the form rejects; the cancel rule answers
+        if intent == "correct_detail" and requested:
+            correction = self.correction(tracker, requested)
+            if correction is not None:
+                return correction
+            if requested in FREE_TEXT_SLOTS:
+                # Classified as a correction, but it answers the question (the slot mapping
+                # skipped it because of the intent): validate the text as the answer.
+                validate = getattr(self, f"validate_{requested}")
+                answer = validate(latest_text(tracker), dispatcher, tracker, domain)
+                return [SlotSet(k, v) for k, v in answer.items()]
+        events = await super().run(dispatcher, tracker, domain)
+        if requested and not self._answered(events, requested):
+            events += [SlotSet(k, v) for k, v in self.not_understood(tracker, requested).items()]
+        return events
+
+    @staticmethod
+    def _answered(events: List[EventType], requested: str) -> bool:
+        """Did this message answer the question, or at least fill or re-ask some slot?"""
+        names = {e.get("name") for e in events if e.get("event") == "slot"}
+        names.discard("requested_slot")
+        return requested in names or "reask_reason" in names or any(
+            e.get("event") == "slot" and e.get("name") not in ("requested_slot",)
+            and e.get("value") is not None for e in events)
+
+    # --- when the message filled nothing -----------------------------------------------------
+
+    def not_understood(self, tracker: Tracker, requested: str) -> Dict[Text, Any]:
+        text = latest_text(tracker)[: validators.MAX_DESCRIPTION]
+        if not text or validators.is_gibberish(text):
+            return reask(requested, "unclear")
+        if requested == "estate":
+            estate_id = reference.resolve_estate(text)
+            return {"estate": estate_id} if estate_id else reask("estate", "unknown_estate", text)
+        if requested == "complaint_category":
+            category = reference.resolve_category(text)
+            return ({"complaint_category": category} if category
+                    else reask("complaint_category", "unknown_category", text))
+        if requested == "pdpa_consent":
+            return reask("pdpa_consent", "consent_unclear")
+        if requested == "confirmed":
+            return reask("confirmed", "confirm_unclear")
+        return reask(requested, "unclear")
+
+    # --- corrections -------------------------------------------------------------------------
+
+    def correction(self, tracker: Tracker, requested: str) -> Optional[List[EventType]]:
+        field = field_in(tracker)
+        if field is None and requested == "confirmed":
+            # "No, Map Ta Phut": the new value says which detail it is.
+            if entity_values(tracker, "estate"):
+                field = "estate"
+            elif entity_values(tracker, "complaint_category"):
+                field = "complaint_category"
+        if field == requested or (field is None and requested in FREE_TEXT_SLOTS):
+            return None  # it answers the question asked ("นิคมบางปู" when asked for the estate)
+        if field is None:
+            return [SlotSet("confirmed", None), SlotSet("reask_reason", "what_to_change")]
+        new_value = None
+        if field == "estate":
+            new_value = next(filter(None, map(reference.resolve_estate,
+                                              entity_values(tracker, "estate"))), None)
+        elif field == "complaint_category":
+            new_value = next(filter(None, map(reference.resolve_category,
+                                              entity_values(tracker, "complaint_category"))), None)
+        # A changed complaint is a new filing: it gets a new idempotency key.
+        return [SlotSet(field, new_value), SlotSet("confirmed", None),
+                SlotSet("complaint_nonce", None), SlotSet("reask_reason", None),
+                SlotSet("reask_detail", None)]
+
+    # --- one method per slot -----------------------------------------------------------------
+
+    def validate_estate(self, value: Any, dispatcher: CollectingDispatcher,
+                        tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        raw = first(value)
+        estate_id = reference.resolve_estate(raw)
+        if estate_id:
+            return {"estate": estate_id}
+        if tracker.get_slot("requested_slot") not in (None, "estate"):
+            # Named in passing (in a description, say): keep the estate already chosen.
+            return {"estate": previous_value(tracker, "estate")}
+        estate_id = reference.resolve_estate(latest_text(tracker))
+        return {"estate": estate_id} if estate_id else reask("estate", "unknown_estate", raw)
+
+    def validate_complaint_category(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        raw = first(value)
+        category = reference.resolve_category(raw)
+        if category:
+            return {"complaint_category": category}
+        if tracker.get_slot("requested_slot") not in (None, "complaint_category"):
+            return {"complaint_category": previous_value(tracker, "complaint_category")}
+        return reask("complaint_category", "unknown_category", raw)
+
+    def validate_description(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = validators.squash(str(first(value) or ""))
+        if len(text) > validators.MAX_DESCRIPTION:
+            return reask("description", "too_long", len(text))
+        letters = validators.LETTER.findall(text)
+        if validators.is_gibberish(text) or len(letters) < validators.MIN_DESCRIPTION:
+            return reask("description", "unclear")
+        return {"description": text}
+
+    def validate_location_detail(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = validators.squash(str(first(value) or ""))
+        if latest_intent(tracker) == "deny" or text.lower().strip(" .!") in SKIP_WORDS:
+            return {"location_detail": NO_LOCATION}
+        if len(text) > validators.MAX_LOCATION:
+            return reask("location_detail", "too_long", len(text))
+        if validators.is_gibberish(text):
+            return reask("location_detail", "unclear")
+        return {"location_detail": text}
+
+    def validate_contact_name(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = validators.squash(str(first(value) or ""))
+        if validators.looks_like_contact(text):
+            return reask("contact_name", "name_is_contact")
+        name = clean_name(text)
+        if len(name) > validators.MAX_NAME:
+            return reask("contact_name", "too_long", len(name))
+        if not name or validators.is_gibberish(name):
+            return reask("contact_name", "unclear")
+        return {"contact_name": name}
+
+    def validate_contact(self, value: Any, dispatcher: CollectingDispatcher,
+                         tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        text = validators.squash(str(first(value) or ""))[: validators.MAX_CONTACT * 2]
+        phone, email = validators.parse_contact(text)
+        if phone or email:
+            return {"contact": phone or email}
+        return reask("contact", "contact_invalid")
+
+    def validate_pdpa_consent(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is True and not validators.is_gibberish(latest_text(tracker) or "yes"):
+            return {"pdpa_consent": True}
+        if value is True:
+            return reask("pdpa_consent", "consent_unclear")
+        return reask("pdpa_consent", "consent_declined")
+
+    def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value is True and not validators.is_gibberish(latest_text(tracker) or "yes"):
+            return {"confirmed": True}
+        if value is True:
+            return reask("confirmed", "confirm_unclear")
+        return reask("confirmed", "what_to_change")

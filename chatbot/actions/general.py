@@ -1,0 +1,83 @@
+"""Greeting, goodbye, out-of-scope, fallback and cancel."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import COMPLAINT_SLOTS, BilingualAction, main_menu
+from actions.i18n import N_, t
+
+
+class ActionGreet(BilingualAction):
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+        dispatcher.utter_message(
+            text=t(lang, N_("Hello! I am the EEC One-Stop assistant. I can take a complaint "
+                            "about a problem in an industrial estate, or tell you how a "
+                            "complaint you filed is going.")),
+            buttons=main_menu(lang))
+        return []
+
+
+class ActionGoodbye(BilingualAction):
+    def name(self) -> Text:
+        return "action_goodbye"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+        dispatcher.utter_message(text=t(lang, N_("Thank you. Goodbye!")))
+        return []
+
+
+class ActionOutOfScope(BilingualAction):
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+        dispatcher.utter_message(
+            text=t(lang, N_("Sorry, I can only take complaints about industrial estates and "
+                            "tell you how they are going. For other services, please use the "
+                            "portal's menus.")),
+            buttons=main_menu(lang))
+        return []
+
+
+class ActionFallback(BilingualAction):
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+        dispatcher.utter_message(
+            text=t(lang, N_("Sorry, I did not understand that. I can take a complaint or "
+                            "tell you how a complaint is going.")),
+            buttons=main_menu(lang))
+        return []
+
+
+class ActionCancel(BilingualAction):
+    """Stops whatever was in progress and forgets the unfinished complaint."""
+
+    def name(self) -> Text:
+        return "action_cancel"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+        in_progress = tracker.active_loop_name or any(
+            tracker.get_slot(s) is not None for s in COMPLAINT_SLOTS[:6])
+        if in_progress:
+            dispatcher.utter_message(text=t(lang, N_("OK, I have cancelled it. Nothing was filed.")),
+                                     buttons=main_menu(lang))
+        else:
+            dispatcher.utter_message(text=t(lang, N_("OK. Is there anything else I can do for you?")),
+                                     buttons=main_menu(lang))
+        return [*(SlotSet(s, None) for s in COMPLAINT_SLOTS),
+                SlotSet("submit_failed", False), SlotSet("ticket_id", None)]

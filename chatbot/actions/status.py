@@ -1,0 +1,130 @@
+"""Status checks by ticket number: status_form asks for the number, validate_status_form
+checks its format, action_check_ticket_status asks the portal and answers.
+
+Private details (the description, the contact) are shown only when the portal recognises the
+complainant: the same conversation, or the contact given when the complaint was filed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.common import BilingualAction, button, first, format_time, latest_intent, latest_text, main_menu
+from actions.i18n import N_, t
+from actions.ticket_api import TicketApiError, TicketNotFound, ticket_api
+
+TICKET_ID = re.compile(r"\bCMP-(\d{4})-(\d{6})\b", re.IGNORECASE)
+# Something meant as a ticket number but mistyped: "CMP 2026 12", "cmp-26-000123", "000123".
+TICKET_ATTEMPT = re.compile(r"cmp|\d{4,}", re.IGNORECASE)
+
+
+def find_ticket_id(text: Any) -> Optional[str]:
+    match = TICKET_ID.search(str(text or ""))
+    return f"CMP-{match.group(1)}-{match.group(2)}" if match else None
+
+
+class ValidateStatusForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_status_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if latest_intent(tracker) == "cancel" and requested:
+            return []
+        events = await super().run(dispatcher, tracker, domain)
+        if requested and not any(e.get("name") == "ticket_id" for e in events
+                                 if e.get("event") == "slot"):
+            events += [SlotSet("ticket_id", None), SlotSet("reask_reason", "bad_ticket"),
+                       SlotSet("reask_detail", latest_text(tracker)[:40] or None)]
+        return events
+
+    def validate_ticket_id(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        number = find_ticket_id(first(value)) or find_ticket_id(latest_text(tracker))
+        if number:
+            return {"ticket_id": number}
+        return {"ticket_id": None, "reask_reason": "bad_ticket",
+                "reask_detail": str(first(value) or "")[:40] or None}
+
+
+class ActionAskTicketId(BilingualAction):
+    def name(self) -> Text:
+        return "action_ask_ticket_id"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+        detail = tracker.get_slot("reask_detail")
+        if not detail and TICKET_ATTEMPT.search(latest_text(tracker)):
+            detail = latest_text(tracker)[:40]  # a mistyped number in the first message
+        if detail:
+            text = t(lang, N_("“{text}” is not a ticket number. Ticket numbers look like "
+                              "CMP-2026-000123. Please send it again."), text=detail)
+        else:
+            text = t(lang, N_("Please send me the ticket number. It looks like CMP-2026-000123."))
+        last = tracker.get_slot("last_ticket_id")
+        buttons = [button(last, "inform", ticket_id=last)] if last else []
+        buttons.append(button(t(lang, N_("Cancel")), "cancel"))
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return [SlotSet("reask_reason", None), SlotSet("reask_detail", None)]
+
+
+class ActionCheckTicketStatus(BilingualAction):
+    def name(self) -> Text:
+        return "action_check_ticket_status"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+        number = find_ticket_id(tracker.get_slot("ticket_id"))
+        if not number:
+            dispatcher.utter_message(
+                text=t(lang, N_("Please send me the ticket number. It looks like CMP-2026-000123.")))
+            return [SlotSet("ticket_id", None)]
+        try:
+            found = await ticket_api().ticket_status(
+                number, conversation_id=tracker.sender_id,
+                contact=tracker.get_slot("last_contact"), language=lang)
+        except TicketNotFound:
+            dispatcher.utter_message(
+                text=t(lang, N_("I could not find a complaint with the number {number}. Please "
+                                "check the number; it looks like CMP-2026-000123."), number=number),
+                buttons=main_menu(lang))
+            return [SlotSet("ticket_id", None)]
+        except TicketApiError:
+            dispatcher.utter_message(
+                text=t(lang, N_("I could not reach the complaint system just now. Please try "
+                                "again in a few minutes.")))
+            return [SlotSet("ticket_id", None)]
+
+        lines = [t(lang, N_("Complaint {number}: {status}."), number=found.number,
+                   status=found.status_label.get(lang) or found.status)]
+        if found.updated_at:
+            lines.append(t(lang, N_("Last updated: {when}."),
+                           when=format_time(found.updated_at, lang)))
+        if found.duplicate_of:
+            lines.append(t(lang, N_("It was merged with complaint {number}, which is handled "
+                                    "in its place."), number=found.duplicate_of))
+        note = found.latest_public_note
+        note_text = note.get("text") if isinstance(note, dict) else note
+        if note_text:
+            lines.append(t(lang, N_("Latest note from the estate: {note}"), note=note_text))
+        else:
+            lines.append(t(lang, N_("There is no note from the estate yet.")))
+        private = found.private if found.is_complainant else None
+        if private:
+            lines.append(t(lang, N_("Your complaint: {description}"),
+                           description=private.get("description") or ""))
+            if private.get("location"):
+                lines.append(t(lang, N_("Location: {location}"), location=private["location"]))
+            if private.get("contact"):
+                lines.append(t(lang, N_("We will contact you at {contact}."),
+                               contact=private["contact"]))
+        dispatcher.utter_message(text="\n".join(lines), buttons=main_menu(lang))
+        return [SlotSet("ticket_id", None)]

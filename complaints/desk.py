@@ -1,0 +1,147 @@
+"""The complaint desk (HTML, TH/EN) for EEC officers, admins and estate operators: the inbox,
+a ticket with its full history and actions, and the dashboard. The role check sits on the
+router; an estate operator only ever sees the tickets of their own estate."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session, col, select
+
+from complaints import contacts, inbox, routing, service
+from complaints.categories import category_label, category_options, estate_label
+from complaints.models import Channel, Ticket, TicketEvent, TicketStatus
+from registration import eec
+from web.accounts.deps import require_roles
+from web.accounts.models import User
+from web.db import SessionDep
+from web.errors import DomainError, FieldError, Forbidden, Invalid, NotFound
+from web.forms import form_dict, localized_errors
+from web.i18n import message
+from web.templating import render
+
+DeskUser = Annotated[User, Depends(require_roles(*routing.DESK_ROLES))]
+router = APIRouter(prefix="/desk/tickets", tags=["complaints-desk"],
+                   dependencies=[Depends(require_roles(*routing.DESK_ROLES))])
+
+
+def helpers() -> dict[str, Any]:
+    return {"category_label": category_label, "estate_label": estate_label,
+            "team_label": routing.team_label, "masked_contact": contacts.masked_contact,
+            "is_overdue": service.is_overdue,
+            "status_label": lambda code: message(f"ticket.status.{code}")}
+
+
+def _status_options() -> list[eec.Option]:
+    return [eec.Option(s.value, message(f"ticket.status.{s.value}")) for s in TicketStatus]
+
+
+def _estate_options(user: User) -> list[eec.Option]:
+    options = eec.estate_options()
+    return options if routing.sees_all(user) else [o for o in options if o.code == user.estate_id]
+
+
+@router.get("")
+def inbox_page(request: Request, session: SessionDep, user: DeskUser):
+    filters = inbox.TicketFilter.from_query(request.query_params)
+    page = inbox.search(session, user, filters)
+    return render(request, "complaints/desk/inbox.html",
+                  {"page": page, "f": filters, "status_options": _status_options(),
+                   "estate_options": _estate_options(user),
+                   "category_options": category_options(), **helpers()}, block="results")
+
+
+@router.get("/dashboard")
+def dashboard_page(request: Request, session: SessionDep, user: DeskUser):
+    return render(request, "complaints/desk/dashboard.html",
+                  {"d": inbox.dashboard(session, user), **helpers()})
+
+
+def visible_ticket(session: Session, user: User, number: str, *, lock: bool = False) -> Ticket:
+    ticket = (service.lock_ticket if lock else service.get_ticket)(session, number)
+    if not routing.can_handle(user, ticket):
+        raise Forbidden()
+    return ticket
+
+
+def _ticket_context(session: Session, ticket: Ticket) -> dict[str, Any]:
+    people_ids = {ticket.assignee_id}
+    events = service.history(session, ticket)
+    people_ids |= {e.actor_id for e in events}
+    users = {u.id: u for u in session.exec(select(User).where(
+        col(User.id).in_([i for i in people_ids if i is not None])))}
+    duplicates = session.exec(select(Ticket).where(Ticket.duplicate_of_id == ticket.id)
+                              .order_by(col(Ticket.id))).all()
+    original = session.get(Ticket, ticket.duplicate_of_id) if ticket.duplicate_of_id else None
+    at = service.now()
+
+    def actor_label(event: TicketEvent) -> str:
+        if event.actor_id in users:
+            return users[event.actor_id].full_name
+        if event.actor in Channel.__members__:
+            return message(f"ticket.channel.{event.actor}")
+        return event.actor
+
+    return {
+        "ticket": ticket, "events": events, "notes": service.notes(session, ticket),
+        "users": users, "actor_label": actor_label, "duplicates": duplicates,
+        "original": original,
+        "phone": contacts.format_phone(ticket.contact_phone),
+        "ack_late": ticket.is_open and ticket.acknowledged_at is None and ticket.ack_due_at < at,
+        "resolve_late": ticket.is_open and ticket.resolve_due_at < at,
+        "status_options": [o for o in _status_options() if o.code != TicketStatus.duplicate],
+        "values": {"public": "on"}, "errors": {}, "action_error": None, **helpers(),
+    }
+
+
+@router.get("/{number}")
+def ticket_page(number: str, request: Request, session: SessionDep, user: DeskUser):
+    ticket = visible_ticket(session, user, number)
+    return render(request, "complaints/desk/ticket.html", _ticket_context(session, ticket))
+
+
+def _apply(session: Session, user: User, ticket: Ticket, action: str,
+           values: dict[str, Any]) -> None:
+    public = str(values.get("public", "")) in ("on", "1", "true")
+    if action == "assign":
+        service.assign(session, ticket, user, user)
+    elif action == "acknowledge":
+        service.acknowledge(session, ticket, user)
+    elif action == "status":
+        service.change_status(session, ticket, user, str(values.get("status", "")),
+                              note=str(values.get("note", "")), public=public)
+    elif action == "note":
+        service.add_note(session, ticket, user, str(values.get("note", "")), public=public)
+    elif action == "merge":
+        original_number = str(values.get("original", "")).strip()
+        if not original_number:
+            raise Invalid([FieldError("original", "field.required")])
+        try:
+            original = visible_ticket(session, user, original_number)
+        except (NotFound, Forbidden) as exc:
+            raise Invalid([FieldError("original", "ticket.not_found")]) from exc
+        service.merge_duplicate(session, ticket, original, user)
+    else:
+        raise NotFound()
+
+
+@router.post("/{number}/{action}")
+async def ticket_action(number: str, action: str, request: Request, session: SessionDep,
+                        user: DeskUser):
+    values = form_dict(await request.form())
+    ticket = visible_ticket(session, user, number, lock=True)
+    try:
+        _apply(session, user, ticket, action, values)
+    except (Invalid, DomainError) as exc:
+        if isinstance(exc, NotFound):
+            raise
+        session.rollback()
+        ctx = _ticket_context(session, service.get_ticket(session, number))
+        errors = exc.errors if isinstance(exc, Invalid) else []
+        ctx.update(values={**values, "form": action}, errors=localized_errors(errors),
+                   action_error=None if errors else message(exc.key, exc.params))
+        return render(request, "complaints/desk/ticket.html", ctx, status_code=exc.status)
+    session.commit()
+    return RedirectResponse(f"/desk/tickets/{ticket.number}", status_code=303)
