@@ -169,7 +169,11 @@ def list_people(application_id: int, role: PersonRole, session: SessionDep,
 @router.post("/applications/{application_id}/submit")
 def submit(application_id: int, body: SubmitIn, session: SessionDep,
            user: CurrentUser) -> dict[str, Any]:
+    """Returns the receipt only; GET the application for its full state and timeline."""
     application = service.get_application(session, user, application_id)
     service.submit_application(session, application, declared=body.declaration)
     session.commit()
-    return application_json(session, application)
+    return {"id": application.id, "status": application.status,
+            "status_label": message(f"status.{application.status}"),
+            "reference": application.reference,
+            "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None}

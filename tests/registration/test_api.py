@@ -90,9 +90,10 @@ def test_full_submission_through_the_api(browser):
         assert r.status_code == 201, r.text
     r = browser.api("POST", f"/api/v1/applications/{app_id}/submit", json={"declaration": True})
     assert r.status_code == 200, r.text
-    body = r.json()
-    assert body["status"] == "submitted" and body["reference"].startswith("REG-")
-    assert body["fees_total_baht"] == "5500"
+    receipt = r.json()
+    assert receipt["status"] == "submitted" and receipt["reference"].startswith("REG-")
+    body = browser.api("GET", f"/api/v1/applications/{app_id}").json()
+    assert body["reference"] == receipt["reference"] and body["fees_total_baht"] == "5500"
     assert [e["key"] for e in body["timeline"]] == ["event.draft_created", "event.submitted"]
     r = browser.api("PUT", f"/api/v1/applications/{app_id}/office", json=OFFICE)
     assert_problem(r, 403, "application.frozen")
