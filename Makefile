@@ -14,7 +14,7 @@ PYTHON310 ?= $(shell command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=$$(pyenv 
 RASA_VENV := .venv-rasa
 RASA_STAMP := $(RASA_VENV)/.installed
 # pythainlp keeps its data in the project, never in ~/pythainlp-data.
-CHATBOT_ENV := PYTHAINLP_DATA=$(CURDIR)/var/pythainlp RASA_TELEMETRY_ENABLED=false
+CHATBOT_ENV := PYTHAINLP_DATA=$(CURDIR)/var/pythainlp RASA_TELEMETRY_ENABLED=false RASA_CACHE_DIRECTORY=$(CURDIR)/var/rasa-cache
 
 .PHONY: run test bench install catalogs migrate extract translations clean help
 .PHONY: rasa-env chatbot-model chatbot-test

@@ -30,10 +30,6 @@ def seed_register(count: int = 10_000) -> None:
     typer.echo(f"register: {added} names added")
 
 
-if __name__ == "__main__":
-    cli()
-
-
 @cli.command("create-officer")
 def create_officer(email: str, full_name: str, password: str = typer.Option(..., prompt=True,
                    hide_input=True, confirmation_prompt=True), admin: bool = False,
@@ -68,3 +64,7 @@ def verify_exchange_log() -> None:
         return
     typer.echo(f"exchange log BROKEN at entry {result.broken_at}: {result.reason}", err=True)
     raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    cli()

@@ -23,7 +23,8 @@ collect_ignore = ["rasa_env"]
 def rasa_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHAINLP_DATA_DIR"}
     env.update(PYTHAINLP_DATA=str(ROOT / "var" / "pythainlp"), RASA_TELEMETRY_ENABLED="false",
-               TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+               TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1",
+               RASA_CACHE_DIRECTORY=str(ROOT / "var" / "rasa-cache"))
     return env
 
 

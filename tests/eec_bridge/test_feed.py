@@ -1,0 +1,81 @@
+"""Licence applications filed on Biz Portal for EEC businesses come across to EEC OSS, and
+EEC OSS's decision travels back to Biz Portal: feed cursor → case → EEC OSS → callback →
+status update, over HTTP against both sandboxes and the portal's own webhook."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from eec_bridge import delivery, relay
+from eec_bridge.models import Case, CaseStatus, OutboxMessage, OutboxState
+from eec_bridge.sandbox_kit import serve_in_thread
+
+
+@pytest.fixture
+def live(database_url, monkeypatch):
+    from bizportal.sandbox import app as bizportal_app
+    from eec_bridge.oss.sandbox import app as oss_app
+    from tests.conftest import _reset_caches
+    from web.app import create_app
+
+    servers = {"bizportal": serve_in_thread(bizportal_app), "oss": serve_in_thread(oss_app)}
+    portal = serve_in_thread(create_app())
+    monkeypatch.setenv("EEC_BIZPORTAL_URL", servers["bizportal"].base_url)
+    monkeypatch.setenv("EEC_EEC_OSS_URL", servers["oss"].base_url)
+    monkeypatch.setenv("EEC_BASE_URL", portal.base_url)
+    _reset_caches()
+    for server in servers.values():
+        httpx.post(f"{server.base_url}/_sandbox/reset", timeout=5)
+        httpx.post(f"{server.base_url}/_sandbox/config", json={"decision_delay_s": 0.1}, timeout=5)
+    yield servers
+    for server in (*servers.values(), portal):
+        server.stop()
+    monkeypatch.undo()
+    _reset_caches()
+
+
+def deliver_due(session) -> int:
+    """What the relay and a worker do, in this process: claim due messages, deliver each."""
+    claimed = relay.claim_due(session)
+    for message_id, _destination in claimed:
+        delivery.deliver(message_id)
+    return len(claimed)
+
+
+def wait_for(predicate, timeout_s: float = 20) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def test_licence_applications_travel_to_eec_oss_and_decisions_back(live, session):
+    bizportal = live["bizportal"].base_url
+    httpx.post(f"{bizportal}/_sandbox/licence-applications", json={"generate": 3},
+               timeout=5).raise_for_status()
+    assert relay.poll_feed_once() == 3
+    assert relay.poll_feed_once() == 0  # the cursor moved on: nothing is opened twice
+    feed_cases = session.exec(select(Case).where(Case.licence_id.is_not(None))).all()  # type: ignore[union-attr]
+    assert len(feed_cases) == 3 and {c.status for c in feed_cases} == {CaseStatus.received}
+    assert {c.kind for c in feed_cases} <= {"factory_licence", "work_permit", "investment_promotion"}
+
+    assert deliver_due(session) == 3
+
+    def all_approved() -> bool:
+        session.expire_all()
+        return all(session.get(Case, c.id).status == CaseStatus.approved for c in feed_cases)
+
+    wait_for(all_approved)
+    assert deliver_due(session) == 3  # the decisions go back to Biz Portal
+    stats = httpx.get(f"{bizportal}/_sandbox/stats", timeout=5).json()
+    assert stats["licence_status_updates"] == 3
+    session.expire_all()
+    pending = session.exec(select(OutboxMessage).where(OutboxMessage.state != OutboxState.sent)).all()
+    assert [m for m in pending if m.aggregate_id in {c.id for c in feed_cases}] == []
