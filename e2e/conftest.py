@@ -1,8 +1,13 @@
 """End-to-end fixtures: the portal running under uvicorn on a freshly migrated and seeded SQLite
 database, Debian's Chromium driven by Playwright, and a page per test in the test's language.
 
+`full_stack` is the slower, complete setup for the tests that follow a case past submission:
+its own Redis, both sandboxes, the portal, a Celery worker and the outbox relay, each a real
+process (tests/stack.py), plus an officer account; `stack_page` opens pages on it.
+
 Screenshots of failures and of key steps go to e2e/artifacts/ (gitignored), next to the server
-log; the README's screenshots are written by the journey test to docs/screenshots/."""
+log; the README's screenshots are written by the journey and officer-flow tests to
+docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -17,14 +22,18 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests import stack as processes
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "e2e" / "artifacts"
@@ -72,6 +81,30 @@ def compile_catalogs() -> None:
         tmp.replace(mo_path)  # atomic: a server starting elsewhere never reads half a file
 
 
+def _inherited_env() -> dict[str, str]:
+    """This process's environment minus the portal's and sandboxes' settings, so nothing the
+    unit tests (or the developer's shell) set there reaches the servers."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("EEC_", "BIZPORTAL_SANDBOX_", "OSS_SANDBOX_"))
+            and k not in ("DATABASE_URL", "REDIS_URL")}
+
+
+def _migrate_and_seed(env: dict[str, str]) -> None:
+    """Builds the database with the migrations and fills the register of company names."""
+    prepare = ("from sqlmodel import Session\n"
+               "from registration.seed import seed_register\n"
+               "from web.bootstrap import migrate\n"
+               "from web.db import get_engine\n"
+               "migrate()\n"
+               "with Session(get_engine()) as session:\n"
+               "    seed_register(session)\n"
+               "    session.commit()\n")
+    done = subprocess.run([sys.executable, "-c", prepare], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"migrating and seeding the e2e database failed:\n{done.stderr}")
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -117,23 +150,9 @@ def live_server(tmp_path_factory, redis_url) -> Iterator[LiveServer]:
     work = tmp_path_factory.mktemp("e2e-server")
     db_path = work / "portal.db"
     upload_dir = work / "uploads"
-    # Nothing the unit tests put in this process's environment reaches the server.
-    inherited = {k: v for k, v in os.environ.items()
-                 if not k.startswith("EEC_") and k not in ("DATABASE_URL", "REDIS_URL")}
-    env = {**inherited, "DATABASE_URL": f"sqlite:///{db_path}", "REDIS_URL": redis_url,
+    env = {**_inherited_env(), "DATABASE_URL": f"sqlite:///{db_path}", "REDIS_URL": redis_url,
            "EEC_UPLOAD_DIR": str(upload_dir), "EEC_ENVIRONMENT": "test"}
-    prepare = ("from sqlmodel import Session\n"
-               "from registration.seed import seed_register\n"
-               "from web.bootstrap import migrate\n"
-               "from web.db import get_engine\n"
-               "migrate()\n"
-               "with Session(get_engine()) as session:\n"
-               "    seed_register(session)\n"
-               "    session.commit()\n")
-    done = subprocess.run([sys.executable, "-c", prepare], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.fail(f"migrating and seeding the e2e database failed:\n{done.stderr}")
+    _migrate_and_seed(env)
 
     port = _free_port()
     server = LiveServer(f"http://127.0.0.1:{port}", db_path, upload_dir,
@@ -193,15 +212,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
 
 
-@pytest.fixture
-def new_page(request, browser: Browser, live_server: LiveServer) -> Iterator[Callable[..., Page]]:
+@contextmanager
+def _page_opener(request, browser: Browser, base_url: str) -> Iterator[Callable[..., Page]]:
     """Opens pages in fresh contexts (own cookies), in a language's browser locale; on failure
     each open page is saved to e2e/artifacts/<test>-failed-<n>.png."""
     contexts = []
 
     def open_page(lang: str, *, javascript: bool = True) -> Page:
         context = browser.new_context(
-            base_url=live_server.url, viewport=VIEWPORT, locale=BROWSER_LOCALES[lang],
+            base_url=base_url, viewport=VIEWPORT, locale=BROWSER_LOCALES[lang],
             java_script_enabled=javascript, timezone_id="Asia/Bangkok")
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -220,6 +239,13 @@ def new_page(request, browser: Browser, live_server: LiveServer) -> Iterator[Cal
 
 
 @pytest.fixture
+def new_page(request, browser: Browser, live_server: LiveServer) -> Iterator[Callable[..., Page]]:
+    """Pages on the web-only server (see _page_opener)."""
+    with _page_opener(request, browser, live_server.url) as open_page:
+        yield open_page
+
+
+@pytest.fixture
 def page(new_page, lang: str) -> Page:
     return new_page(lang)
 
@@ -234,3 +260,101 @@ def snap(request) -> Callable[[Page, str], None]:
         page.screenshot(path=folder / f"{_slug(name)}.png", full_page=True)
 
     return save
+
+
+# --- The full stack ---------------------------------------------------------------------------
+
+SANDBOX_DECISION_DELAY_S = 0.5  # the sandboxes decide in 1 s by default
+
+
+@dataclass
+class FullStack(LiveServer):
+    """The portal (`url`) with everything behind it running, and an officer's account."""
+
+    stack: processes.Stack
+    officer_email: str = "officer@eeco.example"
+    officer_name: str = "Nida Officer"
+    officer_password: str = "officer password 9"
+
+    def logs(self) -> str:
+        """Each process's log tail, for a failure message."""
+        return "\n".join(f"--- {name} ---\n{self.stack.log(name)[-2000:]}"
+                         for name in self.stack.procs)
+
+
+def _log_says(path: Path, text: str) -> Callable[[], bool]:
+    return lambda: path.exists() and text in path.read_text(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def full_stack(tmp_path_factory) -> Iterator[FullStack]:
+    """Redis, the Biz Portal and EEC OSS sandboxes, the portal, a Celery worker and the relay
+    on a migrated and seeded temp SQLite database, with an officer created by the CLI.
+    Each process logs to e2e/artifacts/stack/<name>.log."""
+    compile_catalogs()
+    work = tmp_path_factory.mktemp("e2e-stack")
+    log_dir = ARTIFACTS / "stack"
+    shutil.rmtree(log_dir, ignore_errors=True)  # Stack appends to its logs; keep one run
+    log_dir.mkdir(parents=True)
+    ports = {name: _free_port() for name in ("redis", "web", "bizportal", "oss")}
+    web, bizportal, oss = (f"http://127.0.0.1:{ports[n]}" for n in ("web", "bizportal", "oss"))
+    db_path = work / "portal.db"
+    env = {
+        **_inherited_env(),
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
+        "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(work / "uploads"),
+        "EEC_BASE_URL": web,  # the certificate's QR code points back at this portal
+        "EEC_BIZPORTAL_URL": bizportal, "EEC_EEC_OSS_URL": oss,
+        "BIZPORTAL_SANDBOX_CALLBACK_URL": f"{web}/webhooks/bizportal",
+        "OSS_SANDBOX_CALLBACK_URL": f"{web}/webhooks/eec-oss",
+        "EEC_RELAY_INTERVAL_S": "0.2", "EEC_FEED_POLL_INTERVAL_S": "0",
+        "EEC_DELIVERY_BACKOFF_BASE_S": "0.2", "EEC_DELIVERY_BACKOFF_MAX_S": "2",
+    }
+    _migrate_and_seed(env)
+    stack = processes.Stack({}, log_dir)
+    stack.env = env  # exactly this environment (Stack starts from all of os.environ)
+    server = FullStack(web, db_path, work / "uploads", log_dir / "web.log", stack=stack)
+    _create_officer(server, env)
+    try:
+        try:
+            stack.start("redis", processes.redis_server_command(ports["redis"], work),
+                        processes.redis_ready(ports["redis"]), STARTUP_LIMIT_S)
+            for name, app, url in (("bizportal", "bizportal.sandbox:app", bizportal),
+                                   ("oss", "eec_bridge.oss.sandbox:app", oss)):
+                stack.start(name, processes.uvicorn(app, ports[name]),
+                            processes.http_ok(f"{url}/_sandbox/stats"), STARTUP_LIMIT_S)
+                config = {"decision_delay_s": SANDBOX_DECISION_DELAY_S,
+                          **({"policy": "approve"} if name == "oss" else {})}
+                httpx.post(f"{url}/_sandbox/config", json=config, timeout=5).raise_for_status()
+            stack.start("web", processes.uvicorn("web.main:app", ports["web"]),
+                        processes.http_ok(f"{web}/healthz"), STARTUP_LIMIT_S)
+            stack.start("worker", processes.celery_worker(concurrency=2),
+                        _log_says(log_dir / "worker.log", " ready."), STARTUP_LIMIT_S)
+            stack.start("relay", processes.python("-m", "eec_bridge.relay"),
+                        _log_says(log_dir / "relay.log", "outbox relay started"),
+                        STARTUP_LIMIT_S)
+        except TimeoutError as exc:
+            pytest.fail(f"the full stack did not start: {exc}\n{server.logs()}")
+        yield server
+    finally:
+        stack.stop_all()
+
+
+def _create_officer(server: FullStack, env: dict[str, str]) -> None:
+    """The operator's command, the password typed twice on stdin. In a session of its own the
+    command has no terminal, so getpass reads stdin rather than wait on /dev/tty."""
+    created = subprocess.run(
+        [sys.executable, "-m", "web.cli", "create-officer", server.officer_email,
+         server.officer_name], input=f"{server.officer_password}\n" * 2,
+        cwd=ROOT, env=env, capture_output=True, text=True, start_new_session=True,
+        timeout=STARTUP_LIMIT_S)
+    if created.returncode != 0:
+        pytest.fail(f"create-officer failed:\n{created.stdout}\n{created.stderr}")
+
+
+@pytest.fixture
+def stack_page(request, browser: Browser, full_stack: FullStack) -> Iterator[Callable[..., Page]]:
+    """Pages on the full stack's portal (see _page_opener)."""
+    with _page_opener(request, browser, full_stack.url) as open_page:
+        yield open_page

@@ -442,3 +442,134 @@ class StatusPage(WizardStep):
     def timeline(self) -> Locator:
         """The timeline's entries, oldest first."""
         return self.page.locator("#timeline").get_by_role("listitem")
+
+    def juristic_number(self) -> Locator:
+        return self.page.locator("#juristic-number")
+
+    def info_request(self) -> Locator:
+        """The request for more information, with the answer form (after a reload: the
+        polling only refreshes the timeline, which links here)."""
+        return self.page.get_by_role("region", name=self.t("More information needed"),
+                                     exact=True)
+
+    def reload_to_answer(self) -> Locator:
+        return self.page.get_by_role(
+            "link", name=self.t("Reload to answer the request for information."), exact=True)
+
+    def fill_answer(self, text: str, filename: str, content: bytes,
+                    mime_type: str = "application/pdf") -> None:
+        form = self.info_request()
+        self.label("Your answer", form).fill(text)
+        self.label("Attach a file (optional)", form).set_input_files(
+            {"name": filename, "mimeType": mime_type, "buffer": content})
+
+    def send_answer(self) -> None:
+        self.button("Send answer", self.info_request()).click()
+
+    def certificate_link(self) -> Locator:
+        return self.page.get_by_role("link", name=self.t("Download the certificate (PDF)"),
+                                     exact=True)
+
+
+# --- The EEC officers' desk and the public certificate check ----------------------------------
+
+
+class SignInPage(PortalPage):
+    path = "/sign-in"
+
+    def expect_open(self) -> None:
+        expect(self.heading()).to_have_text(self.t("Sign in"))
+
+    def sign_in(self, email: str, password: str) -> None:
+        self.label("E-mail").fill(email)
+        self.label("Password").fill(password)
+        self.button("Sign in").click()
+
+
+class DeskInboxPage(PortalPage):
+    """/desk: the officers' list of cases, filtered in place (htmx) as a filter changes."""
+
+    path = "/desk"
+
+    def open(self) -> Self:
+        self.page.goto(self.path)
+        self.expect_open()
+        return self
+
+    def expect_open(self) -> None:
+        expect(self.heading()).to_have_text(self.t("Case desk"))
+
+    def status_filter(self) -> Locator:
+        return self.label("Status")
+
+    def filter_by_status(self, status_msgid: str, status_code: str) -> None:
+        """Chooses a case status by its label; the results follow and the URL records it."""
+        self.status_filter().select_option(label=self.t.message(status_msgid))
+        expect(self.page).to_have_url(re.compile(rf"[?&]status={status_code}\b"))
+
+    def case_rows(self) -> Locator:
+        return self.page.locator("#results").get_by_role("row").filter(
+            has=self.page.get_by_role("link"))
+
+    def case_row(self, reference: str) -> Locator:
+        return self.case_rows().filter(
+            has=self.page.get_by_role("link", name=reference, exact=True))
+
+    def open_case(self, reference: str) -> None:
+        self.case_row(reference).get_by_role("link", name=reference, exact=True).click()
+
+
+class DeskCasePage(PortalPage):
+    """/desk/cases/{id}: one case with its timeline, the messages exchanged with the outside
+    systems and the officer's decisions."""
+
+    def __init__(self, page: Page, lang: str, reference: str) -> None:
+        super().__init__(page, lang)
+        self.reference = reference
+
+    def expect_open(self) -> None:
+        expect(self.heading()).to_contain_text(self.reference)
+        expect(self.page).to_have_url(re.compile(r"/desk/cases/\d+$"))
+
+    def status(self) -> Locator:
+        return self.page.locator("#case-status")
+
+    def region(self, msgid: str) -> Locator:
+        return self.page.get_by_role("region", name=self.t(msgid), exact=True)
+
+    def timeline(self) -> Locator:
+        return self.region("Timeline").get_by_role("listitem")
+
+    def exchanges(self, system: str | None = None) -> Locator:
+        """Rows of the messages exchanged, optionally only those with one system."""
+        rows = self.region("Messages exchanged").get_by_role("row").filter(
+            has=self.page.get_by_role("cell"))
+        if system is not None:
+            rows = rows.filter(has=self.page.get_by_role("cell", name=system, exact=True))
+        return rows
+
+    def information_requests(self) -> Locator:
+        return self.region("Requests for information").get_by_role("listitem")
+
+    def request_information(self, question: str) -> None:
+        decision = self.region("Decision")
+        self.label("Question for the applicant", decision).fill(question)
+        self.button("Request more information", decision).click()
+
+    def approve_button(self) -> Locator:
+        return self.button("Approve and send to EEC OSS", self.region("Decision"))
+
+
+class VerifyPage(PortalPage):
+    """/verify/{code}: anyone holding a certificate checks that it is genuine."""
+
+    def expect_open(self) -> None:
+        expect(self.heading()).to_have_text(self.t("Certificate verification"))
+
+    def verdict(self) -> Locator:
+        return self.page.locator("#verdict")
+
+    def fact(self, msgid: str) -> Locator:
+        """The value shown next to a term ("Registered name", "Juristic person number" …)."""
+        term = self.page.get_by_role("term").filter(has_text=self.t(msgid))
+        return term.locator("xpath=following-sibling::dd[1]")

@@ -334,9 +334,21 @@ def answer_info_request(session: Session, case: Case, answer: str,
         transition(session, case, CaseStatus.with_eec_oss, "event.info_answered")
         enqueue(session, case, TOPIC_OSS_ANSWER,
                 {"case_number": case.oss_case_number, "text": answer,
-                 "document_ids": document_ids})
+                 "document_ids": document_ids,
+                 "attachments": _attachments(session, document_ids)})
     else:
         transition(session, case, CaseStatus.eec_review, "event.info_answered")
+
+
+def _attachments(session: Session, document_ids: list[int]) -> list[dict[str, str]]:
+    """The answer's files as EEC OSS takes them (delivery sends `attachments`)."""
+    from registration.models import Document
+
+    if not document_ids:
+        return []
+    documents = session.exec(select(Document).where(
+        Document.id.in_(document_ids))).all()  # type: ignore[union-attr]
+    return [{"sha256": d.sha256, "filename": d.filename} for d in documents]
 
 
 def approve(session: Session, case: Case, officer: Any) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from eec_bridge import cases, exchange_log, inbox
 from eec_bridge.models import Case, CaseKind, CaseStatus, InfoRequest, OutboxMessage, OutboxState
 from registration import eec
-from registration.models import ApplicationEvent
+from registration.models import ApplicationEvent, Document
 from web.accounts.deps import require_roles
 from web.accounts.models import Role, User
 from web.db import SessionDep
@@ -58,11 +58,16 @@ def _case_context(session: SessionDep, case: Case) -> dict:
         .order_by(ApplicationEvent.at, ApplicationEvent.id)).all()  # type: ignore[arg-type]
     users = {u.id: u for u in session.exec(select(User).where(col(User.role).in_(
         [Role.officer, Role.admin]))).all()}
+    requests = session.exec(select(InfoRequest).where(InfoRequest.case_id == case.id)
+                            .order_by(InfoRequest.asked_at)).all()  # type: ignore[arg-type]
+    # The files the applicant sent with an answer, so the officer knows there is evidence.
+    attached_ids = {i for r in requests for i in (r.answer_document_ids or [])}
+    attachments = {d.id: d for d in session.exec(select(Document).where(
+        col(Document.id).in_(attached_ids))).all()} if attached_ids else {}
     return {
         "case": case, "events": events, "users": users,
         "exchanges": exchange_log.entries_for_case(session, case.id),
-        "requests": session.exec(select(InfoRequest).where(InfoRequest.case_id == case.id)
-                                 .order_by(InfoRequest.asked_at)).all(),  # type: ignore[arg-type]
+        "requests": requests, "attachments": attachments,
         "messages": session.exec(select(OutboxMessage).where(OutboxMessage.aggregate_id == case.id)
                                  .order_by(OutboxMessage.created_at)).all(),  # type: ignore[arg-type]
         "overdue": cases.is_overdue(case), "estate": eec.estates().get(case.estate_id),

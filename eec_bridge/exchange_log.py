@@ -88,8 +88,9 @@ def verify(session: Session, batch: int = 5000) -> Verification:
                 return Verification(count, e.seq, "entry content does not match its hash")
             prev, last_seq = e.hash, e.seq
     head = session.get(ExchangeHead, 1)
-    if head is not None and count and head.last_hash != prev:
-        return Verification(count, last_seq, "head does not point at the last entry")
+    # Also when no entry is left: an emptied log must not pass for a fresh one.
+    if head is not None and head.last_hash != prev:
+        return Verification(count, last_seq or 1, "head does not point at the last entry")
     return Verification(count, None)
 
 

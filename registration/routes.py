@@ -19,7 +19,7 @@ from web.errors import DomainError, FieldError, Invalid
 from web.forms import form_dict, localized_errors
 from web.i18n import gettext as _
 from web.i18n import get_locale, message
-from web.templating import render
+from web.templating import is_htmx, render
 
 router = APIRouter(prefix="/registration", tags=["registration"])
 BLANK_PEOPLE_ROWS = {"people": 2, "directors": 1}
@@ -228,17 +228,23 @@ def _status_context(session: SessionDep, application: Application) -> dict[str, 
 
     case = service.case_of(session, application)
     request_open = cases.open_request(session, case) if case is not None else None
+    info_request = request_open if case is not None and case.status == "info_requested" \
+        else None
     return {"application": application, "case": case,
             "events": service.timeline(session, application),
-            "info_request": request_open if case is not None and
-            case.status == "info_requested" else None}
+            "info_request": info_request, "form_on_page": info_request is not None}
 
 
 @router.get("/{application_id}/status")
-def status_page(application_id: int, request: Request, session: SessionDep, user: CurrentUser):
+def status_page(application_id: int, request: Request, session: SessionDep, user: CurrentUser,
+                form: str = ""):
     application = service.get_application(session, user, application_id)
-    return render(request, "registration/status.html",
-                  {**_status_context(session, application), "values": {}, "errors": {}},
+    ctx = _status_context(session, application)
+    if is_htmx(request):
+        # A poll refreshes only the timeline, which links to the answer form unless the page
+        # around it shows the form already (the poll's URL says which).
+        ctx["form_on_page"] = form == "1"
+    return render(request, "registration/status.html", {**ctx, "values": {}, "errors": {}},
                   block="timeline")
 
 

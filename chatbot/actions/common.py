@@ -95,7 +95,8 @@ class BilingualAction(Action):
         lang = conversation_language(tracker)
         events = list(await self.respond(dispatcher, tracker, domain, lang))
         if tracker.get_slot("language") != lang:
-            events.insert(0, SlotSet("language", lang))
+            # Last, so that it survives a UserUtteranceReverted (the fallback) before it.
+            events.append(SlotSet("language", lang))
         return events
 
     @abstractmethod

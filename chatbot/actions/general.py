@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import COMPLAINT_SLOTS, BilingualAction, main_menu
@@ -51,6 +51,10 @@ class ActionOutOfScope(BilingualAction):
 
 
 class ActionFallback(BilingualAction):
+    """For nlu_fallback and as RulePolicy's core fallback. Like Rasa's default fallback it
+    forgets the message it did not understand, so the dialogue carries on from where it was
+    (and the policies do not predict the fallback again and again)."""
+
     def name(self) -> Text:
         return "action_fallback"
 
@@ -60,7 +64,7 @@ class ActionFallback(BilingualAction):
             text=t(lang, N_("Sorry, I did not understand that. I can take a complaint or "
                             "tell you how a complaint is going.")),
             buttons=main_menu(lang))
-        return []
+        return [UserUtteranceReverted()]
 
 
 class ActionCancel(BilingualAction):

@@ -1,7 +1,8 @@
 """Which language the conversation is in: Thai script means Thai, Latin letters English.
 
-Messages that carry no language (a phone number, an e-mail, a ticket number, digits, emoji
-or a button payload such as /affirm) keep the language the conversation already had."""
+Messages that carry no language (a phone number, an e-mail, a ticket number, digits, emoji,
+keyboard mashing or a button payload such as /affirm) keep the language the conversation
+already had."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from typing import Any, Optional
 
 from actions.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from actions.validators import is_gibberish
 
 THAI_LETTER = re.compile("[\u0e01-\u0e4e]")
 LATIN_WORD = re.compile("[A-Za-z]+")
@@ -30,7 +32,9 @@ def detect_language(text: Optional[str]) -> Optional[str]:
         return "th"
     rest = _NEUTRAL.sub(" ", text)
     words = [w for w in LATIN_WORD.findall(rest) if w.lower() not in NEUTRAL_WORDS]
-    return "en" if words else None
+    if not words or is_gibberish(rest):
+        return None  # keyboard mashing is in no language
+    return "en"
 
 
 def conversation_language(tracker: Any) -> str:

@@ -1,0 +1,204 @@
+"""A registration that requests EEC privileges, followed past submission on the full stack
+(Redis, both sandboxes, the portal, a Celery worker and the relay), once in Thai and once in
+English: Biz Portal registers the company while the applicant watches the status page; an EEC
+officer finds the case on the desk, asks a question, reads the answer and approves; EEC OSS
+approves; the applicant downloads the certificate and anyone can verify it.
+
+It also writes the README's screenshots of the officer's steps, docs/screenshots/{th,en}-1N-*.png."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.drafts import PDF, Applicant
+from e2e.pages import (Catalog, DeskCasePage, DeskInboxPage, ReviewPage, SignInPage, StatusPage,
+                       VerifyPage)
+from registration.identity import format_juristic_number
+
+if TYPE_CHECKING:
+    from e2e.conftest import FullStack
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# Bounds for what happens in the background: a relay tick, a delivery, the sandbox's decision
+# and its callback, then the status page's next poll (every 5 s).
+BACKGROUND_MS = 45_000
+
+# Fixed names keep the README's screenshots the same from run to run (each run's database
+# and sandboxes are new); they differ from the registration journey's.
+COMPANY_NAMES = {
+    "th": ("บริษัท นาวาวิทย์ โฟโตนิกส์ จำกัด", "Navawit Photonics Company Limited"),
+    "en": ("บริษัท เขาไม้แก้ว ไฮโดรเจน จำกัด", "Khao Mai Kaeo Hydrogen Company Limited"),
+}
+QUESTIONS = {
+    "th": "โปรดส่งสัญญาเช่าที่ดินในนิคมอุตสาหกรรมมาบตาพุด",
+    "en": "Please send the land lease for the plot in Map Ta Phut Industrial Estate.",
+}
+ANSWERS = {
+    "th": "แนบสัญญาเช่าที่ดินแปลง B-12 ระยะเวลา 30 ปี",
+    "en": "The 30-year lease for plot B-12 is attached.",
+}
+LEASE_PDF = PDF + b"%land lease, plot B-12\n"
+
+
+def readme_shot(page: Page, lang: str, number: int, step: str, snap) -> None:
+    """A full-page screenshot for the README, and a copy in e2e/artifacts."""
+    name = f"{lang}-{number:02d}-{step}"
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    snap(page, name)
+
+
+def submit_application(stack_page, full_stack: FullStack, lang: str) -> Applicant:
+    """A draft filled through the forms, submitted in the browser; the page ends on its status."""
+    applicant = Applicant(stack_page(lang), lang, full_stack)
+    applicant.name_th, applicant.name_en = COMPANY_NAMES[lang]
+    applicant.fill_until("review")
+    review = ReviewPage(applicant.page, lang, applicant.application_id).open()
+    review.declaration().check()
+    review.submit()
+    StatusPage(applicant.page, lang, applicant.application_id).expect_open()
+    return applicant
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_officer_asks_for_information_then_approves(stack_page, full_stack: FullStack,
+                                                    lang: str, snap) -> None:
+    t = Catalog(lang)
+    applicant = submit_application(stack_page, full_stack, lang)
+    app_id = applicant.application_id
+    [(reference,)] = full_stack.query("SELECT reference FROM applications WHERE id = ?", (app_id,))
+
+    # Biz Portal registers the company; the status page follows by polling, without a reload.
+    status = StatusPage(applicant.page, lang, app_id)
+    expect(status.reference(reference)).to_be_visible()
+    applicant.page.evaluate("window.sameDocument = true")
+    expect(status.juristic_number()).to_have_text(re.compile(r"^\d{13}$"), timeout=BACKGROUND_MS)
+    juristic_number = status.juristic_number().inner_text()
+    registered = t.message("Company registered. Juristic person number {juristic_number}.",
+                           juristic_number=juristic_number)
+    registered_entry = status.timeline().filter(has_text=registered)
+    expect(registered_entry).to_have_count(1)
+    expect(registered_entry).to_contain_text(t.message("Registered"))
+    # Privileges need an officer's decision, so the case waits for one.
+    expect(status.current_status()).to_have_text(t.message("EEC officer review"))
+    assert applicant.page.evaluate("window.sameDocument === true"), "the status page reloaded"
+
+    # The officer signs in on the desk and finds the case among those waiting for review.
+    officer = stack_page(lang)
+    officer.goto("/desk")
+    sign_in = SignInPage(officer, lang)
+    sign_in.expect_open()
+    sign_in.expect_language()
+    sign_in.sign_in(full_stack.officer_email, full_stack.officer_password)
+    inbox = DeskInboxPage(officer, lang)
+    inbox.use_language()  # signing in brings the account's language (the officer's is Thai)
+    inbox.expect_open()
+    inbox.filter_by_status("EEC officer review", "eec_review")
+    expect(inbox.case_row(reference)).to_contain_text(applicant.name_th)
+    expect(inbox.case_row(reference)).to_contain_text(t.message("EEC officer review"))
+    for row in inbox.case_rows().all():
+        expect(row).to_contain_text(t.message("EEC officer review"))
+    readme_shot(officer, lang, 11, "desk-inbox", snap)
+    inbox.open_case(reference)
+
+    # The case: its timeline and what was exchanged with Biz Portal (our request, its callbacks).
+    case = DeskCasePage(officer, lang, reference)
+    case.expect_open()
+    expect(case.status()).to_have_text(t.message("EEC officer review"))
+    expect(case.timeline().filter(has_text=registered)).to_have_count(1)
+    expect(case.timeline().last).to_contain_text(
+        t.message("An EEC officer reviews the request for EEC privileges."))
+    bizportal = case.exchanges("bizportal")
+    expect(bizportal.filter(has=officer.get_by_role("cell", name=t("out"), exact=True))
+           ).to_have_count(1)
+    expect(bizportal.filter(has=officer.get_by_role("cell", name=t("in"), exact=True))
+           ).to_have_count(2)  # in review, then registered
+
+    case.request_information(QUESTIONS[lang])
+    case.expect_open()
+    expect(case.status()).to_have_text(t.message("More information needed"))
+    expect(case.information_requests()).to_have_count(1)
+    expect(case.information_requests().first).to_contain_text(QUESTIONS[lang])
+    expect(case.information_requests().first).to_contain_text(t("Waiting for the applicant"))
+    expect(case.approve_button()).to_have_count(0)
+
+    # The applicant's page offers the question at its next poll, and takes a text and a PDF.
+    expect(status.reload_to_answer()).to_be_visible(timeout=BACKGROUND_MS)
+    status.reload_to_answer().click()
+    expect(status.info_request()).to_contain_text(QUESTIONS[lang])
+    status.fill_answer(ANSWERS[lang], "land-lease-b12.pdf", LEASE_PDF)
+    readme_shot(applicant.page, lang, 13, "info-request", snap)
+    status.send_answer()
+    expect(status.info_request()).to_have_count(0)
+    expect(status.current_status()).to_have_text(t.message("EEC officer review"))
+    expect(status.timeline().last).to_contain_text(
+        t.message("The applicant answered the request for information."))
+    applicant.page.evaluate("window.sameDocument = true")
+
+    # The officer reads the answer and its attachment, and approves.
+    officer.reload()
+    case.expect_open()
+    expect(case.status()).to_have_text(t.message("EEC officer review"))
+    answered = case.information_requests().first
+    expect(answered).to_contain_text(ANSWERS[lang])
+    expect(answered).to_contain_text(f"{t('File')}: land-lease-b12.pdf")
+    readme_shot(officer, lang, 12, "case", snap)
+    case.approve_button().click()
+    case.expect_open()
+    expect(case.timeline().filter(
+        has_text=t.message("Approved by an EEC officer. Sending to EEC OSS."))).to_have_count(1)
+
+    # EEC OSS decides; the applicant's page, loaded before the approval, shows it by polling.
+    expect(status.current_status()).to_have_text(t.message("Approved"), timeout=BACKGROUND_MS)
+    expect(status.timeline().last).to_contain_text(t.message("Approved."))
+    assert applicant.page.evaluate("window.sameDocument === true"), "the status page reloaded"
+    officer.reload()
+    expect(case.status()).to_have_text(t.message("Approved"))
+    expect(case.exchanges("eec_oss").filter(
+        has=officer.get_by_role("cell", name=t("in"), exact=True)).first).to_be_visible()
+
+    # The certificate is a PDF; the address its QR code encodes is also its link, and it
+    # opens the public verification page for anyone.
+    with applicant.page.expect_download() as download:
+        status.certificate_link().click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF"), pdf[:40]
+    [(code,)] = full_stack.query("SELECT certificate_code FROM cases WHERE application_id = ?",
+                                 (app_id,))
+    verification_url = f"{full_stack.url}/verify/{code}"
+    linked = re.search(rb"/URI \((http[^)]+/verify/[^)]+)\)", pdf)
+    assert linked and linked.group(1).decode() == verification_url, linked
+
+    visitor = stack_page(lang)  # anyone: not signed in
+    visitor.goto(verification_url)
+    verify = VerifyPage(visitor, lang)
+    verify.expect_open()
+    expect(verify.verdict()).to_contain_text(t("This certificate is genuine."))
+    expect(verify.fact("Registered name")).to_contain_text(applicant.name_th)
+    expect(verify.fact("Registered name")).to_contain_text(applicant.name_en)
+    expect(verify.fact("Juristic person number")).to_have_text(
+        format_juristic_number(juristic_number))
+    expect(verify.fact("Current status")).to_have_text(t.message("Approved"))
+    readme_shot(visitor, lang, 14, "certificate-verified", snap)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_an_applicant_cannot_open_the_desk(stack_page, full_stack: FullStack, lang: str) -> None:
+    t = Catalog(lang)
+    applicant = Applicant(stack_page(lang), lang, full_stack).sign_up()
+    page = applicant.page
+    page.goto("/registration")
+    expect(page.get_by_role("link", name=t("My applications"), exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=t("Case desk"), exact=True)).to_have_count(0)
+    response = page.goto("/desk")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("alert")).to_have_text(t.message("You do not have access to this."))
+    expect(page.get_by_role("heading", name=t("Case desk"))).to_have_count(0)
