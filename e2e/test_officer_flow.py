@@ -79,7 +79,7 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
     status = StatusPage(applicant.page, lang, app_id)
     expect(status.reference(reference)).to_be_visible()
     applicant.page.evaluate("window.sameDocument = true")
-    expect(status.juristic_number()).to_have_text(re.compile(r"^\d{13}$"), timeout=BACKGROUND_MS)
+    expect(status.juristic_number()).to_have_text(re.compile(r"^0(-?\d){12}$"), timeout=BACKGROUND_MS)
     juristic_number = status.juristic_number().inner_text()
     registered = t.message("Company registered. Juristic person number {juristic_number}.",
                            juristic_number=juristic_number)

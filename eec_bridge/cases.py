@@ -233,13 +233,14 @@ def apply_bizportal_update(session: Session, case: Case, update: Update) -> bool
 
 
 def register_company(session: Session, case: Case, juristic_number: str) -> None:
+    from registration.identity import format_juristic_number
     from registration.models import RegisteredName
     from registration.names import normalise
 
     case.juristic_number = juristic_number
     case.certificate_code = secrets.token_urlsafe(16)
     transition(session, case, CaseStatus.registered, "event.registered",
-               juristic_number=juristic_number)
+               juristic_number=format_juristic_number(juristic_number))
     session.add(RegisteredName(entity_type=_entity_type(session, case), name_th=case.name_th,
                                name_en=case.name_en, norm_th=normalise(case.name_th),
                                norm_en=normalise(case.name_en), juristic_number=juristic_number))

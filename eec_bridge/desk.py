@@ -113,6 +113,26 @@ async def case_action(case_id: int, action: str, request: Request, session: Sess
     return _back(case_id)
 
 
+@router.get("/cases/{case_id}/documents/{document_id}")
+def case_document(case_id: int, document_id: int, session: SessionDep, officer: Officer):
+    """A file the applicant attached to this case's application, for the officer to read."""
+    from fastapi.responses import FileResponse
+
+    from registration.documents import blob_path
+    from registration.models import Document, StoredFile
+
+    case = cases.get_case(session, case_id)
+    document = session.get(Document, document_id)
+    if document is None or case.application_id is None or \
+            document.application_id != case.application_id:
+        raise NotFound()
+    stored = session.get(StoredFile, document.sha256)
+    return FileResponse(blob_path(document.sha256), media_type=stored.content_type if stored
+                        else "application/octet-stream", filename=document.filename,
+                        headers={"Cache-Control": "private, no-store",
+                                 "X-Content-Type-Options": "nosniff"})
+
+
 @router.get("/dead-letters")
 def dead_letters(request: Request, session: SessionDep, officer: Officer):
     parked = session.exec(select(OutboxMessage).where(col(OutboxMessage.state).in_(

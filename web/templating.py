@@ -22,8 +22,37 @@ TEMPLATE_DIRS = [
 templates = Jinja2Blocks(directory=TEMPLATE_DIRS)
 env = templates.env
 env.add_extension("jinja2.ext.i18n")
-env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+# Jinja's newstyle gettext fills the placeholders itself, so these only look the text up.
+env.install_gettext_callables(  # type: ignore[attr-defined]
+    lambda message: i18n.translations(i18n.get_locale()).gettext(message),
+    lambda singular, plural, n: i18n.translations(i18n.get_locale()).ngettext(singular, plural, n),
+    newstyle=True,
+)
+def _juristic(value: str | None) -> str:
+    from registration.identity import format_juristic_number
+
+    return format_juristic_number(value) if value else "—"
+
+
+def _province(code: str | None) -> str:
+    from registration.eec import EEC_PROVINCES
+
+    names = EEC_PROVINCES.get(code or "")
+    if names is None:
+        return code or "—"
+    return names[1] if i18n.get_locale() == "th" else names[0]
+
+
+def _iso_datetime(value: str) -> str:
+    from datetime import datetime
+
+    return i18n.format_datetime(datetime.fromisoformat(value))
+
+
 env.globals.update(
+    juristic=_juristic,
+    province_name=_province,
+    format_iso=_iso_datetime,
     message=i18n.message,
     format_date=i18n.format_date,
     format_datetime=i18n.format_datetime,

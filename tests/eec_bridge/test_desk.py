@@ -131,3 +131,21 @@ def test_parked_message_is_listed_and_replayed_with_the_same_id(app, browser, se
     session.expire_all()
     replayed = session.get(OutboxMessage, message.id)
     assert replayed.state == OutboxState.pending and replayed.attempts == 0
+
+
+def test_officer_downloads_a_file_the_applicant_attached_to_an_answer(app, browser, session):
+    app_id = submitted_application(browser, requests_eec_privileges="yes")
+    case = to_eec_review(session, app_id)
+    with TestClient(app) as officer_client:
+        officer = Browser(officer_client)
+        sign_in(officer, create_officer(session))
+        officer.post(f"/desk/cases/{case.id}/request-info", {"question": "Send the lease."})
+        browser.post(f"/registration/{app_id}/answer", {"answer": "Attached."},
+                     files={"file": ("lease.pdf", b"%PDF-1.4\nlease\n%%EOF\n", "application/pdf")})
+        page = officer.get(f"/desk/cases/{case.id}").text
+        link = page.split(f'href="/desk/cases/{case.id}/documents/')[1].split('"')[0]
+        r = officer.get(f"/desk/cases/{case.id}/documents/{link}")
+        assert r.status_code == 200 and r.content.startswith(b"%PDF") and b"lease" in r.content
+        assert officer.get(f"/desk/cases/{case.id + 999}/documents/{link}").status_code == 404
+    # The applicant is not an officer: the desk route refuses them.
+    assert browser.get(f"/desk/cases/{case.id}/documents/{link}").status_code == 403

@@ -192,8 +192,11 @@ def test_bizportal_callbacks(browser, session):
     assert case.status == CaseStatus.registered and case.juristic_number == number
     assert case.closed_at is not None  # nothing follows for a company outside the EEC
     status_page = browser.get(f"/registration/{app_id}/status").text
-    assert f"Company registered. Juristic person number {number}." in status_page
-    assert f'id="juristic-number">{number}<' in status_page
+    from registration.identity import format_juristic_number
+
+    shown = format_juristic_number(number)  # grouped as on Thai registry documents
+    assert f"Company registered. Juristic person number {shown}." in status_page
+    assert f'id="juristic-number">{shown}<' in status_page
 
     # Biz Portal retries a callback it thinks we missed: applied once, answered 200.
     before = snapshot(session, case.id)
@@ -262,8 +265,10 @@ def test_eec_oss_callbacks(browser, session):
     status_page = browser.get(f"/registration/{app_id}/status").text
     assert 'id="info-request"' in status_page and question[1] in status_page
 
+    lease = b"%PDF-1.4\n% estate land lease\n%%EOF\n"
     r = browser.post(f"/registration/{app_id}/answer",
                      {"answer": "The lease is attached to this answer."},
+                     files={"file": ("lease.pdf", lease, "application/pdf")},
                      page=f"/registration/{app_id}/status")
     assert r.status_code == 303, r.text[:2000]
     case = case_of(session, app_id)
@@ -273,9 +278,13 @@ def test_eec_oss_callbacks(browser, session):
         OutboxMessage.aggregate_id == case.id, OutboxMessage.topic == "eec_oss.answer")).all()
     assert len(answers) == 1
     assert answers[0].destination == "eec_oss"
-    assert answers[0].payload == {"case_number": oss_number,
-                                  "text": "The lease is attached to this answer.",
-                                  "document_ids": []}
+    payload = answers[0].payload
+    assert (payload["case_number"], payload["text"]) == (
+        oss_number, "The lease is attached to this answer.")
+    # The file goes with the answer, in the form EEC OSS takes (sha256 and file name).
+    assert len(payload["document_ids"]) == 1
+    assert payload["attachments"] == [{"sha256": hashlib.sha256(lease).hexdigest(),
+                                       "filename": "lease.pdf"}]
 
     in_review = case_event(case, "IN_REVIEW", 3)
     hook.post(in_review, expect=200, result="applied in_review", message_id=event_id(in_review))
