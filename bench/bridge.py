@@ -3,32 +3,34 @@ state, with every part a real process (tests/stack.py): our own Redis, the porta
 uvicorn (it receives the callbacks), a Celery worker (concurrency 4), the outbox relay and
 both sandboxes. The database is a fresh SQLite file per run; applications are made with the
 registration services (tests/factories.py), 75 % of them operating in the EEC (no
-privileges requested, so they travel on to EEC OSS without a human decision).
+privileges requested, so they travel on to EEC OSS without a human decision). Settings are
+the reliability test's: the relay looks for due messages every 0.2 s (default 0.5 s).
 
 Figures:
-  bridge.apps_per_s            N applications already submitted; the clock starts when the
-                               worker and the relay are started and stops when every case is
-                               final. Sandboxes decide at once, no faults.
-  bridge.ratio_vs_bare_celery  apps/s over pings/s: pings/s is the rate of sequential
+  bridge.apps_per_s            100 applications already submitted; the clock starts when the
+                               worker and the relay are started (their start-up counts) and
+                               stops when every case is final (closed_at set). Sandboxes
+                               decide at once, no faults.
+  bridge.ratio_vs_bare_celery  apps/s over pings/s, where pings/s is the rate of sequential
                                `eec_bridge.health.ping` round trips (`.delay().get()`, one at
-                               a time) through the same Redis and the same worker, measured
-                               right after the throughput run. Both sides include the broker
-                               and the result backend; only the work differs.
-  bridge.e2e_p95_ms            per application, from its outbox row (the case is opened in the
-                               same transaction: case.created_at) to the case's closed_at.
-                               Measured on applications submitted one after another while
-                               the bridge is already running, so the figure is the bridge's
-                               latency, not time spent waiting for the worker to start.
+                               a time, after a warm-up) through the same Redis and the same
+                               worker, measured right after the throughput run. Both sides
+                               include broker and result backend; only the work differs.
+  bridge.e2e_p95_ms            per application, from its outbox row (written in the same
+                               transaction that opens the case: case.created_at) to the case's
+                               closed_at. Measured on 40 applications submitted one by one into
+                               the running bridge at half the rate the throughput run
+                               sustained, so it is latency rather than queueing or start-up.
   bridge.reliability_apps_final, bridge.reliability_duplicate_records
-                               the reliability test's scenario at a larger size: sandboxes
-                               failing 20 % of calls, losing 10 % of replies after doing the
-                               work, duplicating 30 % of callbacks and sending them out of
-                               order; the worker SIGKILLed at a quarter, Redis restarted at
-                               half. Every application should end final, with no duplicate
-                               record on either side.
+                               the reliability test's scenario with 500 applications: the
+                               sandboxes fail 20 % of calls, lose 10 % of replies after doing
+                               the work, duplicate 30 % of callbacks and send them out of
+                               order; the worker is SIGKILLed at a quarter and Redis restarted
+                               at half. All 500 should end final, with no duplicate record on
+                               either side (the sum over both sandboxes).
 
-Where the time goes is printed on stderr: CPU seconds per process over the throughput run
-and the mean time of each leg, from the cases' timeline events."""
+Where the time goes is printed on stderr: CPU milliseconds per application for each process, the
+start-up and steady-state rates, and the mean time between consecutive timeline events."""
 
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
@@ -52,8 +54,9 @@ from bench.common import Figure, Target, note, percentile
 
 TARGETS = [
     Target("bridge.ratio_vs_bare_celery", at_least=0.3,
-           hint="the per-process CPU seconds and leg times printed above by `python -m bench "
-                "bridge`"),
+           hint="CPU ms per application and the time between timeline events above; inside "
+                "a process, `py-spy record --native --subprocesses -p <pid>` on the web and "
+                "the worker"),
 ]
 
 APPLICATIONS = 100
@@ -297,8 +300,9 @@ class CpuMeter:
             return 0.0
 
     def report(self, applications: int) -> None:
-        parts = [f"{name} {(self._cpu(proc.pid) - self.at_start.get(name, 0.0)) * 1000 / applications:.0f}"
-                 for name, proc in self.stack.procs.items()]
+        spent = {name: self._cpu(proc.pid) - self.at_start.get(name, 0.0)
+                 for name, proc in self.stack.procs.items()}
+        parts = [f"{name} {seconds * 1000 / applications:.0f}" for name, seconds in spent.items()]
         note(f"bridge: CPU ms per application (worker and relay include their start-up): "
              f"{', '.join(parts)}; this machine has {psutil.cpu_count()} CPUs, load average "
              f"{os.getloadavg()[0]:.1f}")
@@ -309,19 +313,29 @@ def legs(engine: Engine) -> None:
     from registration.models import ApplicationEvent
 
     by_case: dict[int, list] = defaultdict(list)
+    query = (select(ApplicationEvent)
+             .where(ApplicationEvent.case_id.is_not(None))  # type: ignore[union-attr]
+             .order_by(ApplicationEvent.case_id, ApplicationEvent.at))  # type: ignore[arg-type]
     with Session(engine) as session:
-        for e in session.exec(select(ApplicationEvent).where(
-                ApplicationEvent.case_id.is_not(None))  # type: ignore[union-attr]
-                .order_by(ApplicationEvent.case_id, ApplicationEvent.at)).all():  # type: ignore[arg-type]
+        for e in session.exec(query).all():
             by_case[e.case_id].append(e)
     steps: dict[tuple[str, str], list[float]] = defaultdict(list)
     for timeline in by_case.values():
-        for a, b in zip(timeline, timeline[1:]):
+        for a, b in pairwise(timeline):
             steps[(a.key, b.key)].append((b.at - a.at).total_seconds() * 1000)
     lines = [f"  {a.removeprefix('event.')} -> {b.removeprefix('event.')}: "
              f"mean {statistics.mean(v):.0f} ms (n={len(v)})"
              for (a, b), v in sorted(steps.items(), key=lambda kv: -len(kv[1]))]
     note("bridge: time between timeline events in the throughput run\n" + "\n".join(lines))
+
+
+def outbox_states(engine: Engine) -> dict[str, int]:
+    from eec_bridge.models import OutboxMessage
+
+    with Session(engine) as session:
+        rows = session.exec(select(OutboxMessage.state, func.count()).group_by(
+            OutboxMessage.state)).all()
+    return {str(state): count for state, count in rows}
 
 
 # --- reliability ------------------------------------------------------------------------------
@@ -347,9 +361,14 @@ def reliability(workdir: Path) -> list[Figure]:
             stack.restart("redis", redis_ready(bridge.ports["redis"]))
         bridge.wait_final(RELIABILITY_APPLICATIONS, deadline - time.monotonic())
         final = bridge.final_count()
+        stats = {name: bridge.stats(name) for name in ("bizportal", "oss")}
         note(f"bridge: reliability run, {final}/{RELIABILITY_APPLICATIONS} final after "
-             f"{time.monotonic() - started:.1f} s (worker killed, Redis restarted)")
-        duplicates = sum(bridge.stats(name)["duplicate_records"] for name in ("bizportal", "oss"))
+             f"{time.monotonic() - started:.1f} s (worker killed, Redis restarted); unique "
+             f"submissions Biz Portal {stats['bizportal']['unique_submissions']}, EEC OSS "
+             f"{stats['oss']['unique_submissions']}; replays absorbed "
+             f"{stats['bizportal']['duplicate_requests'] + stats['oss']['duplicate_requests']}; "
+             f"outbox {outbox_states(bridge.engine)}")
+        duplicates = sum(s["duplicate_records"] for s in stats.values())
     return [
         Figure("bridge.reliability_apps_final", final, "apps"),
         Figure("bridge.reliability_duplicate_records", duplicates, "records"),

@@ -210,26 +210,26 @@ def _payload_for_oss(session: Session, case: Case) -> dict[str, Any]:
 
 
 def apply_bizportal_update(session: Session, case: Case, update: Update) -> bool:
-    """Applies a Biz Portal callback unless it is older than what we know. True if applied."""
+    """Applies a Biz Portal callback unless it is older than what we know. True if applied;
+    only an applied update advances the sequence, so a corrected resend still counts."""
     if update.sequence <= case.bizportal_sequence or case.status not in (
             CaseStatus.submitted, CaseStatus.with_bizportal):
         return False
-    case.bizportal_sequence = update.sequence
     if update.status == "in_review":
         if case.status == CaseStatus.submitted:
             transition(session, case, CaseStatus.with_bizportal, "event.bizportal_in_review")
         else:
             record(session, case, "event.bizportal_in_review")
-        session.add(case)
-        return True
-    if update.status == "registered" and update.juristic_number:
+    elif update.status == "registered" and update.juristic_number:
         register_company(session, case, update.juristic_number)
-        return True
-    if update.status == "rejected":
+    elif update.status == "rejected":
         transition(session, case, CaseStatus.bizportal_rejected, "event.bizportal_rejected",
                    reason=update.reason_en, reason_th=update.reason_th)
-        return True
-    return False
+    else:
+        return False
+    case.bizportal_sequence = update.sequence
+    session.add(case)
+    return True
 
 
 def register_company(session: Session, case: Case, juristic_number: str) -> None:
@@ -257,14 +257,13 @@ def _entity_type(session: Session, case: Case) -> str:
 
 
 def apply_oss_update(session: Session, case: Case, update: Update) -> bool:
+    """Applies an EEC OSS callback unless it is stale; decisions on licence applications
+    travel back to Biz Portal."""
     if update.sequence <= case.oss_sequence or case.status in FINAL_STATUSES:
         return False
-    case.oss_sequence = update.sequence
-    session.add(case)
     if update.status == "in_review":
         record(session, case, "event.oss_in_review")
-        return True
-    if update.status == "info_requested":
+    elif update.status == "info_requested":
         session.add(InfoRequest(case_id=case.id, origin="eec_oss", question_th=update.question_th,
                                 question_en=update.question_en))
         transition(session, case, CaseStatus.info_requested, "event.info_requested",
@@ -276,7 +275,9 @@ def apply_oss_update(session: Session, case: Case, update: Update) -> bool:
                    reason=update.reason_en, reason_th=update.reason_th)
     else:
         return False
-    if case.licence_id:
+    case.oss_sequence = update.sequence
+    session.add(case)
+    if case.licence_id and update.status != "in_review":
         enqueue(session, case, TOPIC_BIZPORTAL_LICENCE_STATUS,
                 {"licence_id": case.licence_id, "status": update.status,
                  "note": update.reason_en or update.question_en})

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, select
 
 from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
@@ -49,14 +49,24 @@ def _as_update(parsed: Any) -> cases.Update:
         question_en=text("question_en"), question_th=text("question_th"))
 
 
+def _find_case(session: Session, our_reference: str | None, their_column: Any,
+               their_id: str | None) -> Case | None:
+    """By our own reference first (we issued it, so it is unique); by their id otherwise."""
+    if our_reference:
+        case = session.exec(select(Case).where(Case.reference == our_reference)).first()
+        if case is not None:
+            return case
+    if their_id:
+        return session.exec(select(Case).where(their_column == their_id)).first()
+    return None
+
+
 def _find_bizportal(session: Session, parsed: Any) -> Case | None:
-    return session.exec(select(Case).where(or_(
-        Case.bizportal_id == parsed.external_id, Case.reference == parsed.our_reference))).first()
+    return _find_case(session, parsed.our_reference, Case.bizportal_id, parsed.external_id)
 
 
 def _find_oss(session: Session, parsed: Any) -> Case | None:
-    return session.exec(select(Case).where(or_(
-        Case.oss_case_number == parsed.external_id, Case.reference == parsed.our_reference))).first()
+    return _find_case(session, parsed.our_reference, Case.oss_case_number, parsed.external_id)
 
 
 def _sources() -> dict[str, Source]:

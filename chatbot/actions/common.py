@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 from zoneinfo import ZoneInfo
@@ -84,7 +84,7 @@ def format_time(value: Optional[str], lang: str) -> str:
     return moment.strftime("%-d %B %Y, %H:%M")
 
 
-class BilingualAction(Action):
+class BilingualAction(Action, ABC):
     """An action that answers in the conversation's language and keeps the `language` slot."""
 
     @abstractmethod

@@ -112,6 +112,8 @@ def registration_message(session: Session, eec: dict[str, str] = NON_EEC) -> Out
 def oss_message(session: Session) -> OutboxMessage:
     """A company registered in the EEC without privileges: its EEC OSS message."""
     registration = registration_message(session, EEC_NO_PRIVILEGES)
+    assert deliver(registration.id) == "sent"
+    # Biz Portal's decision, applied the way its callback applies it.
     case = lock_case(session, registration.aggregate_id)
     assert case is not None
     stem = f"0215569{case.id % 100000:05d}"

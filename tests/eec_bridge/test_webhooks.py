@@ -20,8 +20,15 @@ from stdnum.th import moa
 from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import signature_headers
 from eec_bridge.delivery import lock_case
-from eec_bridge.models import (Case, CaseStatus, ExchangeEntry, InboxMessage, InfoRequest,
-                               OutboxMessage)
+from eec_bridge.models import (
+    Case,
+    CaseStatus,
+    ExchangeEntry,
+    InboxMessage,
+    InfoRequest,
+    OutboxMessage,
+)
+from registration.identity import format_juristic_number
 from registration.models import ApplicationEvent
 from tests.conftest import Browser, submitted_application
 from web.settings import get_settings
@@ -38,8 +45,9 @@ def wire(event: dict[str, Any]) -> bytes:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def registration_event(case: Case, status: str, sequence: int, *, juristic_number: str | None = None,
-                       registration_id: str | None = None, reference: str | None = None) -> bytes:
+def registration_event(case: Case, status: str, sequence: int, *,
+                       juristic_number: str | None = None, registration_id: str | None = None,
+                       reference: str | None = None) -> bytes:
     """A Biz Portal `RegistrationEvent` (bizportal/schemas.py)."""
     return wire({"eventId": str(uuid.uuid4()), "eventType": "registration.status_changed",
                  "sequence": sequence,
@@ -192,8 +200,6 @@ def test_bizportal_callbacks(browser, session):
     assert case.status == CaseStatus.registered and case.juristic_number == number
     assert case.closed_at is not None  # nothing follows for a company outside the EEC
     status_page = browser.get(f"/registration/{app_id}/status").text
-    from registration.identity import format_juristic_number
-
     shown = format_juristic_number(number)  # grouped as on Thai registry documents
     assert f"Company registered. Juristic person number {shown}." in status_page
     assert f'id="juristic-number">{shown}<' in status_page
