@@ -21,6 +21,7 @@ from bench.common import Figure, note
 BENCHMARKS: dict[str, str] = {
     "registration": "bench.registration",
     "bridge": "bench.bridge",
+    "chatbot": "bench.chatbot",
 }
 
 

@@ -195,9 +195,9 @@ def _clear_portal_caches() -> None:
     get_engine.cache_clear()
 
 
-def portal_database(env: Mapping[str, str]) -> int:
-    """Migrates the database named in `env` and seeds the register (10,000 names) in this
-    process, under `env`; returns how many names were added."""
+def portal_database(env: Mapping[str, str], *, seed: bool = True) -> int:
+    """Migrates the database named in `env` and, unless `seed` is false, seeds the register
+    (10,000 names) in this process, under `env`; returns how many names were added."""
     from sqlmodel import Session
 
     from registration.seed import seed_register
@@ -211,6 +211,8 @@ def portal_database(env: Mapping[str, str]) -> int:
     _clear_portal_caches()
     try:
         migrate()
+        if not seed:
+            return 0
         engine = get_engine()
         with Session(engine) as session:
             added = seed_register(session)

@@ -13,7 +13,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from bizportal import schemas
-from eec_bridge.adapters import RejectedError, SchemaError, TransientError
+from eec_bridge import adapters
 
 M = TypeVar("M", bound=BaseModel)
 SYSTEM = "Biz Portal"
@@ -53,26 +53,9 @@ class BizPortalClient:
                           headers={"Idempotency-Key": idempotency_key})
 
     def _send(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
-        try:
-            response = self._http.request(method, path, **kwargs)
-        except httpx.TimeoutException as exc:
-            raise TransientError(f"{SYSTEM} timed out ({type(exc).__name__})") from exc
-        except httpx.TransportError as exc:
-            raise TransientError(f"{SYSTEM} unreachable ({type(exc).__name__}: {exc})") from exc
-        raise_for_status(response)
-        return parse_reply(response, model)
-
-
-def raise_for_status(response: httpx.Response) -> None:
-    status = response.status_code
-    if status < 300:
-        return
-    if status == 429 or status >= 500:
-        raise TransientError(f"{SYSTEM} answered {status}")
-    if status in (401, 403):
-        raise TransientError(f"{SYSTEM} refused our API key ({status}): check the configuration")
-    reasons = _reasons(response)
-    raise RejectedError(f"{SYSTEM} refused the request ({status}): {reasons[0]}", reasons)
+        response = adapters.send(self._http, SYSTEM, method, path, **kwargs)
+        adapters.raise_for_status(SYSTEM, response, _reasons)
+        return adapters.parse_reply(SYSTEM, response, model)
 
 
 def _reasons(response: httpx.Response) -> list[str]:
@@ -82,12 +65,3 @@ def _reasons(response: httpx.Response) -> list[str]:
         return [response.text[:300] or f"HTTP {response.status_code}"]
     return [f"{e.field}: {e.message} ({e.code})" if e.field else f"{e.message} ({e.code})"
             for e in body.errors]
-
-
-def parse_reply(response: httpx.Response, model: type[M]) -> M:
-    try:
-        return model.model_validate(response.json())
-    except (ValueError, ValidationError) as exc:
-        raise SchemaError(f"{SYSTEM} reply to {response.request.method} "
-                          f"{response.request.url.path} is not a {model.__name__}: "
-                          f"{str(exc)[:300]}") from exc

@@ -12,9 +12,10 @@ from sqlmodel import Session, col, select
 
 from complaints import routing
 from complaints.models import OPEN_STATUSES, Ticket, TicketStatus
+from web import paging
 from web.accounts.models import User
 
-PAGE_SIZE = 25
+PAGE_SIZE = paging.PAGE_SIZE
 SORTS = {"due": col(Ticket.resolve_due_at).asc(), "newest": col(Ticket.created_at).desc(),
          "updated": col(Ticket.updated_at).desc()}
 
@@ -39,21 +40,16 @@ class TicketFilter:
 
     @classmethod
     def from_query(cls, q: Any) -> "TicketFilter":
-        page = q.get("page", "1")
         status = q.get("status", "")
         return cls(status=status if status in TicketStatus.__members__ else "",
                    estate=q.get("estate", ""), category=q.get("category", ""),
-                   overdue=q.get("overdue") in ("1", "on"), mine=q.get("mine") in ("1", "on"),
-                   environment=q.get("environment") in ("1", "on"),
+                   overdue=paging.flag(q, "overdue"), mine=paging.flag(q, "mine"),
+                   environment=paging.flag(q, "environment"),
                    sort=q.get("sort", "due") if q.get("sort") in SORTS else "due",
-                   page=max(1, int(page)) if str(page).isdigit() else 1)
+                   page=paging.page_number(q))
 
     def query_string(self, **changes: Any) -> str:
-        from urllib.parse import urlencode
-
-        values = {**self.__dict__, **changes}
-        return urlencode({k: ("1" if v is True else v) for k, v in values.items()
-                          if v not in ("", False, None)})
+        return paging.query_string(self.__dict__, **changes)
 
 
 @dataclass
@@ -87,7 +83,7 @@ def search(session: Session, user: User, f: TicketFilter,
     rows = session.exec(select(Ticket).where(*conditions).order_by(SORTS[f.sort], col(Ticket.id))
                         .offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     return TicketPage(tickets=list(rows), total=total, overdue=overdue,
-                      pages=max(1, -(-total // PAGE_SIZE)), filters=f)
+                      pages=paging.page_count(total, PAGE_SIZE), filters=f)
 
 
 @dataclass(frozen=True)

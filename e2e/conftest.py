@@ -4,6 +4,8 @@ database, Debian's Chromium driven by Playwright, and a page per test in the tes
 `full_stack` is the slower, complete setup for the tests that follow a case past submission:
 its own Redis, both sandboxes, the portal, a Celery worker and the outbox relay, each a real
 process (tests/stack.py), plus an officer account; `stack_page` opens pages on it.
+`chat_stack` is the portal with the complaint assistant behind its chat widget (the Rasa
+server and the action server) and an officer account; `chat_page` opens pages on it.
 
 Screenshots of failures and of key steps go to e2e/artifacts/ (gitignored), next to the server
 log; the README's screenshots are written by the journey and officer-flow tests to
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import socket
 import sqlite3
@@ -21,7 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,10 +84,10 @@ def compile_catalogs() -> None:
         tmp.replace(mo_path)  # atomic: a server starting elsewhere never reads half a file
 
 
-def _inherited_env() -> dict[str, str]:
-    """This process's environment minus the portal's and sandboxes' settings, so nothing the
-    unit tests (or the developer's shell) set there reaches the servers."""
-    return {k: v for k, v in os.environ.items()
+def _inherited_env(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """This process's environment (or `environ`) minus the portal's and sandboxes' settings,
+    so nothing the unit tests (or the developer's shell) set there reaches the servers."""
+    return {k: v for k, v in environ.items()
             if not k.startswith(("EEC_", "BIZPORTAL_SANDBOX_", "OSS_SANDBOX_"))
             and k not in ("DATABASE_URL", "REDIS_URL")}
 
@@ -144,14 +147,17 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, redis_url) -> Iterator[LiveServer]:
-    """uvicorn serving web.main:app on a temp SQLite database built by the migrations."""
+    """uvicorn serving web.main:app on a temp SQLite database built by the migrations (with no
+    complaint assistant behind its chat widget)."""
     compile_catalogs()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     work = tmp_path_factory.mktemp("e2e-server")
     db_path = work / "portal.db"
     upload_dir = work / "uploads"
     env = {**_inherited_env(), "DATABASE_URL": f"sqlite:///{db_path}", "REDIS_URL": redis_url,
-           "EEC_UPLOAD_DIR": str(upload_dir), "EEC_ENVIRONMENT": "test"}
+           "EEC_UPLOAD_DIR": str(upload_dir), "EEC_ENVIRONMENT": "test",
+           # No assistant behind the chat widget: a port nothing listens on.
+           "EEC_RASA_URL": f"http://127.0.0.1:{_free_port()}"}
     _migrate_and_seed(env)
 
     port = _free_port()
@@ -357,4 +363,113 @@ def _create_officer(server: FullStack, env: dict[str, str]) -> None:
 def stack_page(request, browser: Browser, full_stack: FullStack) -> Iterator[Callable[..., Page]]:
     """Pages on the full stack's portal (see _page_opener)."""
     with _page_opener(request, browser, full_stack.url) as open_page:
+        yield open_page
+
+
+# --- The complaint assistant ------------------------------------------------------------------
+
+RASA_STARTUP_LIMIT_S = 240  # loading the model takes 40 s or more on a busy machine
+RASA_WARM_UP_LIMIT_S = 120
+
+
+@dataclass
+class ChatStack(FullStack):
+    """The portal (`url`) with the complaint assistant behind its chat widget: the Rasa server
+    (`rasa_url`, reached only through the portal) and the action server, which files and looks
+    up tickets through the portal's ticket API; plus an officer's account for the desk."""
+
+    rasa_url: str = ""
+
+
+def _started(stack: processes.Stack, name: str, ready: Callable[[], bool],
+             timeout_s: float) -> None:
+    """Waits until a process started without a readiness check is ready; stops waiting as soon
+    as it exits instead."""
+    proc = stack.procs[name]
+    processes.wait_until(lambda: proc.poll() is not None or ready(), timeout_s, name)
+    if proc.poll() is not None:
+        raise RuntimeError(f"{name} exited with {proc.returncode}")
+
+
+def _rasa_model_loaded(rasa_url: str) -> Callable[[], bool]:
+    def check() -> bool:
+        httpx.get(f"{rasa_url}/", timeout=2).raise_for_status()
+        return bool(httpx.get(f"{rasa_url}/status", timeout=2).json().get("model_file"))
+    return check
+
+
+@pytest.fixture(scope="session")
+def chat_stack(tmp_path_factory) -> Iterator[ChatStack]:
+    """The portal on a migrated and seeded temp SQLite database with its own Redis (the chat
+    and sign-in rate limits start from nothing), the Rasa server with the trained model
+    (chatbot/models) and the action server, each a real process as `make run` starts it (the
+    Procfile's rasa and actions lines), and an officer created by the CLI. Rasa starts first:
+    loading its model is the slow part. Logs go to e2e/artifacts/chat-stack/<name>.log."""
+    from tests.chatbot.conftest import CHATBOT, RASA_BIN, rasa_env
+
+    compile_catalogs()  # the action server speaks from the same catalogs
+    work = tmp_path_factory.mktemp("e2e-chat")
+    log_dir = ARTIFACTS / "chat-stack"
+    shutil.rmtree(log_dir, ignore_errors=True)
+    log_dir.mkdir(parents=True)
+    ports = {name: _free_port() for name in ("redis", "web", "rasa", "actions")}
+    web, rasa = (f"http://127.0.0.1:{ports[n]}" for n in ("web", "rasa"))
+    db_path = work / "portal.db"
+    env = {
+        **_inherited_env(rasa_env()),
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
+        "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(work / "uploads"),
+        "EEC_BASE_URL": web, "EEC_RASA_URL": rasa,
+        # The action server's side of the ticket API; the portal checks the same token.
+        "EEC_PORTAL_URL": web, "EEC_CHATBOT_SERVICE_TOKEN": "e2e-chatbot-" + os.urandom(8).hex(),
+        "SANIC_HOST": "127.0.0.1",
+    }
+    endpoints = work / "endpoints.yml"  # chatbot/endpoints.yml names the default port
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{ports["actions"]}/webhook"\n')
+    stack = processes.Stack({}, log_dir)
+    stack.env = env
+    server = ChatStack(web, db_path, work / "uploads", log_dir / "web.log", stack=stack,
+                       rasa_url=rasa)
+
+    def in_chatbot(*args: str) -> list[str]:
+        """Rasa's own commands run from chatbot/ (custom components, actions package)."""
+        command = " ".join(shlex.quote(a) for a in (str(RASA_BIN / "rasa"), *args))
+        return ["/bin/sh", "-c", f"cd {shlex.quote(str(CHATBOT))} && exec {command}"]
+
+    try:
+        try:
+            stack.start("rasa", in_chatbot("run", "--enable-api", "-p", str(ports["rasa"]),
+                                           "-i", "127.0.0.1", "-m", "models",
+                                           "--endpoints", str(endpoints),
+                                           "--credentials", "credentials.yml"))
+            _migrate_and_seed(env)
+            _create_officer(server, env)
+            stack.start("redis", processes.redis_server_command(ports["redis"], work),
+                        processes.redis_ready(ports["redis"]), STARTUP_LIMIT_S)
+            stack.start("web", processes.uvicorn("web.main:app", ports["web"]),
+                        processes.http_ok(f"{web}/healthz"), STARTUP_LIMIT_S)
+            stack.start("actions", in_chatbot("run", "actions", "-p", str(ports["actions"]),
+                                              "--actions", "actions"))
+            _started(stack, "actions",
+                     processes.http_ok(f"http://127.0.0.1:{ports['actions']}/health"),
+                     STARTUP_LIMIT_S * 2)
+            _started(stack, "rasa", _rasa_model_loaded(rasa), RASA_STARTUP_LIMIT_S)
+            # The first message through a freshly loaded model is slow; the portal's proxy
+            # would give up on it, so a throwaway conversation warms it up.
+            httpx.post(f"{rasa}/webhooks/rest/webhook",
+                       json={"sender": "e2e-warm-up", "message": "hello"},
+                       timeout=RASA_WARM_UP_LIMIT_S).raise_for_status()
+        except (TimeoutError, RuntimeError, httpx.HTTPError) as exc:
+            pytest.fail(f"the chat stack did not start: {exc}\n{server.logs()}")
+        yield server
+    finally:
+        stack.stop_all()
+
+
+@pytest.fixture
+def chat_page(request, browser: Browser, chat_stack: ChatStack) -> Iterator[Callable[..., Page]]:
+    """Pages on the chat stack's portal (see _page_opener)."""
+    with _page_opener(request, browser, chat_stack.url) as open_page:
         yield open_page

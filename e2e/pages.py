@@ -1,4 +1,5 @@
-"""Page objects for the registration journey, one per screen of the wizard.
+"""Page objects for the registration journey (one per screen of the wizard), the officers'
+desks and the complaint assistant's chat widget.
 
 They find things the way a user does, by label and role. The label texts come from the
 compiled gettext catalog of the page's language (the same .mo files the server renders
@@ -113,6 +114,11 @@ class PortalPage:
 
     def expect_no_field_error(self, field: Locator) -> None:
         expect(field).not_to_have_attribute("aria-invalid", "true")
+
+    def fact(self, msgid: str) -> Locator:
+        """The value shown next to a term ("Registered name", "Industrial estate" …)."""
+        term = self.page.get_by_role("term").filter(has_text=self.t(msgid))
+        return term.locator("xpath=following-sibling::dd[1]")
 
     def expect_error_summary(self) -> None:
         expect(self.page.get_by_role("alert").filter(
@@ -569,7 +575,114 @@ class VerifyPage(PortalPage):
     def verdict(self) -> Locator:
         return self.page.locator("#verdict")
 
-    def fact(self, msgid: str) -> Locator:
-        """The value shown next to a term ("Registered name", "Juristic person number" …)."""
-        term = self.page.get_by_role("term").filter(has_text=self.t(msgid))
-        return term.locator("xpath=following-sibling::dd[1]")
+
+# --- The complaint assistant and the complaints desk -------------------------------------------
+
+
+class ChatWidget(PortalPage):
+    """The chat widget at the corner of every page: a disclosure that opens a panel whose log
+    the portal appends to (htmx) with the user's message and the assistant's replies; a reply
+    may offer buttons, each a form posting its payload."""
+
+    REPLY_MS = 30_000  # the portal waits up to 15 s on the assistant, which may call the portal
+
+    def open(self) -> Self:
+        self.page.goto(self.path)
+        self.use_language()
+        self.toggle().click()
+        expect(self.panel()).to_be_visible()
+        return self
+
+    def toggle(self) -> Locator:
+        return self.page.locator("summary").filter(
+            has_text=self.t("Report a problem in an industrial estate"))
+
+    def panel(self) -> Locator:
+        return self.page.get_by_role("region", name=self.t("Complaint assistant"), exact=True)
+
+    def log(self) -> Locator:
+        return self.panel().get_by_role("list").first
+
+    def user_messages(self) -> Locator:
+        return self.log().locator(":scope > li.chat-user")
+
+    def latest_replies(self) -> Locator:
+        """The assistant's messages since the user's last one."""
+        return self.user_messages().last.locator("xpath=following-sibling::li")
+
+    def latest_reply_text(self) -> str:
+        return "\n".join(self.latest_replies().all_inner_texts())
+
+    def say(self, text: str) -> Locator:
+        """Types a message and sends it; returns the replies once they are in the log."""
+        sent = self.user_messages().count()
+        self.label("Message", self.panel()).fill(text)
+        self.button("Send", self.panel()).click()
+        return self._answered(sent, text)
+
+    def choose(self, msgid: str) -> Locator:
+        """Presses one of the buttons the assistant just offered."""
+        sent = self.user_messages().count()
+        label = self.t(msgid)
+        self.latest_replies().get_by_role("button", name=label, exact=True).click()
+        return self._answered(sent, label)
+
+    def _answered(self, sent: int, shown: str) -> Locator:
+        expect(self.user_messages()).to_have_count(sent + 1, timeout=self.REPLY_MS)
+        expect(self.user_messages().last).to_have_text(shown)
+        expect(self.latest_replies().first).to_be_visible()
+        return self.latest_replies()
+
+
+class TicketDeskPage(PortalPage):
+    """/desk/tickets: the complaints inbox of officers and estate operators."""
+
+    path = "/desk/tickets"
+
+    def open(self) -> Self:
+        self.page.goto(self.path)
+        self.expect_open()
+        return self
+
+    def expect_open(self) -> None:
+        expect(self.heading()).to_have_text(self.t("Complaints desk"))
+
+    def ticket_row(self, number: str) -> Locator:
+        return self.page.get_by_role("table").get_by_role("row").filter(
+            has=self.page.get_by_role("link", name=number, exact=True))
+
+    def open_ticket(self, number: str) -> None:
+        self.ticket_row(number).get_by_role("link", name=number, exact=True).click()
+
+
+class DeskTicketPage(PortalPage):
+    """/desk/tickets/{number}: one complaint, its history and the officer's actions."""
+
+    def __init__(self, page: Page, lang: str, number: str) -> None:
+        super().__init__(page, lang)
+        self.number = number
+
+    @property
+    def path(self) -> str:  # type: ignore[override]
+        return f"/desk/tickets/{self.number}"
+
+    def expect_open(self) -> None:
+        expect(self.heading()).to_contain_text(self.number)
+        expect(self.page).to_have_url(re.compile(rf"/desk/tickets/{self.number}$"))
+
+    def status(self) -> Locator:
+        return self.page.locator("#ticket-status")
+
+    def region(self, msgid: str) -> Locator:
+        return self.page.get_by_role("region", name=self.t(msgid), exact=True)
+
+    def notes(self) -> Locator:
+        return self.page.locator("#notes").get_by_role("listitem")
+
+    def change_status(self, status_msgid: str, note: str, *, public: bool = True) -> None:
+        """Chooses the new status by its label, writes a note and saves; the page reloads."""
+        form = self.region("Change the status")
+        self.label("New status", form).select_option(label=self.t.message(status_msgid))
+        self.label("Note", form).fill(note)
+        self.label("Public note (the complainant sees it)", form).set_checked(public)
+        self.button("Save the status", form).click()

@@ -6,6 +6,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import httpx
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 SIGNATURE_HEADER = "X-Signature"
 TIMESTAMP_HEADER = "X-Signature-Timestamp"
@@ -62,3 +70,45 @@ def verify_signature(secret: str, body: bytes, timestamp: str | None, signature:
     if not hmac.compare_digest(sign(secret, timestamp, body), signature):
         return "mismatch"
     return None
+
+
+# --- What both HTTP clients share: transport errors, status codes, reply parsing -----------
+
+def send(http: httpx.Client, system: str, method: str, path: str,
+         **kwargs: Any) -> httpx.Response:
+    """One request; transport failures and timeouts become TransientError."""
+    import httpx
+
+    try:
+        return http.request(method, path, **kwargs)
+    except httpx.TimeoutException as exc:
+        raise TransientError(f"{system} timed out ({type(exc).__name__})") from exc
+    except httpx.TransportError as exc:
+        raise TransientError(f"{system} unreachable ({type(exc).__name__}: {exc})") from exc
+
+
+def raise_for_status(system: str, response: httpx.Response,
+                     reasons: Callable[[httpx.Response], list[str]]) -> None:
+    """5xx, 429 and refused credentials are worth retrying; any other 4xx is a refusal of
+    the content, with the other side's reasons (parsed by `reasons`, per system)."""
+    status = response.status_code
+    if status < 300:
+        return
+    if status == 429 or status >= 500:
+        raise TransientError(f"{system} answered {status}")
+    if status in (401, 403):
+        raise TransientError(f"{system} refused our credentials ({status}): check the configuration")
+    found = reasons(response)
+    raise RejectedError(f"{system} refused the request ({status}): {found[0]}", found)
+
+
+def parse_reply(system: str, response: httpx.Response, model: type[M]) -> M:
+    """The reply as `model`, or SchemaError naming what did not fit."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(response.json())
+    except (ValueError, ValidationError) as exc:
+        raise SchemaError(f"{system} reply to {response.request.method} "
+                          f"{response.request.url.path} is not a {model.__name__}: "
+                          f"{str(exc)[:300]}") from exc

@@ -10,8 +10,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from eec_bridge.models import FINAL_STATUSES, Case, CaseStatus
+from web import paging
 
-PAGE_SIZE = 25
+PAGE_SIZE = paging.PAGE_SIZE
 SORTS = {"due": col(Case.sla_due_at).asc(), "newest": col(Case.created_at).desc(),
          "updated": col(Case.updated_at).desc()}
 OPEN_STATUSES = [s for s in CaseStatus if s not in FINAL_STATUSES and s != CaseStatus.registered]
@@ -31,20 +32,15 @@ class InboxFilter:
 
     @classmethod
     def from_query(cls, q: Any) -> "InboxFilter":
-        page = q.get("page", "1")
         return cls(status=q.get("status", ""), kind=q.get("kind", ""),
                    province=q.get("province", ""), estate=q.get("estate", ""),
-                   industry=q.get("industry", ""), overdue=q.get("overdue") in ("1", "on"),
-                   mine=q.get("mine") in ("1", "on"),
+                   industry=q.get("industry", ""), overdue=paging.flag(q, "overdue"),
+                   mine=paging.flag(q, "mine"),
                    sort=q.get("sort", "due") if q.get("sort") in SORTS else "due",
-                   page=max(1, int(page)) if str(page).isdigit() else 1)
+                   page=paging.page_number(q))
 
     def query_string(self, **changes: Any) -> str:
-        from urllib.parse import urlencode
-
-        values = {**self.__dict__, **changes}
-        return urlencode({k: ("1" if v is True else v) for k, v in values.items()
-                          if v not in ("", False, None)})
+        return paging.query_string(self.__dict__, **changes)
 
 
 @dataclass
@@ -80,4 +76,4 @@ def search(session: Session, f: InboxFilter, officer_id: int | None = None,
     rows = session.exec(select(Case).where(*conditions).order_by(SORTS[f.sort], col(Case.id))
                         .offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     return InboxPage(cases=list(rows), total=total, overdue=overdue,
-                     pages=max(1, -(-total // PAGE_SIZE)), filters=f)
+                     pages=paging.page_count(total, PAGE_SIZE), filters=f)

@@ -314,3 +314,13 @@ def create_ticket(session, *, channel: str = "web", at=None, **fields) -> str:
                                  language="en", at=at)
     session.commit()
     return filing.ticket.number
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with no sign-in or chat attempts counted: the whole suite signs in
+    from one client address, which the per-address limit would otherwise stop."""
+    from web.security import _limiter
+
+    _limiter().storage.reset()
+    yield

@@ -33,11 +33,13 @@ def chat_sender(request: Request) -> str:
     return sender
 
 
-def ask_rasa(sender: str, text: str, lang: str) -> list[dict[str, Any]]:
+async def ask_rasa(sender: str, text: str, lang: str) -> list[dict[str, Any]]:
+    """Async: while the assistant answers, its actions call this portal's ticket API."""
     settings = get_settings()
-    response = httpx.post(f"{settings.rasa_url}/webhooks/rest/webhook",
-                          json={"sender": sender, "message": text, "metadata": {"lang": lang}},
-                          timeout=settings.http_timeout_s * 3)
+    async with httpx.AsyncClient(timeout=settings.http_timeout_s * 3) as client:
+        response = await client.post(
+            f"{settings.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text, "metadata": {"lang": lang}})
     response.raise_for_status()
     return [m for m in response.json() if isinstance(m, dict)]
 
@@ -64,7 +66,7 @@ async def send(request: Request):
         status = 429
     else:
         try:
-            replies = ask_rasa(sender, payload or text, get_locale())
+            replies = await ask_rasa(sender, payload or text, get_locale())
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("assistant unavailable: %s", exc)
             replies = [{"text": _("The assistant is not available right now. You can file a complaint with the web form instead.")}]

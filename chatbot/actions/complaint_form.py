@@ -10,7 +10,7 @@ form rejects and the cancel rule takes over.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -70,6 +70,25 @@ def previous_value(tracker: Tracker, slot: str) -> Any:
         elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
             return event.get("value")
     return None
+
+
+def first_named(tracker: Tracker, entity: str, value: Any,
+                resolve: Callable[[Any], Optional[str]]) -> Optional[str]:
+    """The first estate or category the message names, in the order the user wrote them
+    ("wastewater that smells" is a wastewater complaint): Rasa fills a text slot with the
+    last of several entities."""
+    for candidate in (*entity_values(tracker, entity), first(value)):
+        resolved = resolve(candidate)
+        if resolved:
+            return resolved
+    return None
+
+
+def named_in_passing(tracker: Tracker, slot: str) -> bool:
+    """Mentioned while answering a free-text question (the description, say) although the
+    user already gave this detail: the earlier answer stands; the summary can change it."""
+    return (tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS
+            and previous_value(tracker, slot) is not None)
 
 
 def clean_name(text: str) -> str:
@@ -161,8 +180,8 @@ class ValidateComplaintForm(FormValidationAction):
     def validate_estate(self, value: Any, dispatcher: CollectingDispatcher,
                         tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         raw = first(value)
-        estate_id = reference.resolve_estate(raw)
-        if estate_id:
+        estate_id = first_named(tracker, "estate", value, reference.resolve_estate)
+        if estate_id and not named_in_passing(tracker, "estate"):
             return {"estate": estate_id}
         if tracker.get_slot("requested_slot") not in (None, "estate"):
             # Named in passing (in a description, say): keep the estate already chosen.
@@ -173,8 +192,8 @@ class ValidateComplaintForm(FormValidationAction):
     def validate_complaint_category(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         raw = first(value)
-        category = reference.resolve_category(raw)
-        if category:
+        category = first_named(tracker, "complaint_category", value, reference.resolve_category)
+        if category and not named_in_passing(tracker, "complaint_category"):
             return {"complaint_category": category}
         if tracker.get_slot("requested_slot") not in (None, "complaint_category"):
             return {"complaint_category": previous_value(tracker, "complaint_category")}

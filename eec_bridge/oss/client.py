@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from eec_bridge.adapters import RejectedError, SchemaError, TransientError
+from eec_bridge import adapters
+from eec_bridge.adapters import TransientError
 from eec_bridge.oss import schemas
 
 M = TypeVar("M", bound=BaseModel)
@@ -79,8 +80,8 @@ class EecOssClient:
         if 400 <= response.status_code < 500 and response.status_code != 429:
             raise TransientError(f"{SYSTEM} refused our client credentials "
                                  f"({response.status_code}): check the configuration")
-        raise_for_status(response)
-        reply = parse_reply(response, schemas.TokenReply)
+        adapters.raise_for_status(SYSTEM, response, _reasons)
+        reply = adapters.parse_reply(SYSTEM, response, schemas.TokenReply)
         self._token = reply.access_token
         self._renew_at = started + reply.expires_in - min(MAX_TOKEN_MARGIN_S,
                                                           reply.expires_in / 10)
@@ -88,12 +89,7 @@ class EecOssClient:
     # ---- transport ---------------------------------------------------------------------
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        try:
-            return self._http.request(method, path, **kwargs)
-        except httpx.TimeoutException as exc:
-            raise TransientError(f"{SYSTEM} timed out ({type(exc).__name__})") from exc
-        except httpx.TransportError as exc:
-            raise TransientError(f"{SYSTEM} unreachable ({type(exc).__name__}: {exc})") from exc
+        return adapters.send(self._http, SYSTEM, method, path, **kwargs)
 
     def _send(self, method: str, path: str, model: type[M], *,
               headers: dict[str, str] | None = None, **kwargs: Any) -> M:
@@ -109,20 +105,8 @@ class EecOssClient:
             break
         if response.status_code == 401:
             raise TransientError(f"{SYSTEM} refused a fresh access token (401)")
-        raise_for_status(response)
-        return parse_reply(response, model)
-
-
-def raise_for_status(response: httpx.Response) -> None:
-    status = response.status_code
-    if status < 300:
-        return
-    if status == 429 or status >= 500:
-        raise TransientError(f"{SYSTEM} answered {status}")
-    if status == 403:
-        raise TransientError(f"{SYSTEM} does not allow our client (403): check the configuration")
-    reasons = _reasons(response)
-    raise RejectedError(f"{SYSTEM} refused the request ({status}): {reasons[0]}", reasons)
+        adapters.raise_for_status(SYSTEM, response, _reasons)
+        return adapters.parse_reply(SYSTEM, response, model)
 
 
 def _reasons(response: httpx.Response) -> list[str]:
@@ -133,12 +117,3 @@ def _reasons(response: httpx.Response) -> list[str]:
     if problem.invalid_params:
         return [f"{p.name}: {p.reason}" for p in problem.invalid_params]
     return [f"{problem.title}: {problem.detail}" if problem.detail else problem.title]
-
-
-def parse_reply(response: httpx.Response, model: type[M]) -> M:
-    try:
-        return model.model_validate(response.json())
-    except (ValueError, ValidationError) as exc:
-        raise SchemaError(f"{SYSTEM} reply to {response.request.method} "
-                          f"{response.request.url.path} is not a {model.__name__}: "
-                          f"{str(exc)[:300]}") from exc

@@ -246,7 +246,7 @@ def test_a_malformed_reply_is_a_schema_error(gateway, sandbox, receiver):
 
 def test_a_wrong_api_key_is_refused(bizportal_url, sandbox, receiver):
     with make_gateway(bizportal_url, api_key="wrong") as gw:
-        with pytest.raises(TransientError, match="API key"):
+        with pytest.raises(TransientError, match="refused our credentials"):
             gw.submit_registration(message_id(), registration_payload(), receiver.url)
     stats = sandbox.stats()
     assert stats["unauthorized"] == 1

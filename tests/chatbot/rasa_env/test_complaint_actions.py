@@ -81,6 +81,28 @@ def test_a_category_from_everyday_words():
     assert slots["reask_reason"] == "unknown_category"
 
 
+def test_the_first_problem_named_counts_and_a_mention_in_passing_replaces_no_answer():
+    # Rasa fills the slot with the last of several entities; the user named wastewater first.
+    slots, _ = validate(text="น้ำเสียในนิคมมาบตาพุด ส่งกลิ่นเหม็นมากค่ะ", intent="file_complaint",
+                        entities=[entity("complaint_category", "wastewater"),
+                                  entity("complaint_category", "odor")],
+                        extracted={"complaint_category": "odor"})
+    assert slots["complaint_category"] == "wastewater"
+    # The description mentions the smell and another estate: the earlier answers stand.
+    text = "Black water runs into the canal; the smell reaches Pinthong and makes staff dizzy"
+    given = {"estate": "map-ta-phut", "complaint_category": "wastewater"}
+    mentioned = [entity("complaint_category", "odor"), entity("estate", "pinthong")]
+    slots, _ = validate(text=text, intent="file_complaint", entities=mentioned, slots=given,
+                        extracted={"complaint_category": "odor", "estate": "pinthong",
+                                   "description": text}, requested_slot="description")
+    assert {k: slots[k] for k in given} == given and slots["description"] == text
+    # A detail not given yet is taken from the description.
+    slots, _ = validate(text=text, intent="file_complaint", entities=mentioned[:1],
+                        slots={"estate": "map-ta-phut"}, requested_slot="description",
+                        extracted={"complaint_category": "odor", "description": text})
+    assert slots["complaint_category"] == "odor"
+
+
 def test_an_overlong_or_empty_description_is_refused():
     slots, _ = validate(text="ก" * 10 + " ฝุ่นเยอะ" * 200, intent="inform",
                         extracted={"description": "ฝุ่นเยอะมาก " * 200}, requested_slot="description")
