@@ -153,9 +153,16 @@ def replay(message_id: str, session: SessionDep, officer: Officer):
 
 @router.get("/officers")
 def officers_page(request: Request, session: SessionDep, admin: Admin):
-    staff = session.exec(select(User).where(col(User.role).in_([Role.officer, Role.admin]))
-                         .order_by(User.email)).all()  # type: ignore[arg-type]
-    return render(request, "desk/officers.html", {"staff": staff, "values": {}, "errors": {}})
+    return render(request, "desk/officers.html", {"staff": _staff(session), "values": {},
+                                                  "errors": {}, "estate_options": eec.estate_options()})
+
+
+STAFF_ROLES = [Role.officer, Role.admin, Role.estate_operator]
+
+
+def _staff(session: SessionDep) -> list[User]:
+    return list(session.exec(select(User).where(col(User.role).in_(STAFF_ROLES))
+                             .order_by(User.email)).all())  # type: ignore[arg-type]
 
 
 @router.post("/officers")
@@ -163,17 +170,19 @@ async def create_officer(request: Request, session: SessionDep, admin: Admin):
     from web.accounts import service as accounts
 
     values = form_dict(await request.form())
-    role = Role.admin if values.get("role") == "admin" else Role.officer
+    role = {"admin": Role.admin, "estate_operator": Role.estate_operator}.get(
+        str(values.get("role", "")), Role.officer)
     try:
         accounts.sign_up(session, email=str(values.get("email", "")),
                          full_name=str(values.get("full_name", "")),
                          password=str(values.get("password", "")),
                          password_confirm=str(values.get("password", "")), consent=True,
-                         lang=str(values.get("lang", "th")), role=role)
+                         lang=str(values.get("lang", "th")), role=role,
+                         estate_id=str(values.get("estate_id", "")) or None)
     except Invalid as exc:
-        staff = session.exec(select(User).where(col(User.role).in_([Role.officer, Role.admin]))).all()
         values.pop("password", None)
-        return render(request, "desk/officers.html", {"staff": staff, "values": values,
-                      "errors": localized_errors(exc.errors)}, status_code=422)
+        return render(request, "desk/officers.html", {
+            "staff": _staff(session), "values": values, "errors": localized_errors(exc.errors),
+            "estate_options": eec.estate_options()}, status_code=422)
     session.commit()
     return RedirectResponse("/desk/officers?created=1", status_code=303)

@@ -33,17 +33,21 @@ def seed_register(count: int = 10_000) -> None:
 @cli.command("create-officer")
 def create_officer(email: str, full_name: str, password: str = typer.Option(..., prompt=True,
                    hide_input=True, confirmation_prompt=True), admin: bool = False,
+                   estate: str = typer.Option("", help="An estate id from estates.csv: makes "
+                                              "an estate operator for that estate's tickets"),
                    lang: str = "th") -> None:
-    """Create an EEC officer (or, with --admin, an administrator) account."""
+    """Create an EEC officer account (--admin: an administrator; --estate ID: an estate
+    operator who handles that industrial estate's complaints)."""
     from web.accounts.models import Role
     from web.accounts.service import sign_up
     from web.errors import Invalid
 
     with Session(get_engine()) as session:
         try:
+            role = Role.admin if admin else Role.estate_operator if estate else Role.officer
             user = sign_up(session, email=email, full_name=full_name, password=password,
-                           password_confirm=password, consent=True, lang=lang,
-                           role=Role.admin if admin else Role.officer)
+                           password_confirm=password, consent=True, lang=lang, role=role,
+                           estate_id=estate or None)
         except Invalid as exc:
             for err in exc.errors:
                 typer.echo(f"{err.field}: {err.key}", err=True)

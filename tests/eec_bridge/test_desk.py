@@ -149,3 +149,20 @@ def test_officer_downloads_a_file_the_applicant_attached_to_an_answer(app, brows
         assert officer.get(f"/desk/cases/{case.id + 999}/documents/{link}").status_code == 404
     # The applicant is not an officer: the desk route refuses them.
     assert browser.get(f"/desk/cases/{case.id}/documents/{link}").status_code == 403
+
+
+def test_admin_creates_an_estate_operator_who_needs_an_estate(app, browser, session):
+    from web.accounts.models import Role, User
+
+    sign_in(browser, create_officer(session, role="admin"))
+    r = browser.post("/desk/officers", {"full_name": "Op One", "email": "op1@estate.example",
+                                        "password": "operator password 1",
+                                        "role": "estate_operator"}, page="/desk/officers")
+    assert r.status_code == 422 and 'id="e-estate_id"' in r.text
+    r = browser.post("/desk/officers", {"full_name": "Op One", "email": "op1@estate.example",
+                                        "password": "operator password 1",
+                                        "role": "estate_operator", "estate_id": "map-ta-phut"},
+                     page="/desk/officers")
+    assert r.status_code == 303
+    operator = session.exec(select(User).where(User.email == "op1@estate.example")).one()
+    assert (operator.role, operator.estate_id) == (Role.estate_operator, "map-ta-phut")

@@ -19,6 +19,7 @@ MESSAGES = {
     "account.password_mismatch": N_("The two passwords do not match."),
     "account.consent_required": N_("You must accept the privacy notice to create an account."),
     "account.bad_credentials": N_("The e-mail or password is not correct."),
+    "account.estate_required": N_("An estate operator needs an industrial estate; other roles have none."),
 }
 register_messages(MESSAGES)
 
@@ -37,6 +38,7 @@ def sign_up(
     consent: bool,
     lang: str,
     role: Role = Role.applicant,
+    estate_id: str | None = None,
     check_deliverability: bool = False,
 ) -> User:
     errors: list[FieldError] = []
@@ -58,6 +60,13 @@ def sign_up(
         errors.append(FieldError("password_confirm", "account.password_mismatch"))
     if not consent:
         errors.append(FieldError("consent", "account.consent_required"))
+    if role == Role.estate_operator:
+        from registration.eec import estates
+
+        if estate_id not in estates():
+            errors.append(FieldError("estate_id", "account.estate_required"))
+    elif estate_id:
+        errors.append(FieldError("estate_id", "account.estate_required"))
     if errors:
         raise Invalid(errors)
     user = User(
@@ -66,6 +75,7 @@ def sign_up(
         password_hash=hash_password(password),
         preferred_lang=lang,
         role=role,
+        estate_id=estate_id if role == Role.estate_operator else None,
     )
     session.add(user)
     session.flush()
