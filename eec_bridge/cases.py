@@ -52,7 +52,6 @@ register_messages({
         "approved": N_("Approved"),
         "rejected": N_("Rejected"),
     }.items()},
-    "event.case_opened": N_("Case opened."),
     "event.sent_to_bizportal": N_("Delivered to Biz Portal (Department of Business Development), receipt {receipt}."),
     "event.bizportal_in_review": N_("Biz Portal is reviewing the registration."),
     "event.registered": N_("Company registered. Juristic person number {juristic_number}."),
@@ -134,8 +133,7 @@ def open_registration_case(session: Session, application: Application,
                 requests_privileges=bool(application.requests_eec_privileges),
                 sla_due_at=now() + SLA[CaseKind.company_registration])
     session.add(case)
-    session.flush()
-    record(session, case, "event.case_opened", internal=True)
+    session.flush()  # the outbox row names the case by id
     enqueue(session, case, TOPIC_BIZPORTAL_REGISTRATION, payload)
     return case
 

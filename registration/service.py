@@ -477,7 +477,6 @@ def submit_application(session: Session, application: Application, *, declared: 
     record_event(session, application, "event.submitted", reference=application.reference)
     open_registration_case(session, application,
                            submission_payload(session, application, by_role=by_role, docs=docs))
-    session.flush()
 
 
 def timeline(session: Session, application: Application) -> list[ApplicationEvent]:
