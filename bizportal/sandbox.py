@@ -50,6 +50,9 @@ from stdnum.th import moa, pin
 from bizportal import schemas
 from eec_bridge.sandbox_kit import (
     Reply,
+    SandboxError,
+    answer_errors,
+    json_body,
     SandboxConfig,
     SandboxKit,
     iso,
@@ -73,12 +76,6 @@ class BizPortalSandboxSettings(BaseSettings):
     webhook_secret: str = "dev-only-not-a-secret"
     callback_url: str = "http://127.0.0.1:8000/webhooks/bizportal"
     decision_delay_s: float = 1.0
-
-
-class SandboxError(Exception):
-    def __init__(self, status: int, code: str, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
 
 
 MESSAGES_TH = {
@@ -448,13 +445,6 @@ def _error_404(licence_id: str) -> dict[str, str]:
             "message": f"No licence application {licence_id}.", "messageTh": "ไม่พบคำขอนี้"}
 
 
-async def _json_body(request: Request) -> Any:
-    try:
-        return await request.json()
-    except ValueError as exc:
-        raise SandboxError(400, "INVALID_JSON", "The body is not JSON.") from exc
-
-
 def create_app(settings: BizPortalSandboxSettings | None = None) -> FastAPI:
     sandbox = BizPortalSandbox(settings or BizPortalSandboxSettings())
     kit = sandbox.kit
@@ -462,18 +452,13 @@ def create_app(settings: BizPortalSandboxSettings | None = None) -> FastAPI:
                       description="Behaves like Biz Portal for development and tests.")
     app.state.sandbox = sandbox
 
-    @app.exception_handler(SandboxError)
-    async def _sandbox_error(_request: Request, exc: SandboxError) -> Response:
-        response = problem(exc.status, exc.code, exc.field, exc.message)
-        if exc.status == 401:
-            response.headers["WWW-Authenticate"] = "Bearer"
-        return response
+    answer_errors(app, problem, "Bearer")
 
     auth = [Depends(sandbox.authenticate)]
 
     @app.post("/api/v1/registrations", dependencies=auth)
     async def post_registration(request: Request) -> Response:
-        payload = await _json_body(request)
+        payload = await json_body(request)
         return await kit.idempotent(request, payload,
                                     lambda: sandbox.create_registration(payload))
 
@@ -496,13 +481,13 @@ def create_app(settings: BizPortalSandboxSettings | None = None) -> FastAPI:
 
     @app.post("/api/v1/licence-applications/{licence_id}/status", dependencies=auth)
     async def post_licence_status(licence_id: str, request: Request) -> Response:
-        payload = await _json_body(request)
+        payload = await json_body(request)
         return await kit.idempotent(
             request, payload, lambda: sandbox.update_licence_status(licence_id, payload))
 
     @app.post("/_sandbox/licence-applications")
     async def post_sandbox_licences(request: Request) -> Response:
-        body = await _json_body(request)
+        body = await json_body(request)
         if isinstance(body, dict) and "generate" in body:
             count = int(body["generate"])
             if not 0 <= count <= 10_000:

@@ -336,6 +336,32 @@ class SandboxKit:
         app.include_router(self.router())
 
 
+class SandboxError(Exception):
+    """A refusal a sandbox answers with its own system's error format."""
+
+    def __init__(self, status: int, code: str, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+async def json_body(request: Any) -> Any:
+    try:
+        return await request.json()
+    except ValueError as exc:
+        raise SandboxError(400, "INVALID_JSON", "The body is not JSON.") from exc
+
+
+def answer_errors(app: FastAPI, problem: Callable[..., Any], challenge: str) -> None:
+    """Renders SandboxError with the system's `problem` format; a 401 names the scheme."""
+
+    @app.exception_handler(SandboxError)
+    async def _sandbox_error(_request: Any, exc: SandboxError) -> Any:
+        response = problem(exc.status, exc.code, exc.field, exc.message)
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = challenge
+        return response
+
+
 def sandbox_app(kit: SandboxKit, *, title: str, description: str) -> FastAPI:
     app = FastAPI(title=title, description=description, lifespan=kit.lifespan)
     kit.install(app)

@@ -54,6 +54,9 @@ from stdnum.th import moa
 from eec_bridge.oss import schemas
 from eec_bridge.sandbox_kit import (
     Reply,
+    SandboxError,
+    answer_errors,
+    json_body,
     SandboxConfig,
     SandboxKit,
     iso,
@@ -83,12 +86,6 @@ class OssSandboxSettings(BaseSettings):
 class OssSandboxConfig(SandboxConfig):
     policy: Policy = "approve"
     token_ttl_s: int = Field(3600, ge=1, le=86400)
-
-
-class SandboxError(Exception):
-    def __init__(self, status: int, code: str, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
 
 
 def problem(status: int, code: str, field: str, message: str,
@@ -318,13 +315,6 @@ class OssSandbox:
         return Reply(202, {"caseNumber": case_number, "state": "IN_REVIEW"})
 
 
-async def _json_body(request: Request) -> Any:
-    try:
-        return await request.json()
-    except ValueError as exc:
-        raise SandboxError(400, "INVALID_JSON", "The body is not JSON.") from exc
-
-
 def create_app(settings: OssSandboxSettings | None = None) -> FastAPI:
     sandbox = OssSandbox(settings or OssSandboxSettings())
     kit = sandbox.kit
@@ -332,12 +322,7 @@ def create_app(settings: OssSandboxSettings | None = None) -> FastAPI:
                       description="Behaves like EEC OSS for development and tests.")
     app.state.sandbox = sandbox
 
-    @app.exception_handler(SandboxError)
-    async def _sandbox_error(_request: Request, exc: SandboxError) -> Response:
-        response = problem(exc.status, exc.code, exc.field, exc.message)
-        if exc.status == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-        return response
+    answer_errors(app, problem, 'Bearer error="invalid_token"')
 
     auth = [Depends(sandbox.authenticate)]
 
@@ -347,7 +332,7 @@ def create_app(settings: OssSandboxSettings | None = None) -> FastAPI:
 
     @app.post("/api/v1/cases", dependencies=auth)
     async def post_case(request: Request) -> Response:
-        payload = await _json_body(request)
+        payload = await json_body(request)
         return await kit.idempotent(request, payload, lambda: sandbox.create_case(payload))
 
     @app.get("/api/v1/cases/{case_number}", dependencies=auth)
@@ -356,7 +341,7 @@ def create_app(settings: OssSandboxSettings | None = None) -> FastAPI:
 
     @app.post("/api/v1/cases/{case_number}/answers", dependencies=auth)
     async def post_answer(case_number: str, request: Request) -> Response:
-        payload = await _json_body(request)
+        payload = await json_body(request)
         return await kit.idempotent(request, payload,
                                     lambda: sandbox.answer(case_number, payload))
 
