@@ -239,6 +239,7 @@ def register_company(session: Session, case: Case, juristic_number: str) -> None
     case.certificate_code = secrets.token_urlsafe(16)
     transition(session, case, CaseStatus.registered, "event.registered",
                juristic_number=format_juristic_number(juristic_number))
+    _mark_reservation_used(session, case)
     session.add(RegisteredName(entity_type=_entity_type(session, case), name_th=case.name_th,
                                name_en=case.name_en, norm_th=normalise(case.name_th),
                                norm_en=normalise(case.name_en), juristic_number=juristic_number))
@@ -247,6 +248,17 @@ def register_company(session: Session, case: Case, juristic_number: str) -> None
         transition(session, case, CaseStatus.eec_review, "event.eec_review")
     elif case.operates_in_eec:
         enqueue(session, case, TOPIC_OSS_CASE, _payload_for_oss(session, case))
+
+
+def _mark_reservation_used(session: Session, case: Case) -> None:
+    """The name is on the register now; the reservation has done its work."""
+    from registration.models import NameReservation, ReservationStatus
+
+    application = session.get(Application, case.application_id)
+    reservation = session.get(NameReservation, application.reservation_id) if application else None
+    if reservation is not None:
+        reservation.status = ReservationStatus.used
+        session.add(reservation)
 
 
 def _entity_type(session: Session, case: Case) -> str:

@@ -458,7 +458,7 @@ def submit_application(session: Session, application: Application, *, declared: 
     """Freezes the application, gives it a reference and writes the outbox row, all in the
     caller's transaction: either everything is saved or nothing is."""
     ensure_draft(application)
-    reservation = ensure_reservation_valid(session, application)
+    ensure_reservation_valid(session, application)
     # Loaded once: the completeness check and the frozen payload read the same rows.
     by_role = people_by_role(session, application)
     docs = documents_of(session, application)
@@ -472,8 +472,8 @@ def submit_application(session: Session, application: Application, *, declared: 
     application.submitted_at = application.updated_at = now()
     application.reference = next_reference(application)
     session.add(application)
-    reservation.status = ReservationStatus.used
-    session.add(reservation)
+    # The reservation stays active, so the name stays protected while the registrar
+    # decides; it is marked used when the company is registered.
     record_event(session, application, "event.submitted", reference=application.reference)
     open_registration_case(session, application,
                            submission_payload(session, application, by_role=by_role, docs=docs))

@@ -270,3 +270,32 @@ def test_address_cascade_lists_names_in_the_page_language(browser):
     browser.get("/lang/en")
     assert "Si Racha" in browser.get("/address/districts?province_code=20").text
     assert 'value="20230"' in browser.get("/address/postal-code?subdistrict_code=200703").text
+
+
+def test_a_submitted_name_stays_protected_until_and_after_registration(app, browser, session):
+    from fastapi.testclient import TestClient
+    from stdnum.th import moa
+
+    from eec_bridge import cases
+    from registration.models import ReservationStatus
+    from tests.conftest import Browser
+
+    create_user(browser, lang="en")
+    draft_id = create_application(browser)
+    fill_all_steps(browser, draft_id)
+    browser.post(f"/registration/{draft_id}/submit", {"declaration": "on"})
+    application = session.get(Application, draft_id)
+    names = {"entity_type": "limited_company", "names-0-name_th": application.name_th,
+             "names-0-name_en": application.name_en}
+    with TestClient(app) as other_client:
+        other = Browser(other_client)
+        create_user(other, lang="en")
+        assert other.post("/registration/names", names).status_code == 422  # still reserved
+        case = session.exec(select(Case).where(Case.application_id == draft_id)).one()
+        number = "0105569" + f"{draft_id:05d}"
+        cases.register_company(session, case, number + moa.calc_check_digit(number))
+        session.commit()
+        session.expire_all()
+        reservation = session.get(NameReservation, application.reservation_id)
+        assert reservation.status == ReservationStatus.used
+        assert other.post("/registration/names", names).status_code == 422  # registered now
