@@ -296,11 +296,9 @@ def create_estate_operator(session, estate_id: str | None,
     from web.accounts.service import sign_up
 
     email = unique_email()
-    user = sign_up(session, email=email, full_name=f"Operator {email.split('@')[0]}",
-                   password=password, password_confirm=password, consent=True, lang="en",
-                   role=Role.estate_operator)
-    user.estate_id = estate_id
-    session.add(user)
+    sign_up(session, email=email, full_name=f"Operator {email.split('@')[0]}",
+            password=password, password_confirm=password, consent=True, lang="en",
+            role=Role.estate_operator, estate_id=estate_id)
     session.commit()
     return email
 

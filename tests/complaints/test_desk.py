@@ -56,7 +56,16 @@ def test_an_estate_operator_sees_only_their_estate(app, browser, session):
         assert own in both and other in both
     with TestClient(app) as nowhere_client:
         nowhere = Browser(nowhere_client)
-        sign_in(nowhere, create_estate_operator(session, None))
+        # An operator account whose estate was removed (accounts can't be created so)
+        # must see nothing rather than everything.
+        email = create_estate_operator(session, "padaeng")
+        from web.accounts.models import User
+
+        orphan = session.exec(select(User).where(User.email == email)).one()
+        orphan.estate_id = None
+        session.add(orphan)
+        session.commit()
+        sign_in(nowhere, email)
         assert own not in nowhere.get("/desk/tickets").text
 
 
