@@ -10,7 +10,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -110,3 +111,16 @@ def celery_worker(concurrency: int = 4) -> list[str]:
                   "celery,bizportal,eec_oss", "--concurrency", str(concurrency),
                   "--loglevel", "INFO", "--without-gossip", "--without-mingle",
                   "--without-heartbeat")
+
+
+@contextmanager
+def served(app: str, env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    """`uvicorn <app>` on a free port with `env` added; yields its base URL."""
+    port = free_port()
+    stack = Stack(env, log_dir)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        stack.start(app, uvicorn(app, port), http_ok(f"{base_url}/_sandbox/config"), 20)
+        yield base_url
+    finally:
+        stack.stop_all()

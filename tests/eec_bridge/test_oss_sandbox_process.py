@@ -3,40 +3,20 @@ its environment variables."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 
-from tests.conftest import _free_port
+from tests.stack import served
 
 
 @pytest.fixture
-def oss_process():
-    port = _free_port()
-    env = {**os.environ, "OSS_SANDBOX_CLIENT_ID": "env-client",
+def oss_process(tmp_path):
+    env = {"OSS_SANDBOX_CLIENT_ID": "env-client",
            "OSS_SANDBOX_CLIENT_SECRET": "env-secret", "OSS_SANDBOX_POLICY": "reject",
            "OSS_SANDBOX_TOKEN_TTL_S": "120"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "eec_bridge.oss.sandbox:app",
-                             "--host", "127.0.0.1", "--port", str(port),
-                             "--log-level", "warning"], env=env)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(f"{base_url}/_sandbox/config", timeout=1)
-            break
-        except httpx.TransportError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise
-            time.sleep(0.05)
-    yield base_url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served("eec_bridge.oss.sandbox:app", env, tmp_path) as base_url:
+        yield base_url
 
 
 def test_the_sandbox_reads_its_environment(oss_process):
