@@ -81,6 +81,11 @@ def _register_index(session: Session) -> names.NameIndex:
     return _register_cache[1]
 
 
+def warm_up(session: Session) -> int:
+    """Builds the register's index before the first visitor needs it; returns its size."""
+    return len(_register_index(session))
+
+
 def _reserved_index(session: Session, exclude_id: int | None = None) -> names.NameIndex:
     rows = session.exec(
         select(NameReservation).where(

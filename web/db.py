@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -41,9 +42,20 @@ def get_engine() -> Engine:
     return create_engine(settings.database_url, pool_pre_ping=True, pool_size=10)
 
 
-def get_session() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+async def get_session() -> AsyncIterator[Session]:
+    """One session per request. Opening it does no I/O and neither does closing it once the
+    route has committed, so both stay on the event loop; a session still inside a
+    transaction (a read, or an error) is rolled back on a worker thread like any other
+    database call. Each thread hop avoided is a measurable part of a fast request."""
+    session = Session(get_engine(), expire_on_commit=False)
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+

@@ -29,14 +29,15 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     return user
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+# Checks that do no I/O are coroutines: FastAPI runs them on the event loop, not a thread.
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     if user is None:
         raise SignInRequired()
     return user
 
 
 def require_roles(*roles: Role):
-    def check(user: Annotated[User, Depends(current_user)]) -> User:
+    async def check(user: Annotated[User, Depends(current_user)]) -> User:
         if user.role not in roles:
             raise Forbidden()
         return user
