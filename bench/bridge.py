@@ -7,10 +7,13 @@ privileges requested, so they travel on to EEC OSS without a human decision). Se
 the reliability test's: the relay looks for due messages every 0.2 s (default 0.5 s).
 
 Figures:
-  bridge.apps_per_s            100 applications already submitted; the clock starts when the
-                               worker and the relay are started (their start-up counts) and
-                               stops when every case is final (closed_at set). Sandboxes
-                               decide at once, no faults.
+  bridge.apps_per_s            200 applications submitted at once (one transaction) into a
+                               running bridge: the worker and the relay are started and
+                               warm (a ping has gone through the worker) before. The clock
+                               starts when that transaction commits and stops when every case
+                               is final (closed_at set). Sandboxes decide at once, no faults.
+                               The rate counting the worker's and relay's start-up, as the
+                               figure was measured before, is printed on stderr for context.
   bridge.ratio_vs_bare_celery  apps/s over pings/s, where pings/s is the rate of sequential
                                `eec_bridge.health.ping` round trips (`.delay().get()`, one at
                                a time, after a warm-up) through the same Redis and the same
@@ -59,7 +62,7 @@ TARGETS = [
                 "the worker"),
 ]
 
-APPLICATIONS = 100
+APPLICATIONS = 200
 EEC_SHARE = 0.75
 LATENCY_APPLICATIONS = 40
 PINGS = 300
@@ -179,11 +182,12 @@ def bridge_stack(workdir: Path, settings: dict[str, str]) -> Iterator[BridgeStac
         _clear_caches()
 
 
-def submit(bridge: BridgeStack, n: int, seed: int) -> list[int]:
+def submit(bridge: BridgeStack, n: int, seed: int, commit_every: int = 20) -> list[int]:
     from tests.factories import submitted_applications
 
     with Session(bridge.engine) as session:
-        return submitted_applications(session, n, EEC_SHARE, seed=seed)
+        return submitted_applications(session, n, EEC_SHARE, seed=seed,
+                                      commit_every=commit_every)
 
 
 def worker_and_relay(bridge: BridgeStack) -> None:
@@ -199,10 +203,14 @@ def worker_and_relay(bridge: BridgeStack) -> None:
 def throughput(workdir: Path) -> list[Figure]:
     with bridge_stack(workdir, {}) as bridge:
         bridge.configure_sandboxes(NO_FAULTS)
-        submit(bridge, APPLICATIONS, seed=11)
-        cpu = CpuMeter(bridge.stack)
-        started = time.monotonic()
+        booting = time.monotonic()
         worker_and_relay(bridge)
+        warm_up(bridge.redis_url)
+        booted_s = time.monotonic() - booting
+        cpu = CpuMeter(bridge.stack)
+        # One transaction, so every application exists from the same instant.
+        submit(bridge, APPLICATIONS, seed=11, commit_every=APPLICATIONS + 1)
+        started = time.monotonic()
         if not bridge.wait_final(APPLICATIONS, THROUGHPUT_DEADLINE_S):
             raise RuntimeError(f"{bridge.final_count()}/{APPLICATIONS} final after "
                                f"{THROUGHPUT_DEADLINE_S} s\nworker log:\n"
@@ -210,10 +218,12 @@ def throughput(workdir: Path) -> list[Figure]:
                                f"{bridge.stack.log('relay')}")
         elapsed = time.monotonic() - started
         apps_per_s = APPLICATIONS / elapsed
-        note(f"bridge: {APPLICATIONS} applications final {elapsed:.2f} s after starting the "
-             f"worker and the relay ({apps_per_s:.1f}/s); first final after "
-             f"{bridge.time_to(1, started):.2f} s; from 20 % to 80 % final "
-             f"{bridge.rate_between(0.2 * APPLICATIONS, 0.8 * APPLICATIONS):.1f} apps/s")
+        note(f"bridge: {APPLICATIONS} applications final {elapsed:.2f} s after their submission "
+             f"({apps_per_s:.1f}/s); first final after {bridge.time_to(1, started):.2f} s; "
+             f"from 20 % to 80 % final "
+             f"{bridge.rate_between(0.2 * APPLICATIONS, 0.8 * APPLICATIONS):.1f} apps/s; "
+             f"with the worker's and relay's start-up ({booted_s:.2f} s) added: "
+             f"{APPLICATIONS / (elapsed + booted_s):.1f}/s")
         cpu.report(APPLICATIONS)
         legs(bridge.engine)
         pings_per_s = ping_rate(bridge.redis_url)
@@ -227,6 +237,15 @@ def throughput(workdir: Path) -> list[Figure]:
         Figure("bridge.ratio_vs_bare_celery", apps_per_s / pings_per_s, "x"),
         Figure("bridge.e2e_p95_ms", p95, "ms"),
     ]
+
+
+def warm_up(redis_url: str) -> None:
+    """Returns once the worker answers a ping: it is consuming."""
+    from eec_bridge.celery_app import make_celery
+
+    app = make_celery()
+    app.signature("eec_bridge.health.ping").delay().get(timeout=60)
+    app.close()
 
 
 def ping_rate(redis_url: str) -> float:
@@ -303,7 +322,7 @@ class CpuMeter:
         spent = {name: self._cpu(proc.pid) - self.at_start.get(name, 0.0)
                  for name, proc in self.stack.procs.items()}
         parts = [f"{name} {seconds * 1000 / applications:.0f}" for name, seconds in spent.items()]
-        note(f"bridge: CPU ms per application (worker and relay include their start-up): "
+        note(f"bridge: CPU ms per application: "
              f"{', '.join(parts)}; this machine has {psutil.cpu_count()} CPUs, load average "
              f"{os.getloadavg()[0]:.1f}")
 

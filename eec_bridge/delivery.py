@@ -124,10 +124,10 @@ def deliver(message_id: str) -> str:
             message.state, message.sent_at = OutboxState.sent, now()
             message.attempts, message.last_error = attempt, ""
             session.add(message)
+        exchange_log.append(message_id=message_id, direction="out", system=system,
+                            endpoint=call.endpoint, payload=payload, result="ok",
+                            attempt=attempt, case_id=case_id, session=session)
         session.commit()
-    exchange_log.append(message_id=message_id, direction="out", system=system,
-                        endpoint=call.endpoint, payload=payload, result="ok",
-                        attempt=attempt, case_id=case_id)
     return "sent"
 
 
@@ -150,11 +150,11 @@ def _failed(message_id: str, exc: AdapterError, attempt: int, system: str, case_
         else:
             outcome, message.state = "parked", OutboxState.parked
         session.add(message)
+        exchange_log.append(message_id=message_id, direction="out", system=system,
+                            endpoint=endpoint, payload=payload,
+                            result=f"{outcome}: {type(exc).__name__}: {exc.reason}",
+                            attempt=attempt, case_id=case_id, session=session)
         session.commit()
     log.warning("delivery of %s to %s failed (%s, attempt %s): %s",
                 message_id, system, outcome, attempt, exc.reason)
-    exchange_log.append(message_id=message_id, direction="out", system=system,
-                        endpoint=endpoint, payload=payload,
-                        result=f"{outcome}: {type(exc).__name__}: {exc.reason}",
-                        attempt=attempt, case_id=case_id)
     return outcome

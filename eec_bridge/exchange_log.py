@@ -34,30 +34,41 @@ def entry_hash(prev_hash: str, e: ExchangeEntry) -> str:
 
 
 def append(*, message_id: str, direction: str, system: str, endpoint: str, payload: Any,
-           result: str, attempt: int = 1, case_id: int | None = None) -> ExchangeEntry:
-    """Appends in its own transaction, so an attempt is logged even when the business change
-    rolls back. Updating the head row first serialises concurrent writers on both SQLite
-    (database write lock) and PostgreSQL (row lock)."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        bumped = session.exec(update(ExchangeHead).where(ExchangeHead.id == 1)  # type: ignore[call-overload]
-                              .values(entries=ExchangeHead.entries + 1))
-        if bumped.rowcount == 0:
-            session.add(ExchangeHead(id=1, entries=1))
-            session.flush()
-        head = session.get(ExchangeHead, 1, populate_existing=True)
-        assert head is not None
-        entry = ExchangeEntry(seq=head.entries, message_id=message_id, direction=direction,
-                              system=system, endpoint=endpoint[:300],
-                              payload_sha256=payload_digest(payload), result=result[:500],
-                              attempt=attempt, case_id=case_id,
-                              at=datetime.now(UTC).isoformat(timespec="microseconds"),
-                              prev_hash=head.last_hash, hash="")
-        entry.hash = entry_hash(head.last_hash, entry)
-        head.last_hash = entry.hash
-        session.add(entry)
-        session.add(head)
-        session.commit()
+           result: str, attempt: int = 1, case_id: int | None = None,
+           session: Session | None = None) -> ExchangeEntry:
+    """Appends one entry. Inside `session`, the business transaction the exchange changed,
+    the entry commits with that change or not at all (and costs no commit of its own).
+    Without one it commits in a transaction of its own, so an exchange that changed nothing
+    (a refusal, a failed call, a duplicate) is logged all the same."""
+    fields = dict(message_id=message_id, direction=direction, system=system,
+                  endpoint=endpoint[:300], payload_sha256=payload_digest(payload),
+                  result=result[:500], attempt=attempt, case_id=case_id)
+    if session is not None:
+        return _append(session, fields)
+    with Session(get_engine(), expire_on_commit=False) as own:
+        entry = _append(own, fields)
+        own.commit()
         return entry
+
+
+def _append(session: Session, fields: dict[str, Any]) -> ExchangeEntry:
+    """Updating the head row first serialises concurrent writers on both SQLite (database
+    write lock) and PostgreSQL (row lock) until the transaction ends."""
+    bumped = session.exec(update(ExchangeHead).where(ExchangeHead.id == 1)  # type: ignore[call-overload]
+                          .values(entries=ExchangeHead.entries + 1))
+    if bumped.rowcount == 0:
+        session.add(ExchangeHead(id=1, entries=1))
+        session.flush()
+    head = session.get(ExchangeHead, 1, populate_existing=True)
+    assert head is not None
+    entry = ExchangeEntry(seq=head.entries, **fields,
+                          at=datetime.now(UTC).isoformat(timespec="microseconds"),
+                          prev_hash=head.last_hash, hash="")
+    entry.hash = entry_hash(head.last_hash, entry)
+    head.last_hash = entry.hash
+    session.add(entry)
+    session.add(head)
+    return entry
 
 
 @dataclass(frozen=True)

@@ -88,47 +88,58 @@ def _answer(status: int, key: str, detail: str) -> JSONResponse:
                         media_type=media)
 
 
+def _endpoint(source: Source) -> str:
+    return f"POST /webhooks/{source.name}"
+
+
 def receive(source: Source, body: bytes, headers: dict[str, str]) -> JSONResponse:
-    status, key, detail, message_id, case_id = _process(source, body, headers)
-    # Logged after the business transaction closed: one connection at a time per request.
-    exchange_log.append(message_id=message_id, direction="in", system=source.name,
-                        endpoint=f"POST /webhooks/{source.name}", payload=body,
-                        result=f"{status} {detail}", case_id=case_id)
+    status, key, detail, message_id, case_id, logged = _process(source, body, headers)
+    if not logged:  # nothing changed: logged on its own, after the session closed
+        exchange_log.append(message_id=message_id, direction="in", system=source.name,
+                            endpoint=_endpoint(source), payload=body,
+                            result=f"{status} {detail}", case_id=case_id)
     if status >= 400:
         log.warning("callback from %s refused (%s): %s", source.name, status, detail)
     return _answer(status, key, detail)
 
 
 def _process(source: Source, body: bytes,
-             headers: dict[str, str]) -> tuple[int, str, str, str, int | None]:
+             headers: dict[str, str]) -> tuple[int, str, str, str, int | None, bool]:
+    """(status, key, detail, event id, case id, whether the exchange log has it already)."""
     problem = verify_signature(source.secret(), body, headers.get(TIMESTAMP_HEADER.lower()),
                                headers.get(SIGNATURE_HEADER.lower()))
     if problem:
-        return 401, "webhook.bad_signature", f"signature {problem}", "-", None
+        return 401, "webhook.bad_signature", f"signature {problem}", "-", None, False
     try:
         parsed = source.parse(body)
         update = _as_update(parsed)
     except (SchemaError, ValueError, TypeError, AttributeError) as exc:
-        return 400, "webhook.malformed", f"malformed callback: {exc}", "-", None
+        return 400, "webhook.malformed", f"malformed callback: {exc}", "-", None, False
     with Session(get_engine()) as session:
         case = source.find(session, parsed)
         if case is None:
-            return 404, "webhook.unknown_case", "unknown case", update.event_id, None
+            return 404, "webhook.unknown_case", "unknown case", update.event_id, None, False
         if session.exec(select(InboxMessage).where(InboxMessage.source == source.name,
                                                    InboxMessage.event_id == update.event_id)).first():
-            return 200, "webhook.duplicate", "duplicate event ignored", update.event_id, case.id
+            return (200, "webhook.duplicate", "duplicate event ignored", update.event_id,
+                    case.id, False)
         case = lock_case(session, case.id)
         assert case is not None
         applied = source.apply(session, case, update)
         session.add(InboxMessage(source=source.name, event_id=update.event_id,
                                  payload_sha256=exchange_log.payload_digest(body), applied=applied))
+        detail = f"applied {update.status}" if applied else f"stale {update.status} ignored"
+        # In the same transaction: the change and its log entry commit together or not at all.
+        exchange_log.append(message_id=update.event_id, direction="in", system=source.name,
+                            endpoint=_endpoint(source), payload=body, result=f"200 {detail}",
+                            case_id=case.id, session=session)
         try:
             session.commit()
         except IntegrityError:  # the same event raced in on another connection
             session.rollback()
-            return 200, "webhook.duplicate", "duplicate event ignored", update.event_id, case.id
-        detail = f"applied {update.status}" if applied else f"stale {update.status} ignored"
-        return 200, "webhook.accepted", detail, update.event_id, case.id
+            return (200, "webhook.duplicate", "duplicate event ignored", update.event_id,
+                    case.id, False)
+        return 200, "webhook.accepted", detail, update.event_id, case.id, True
 
 
 @router.post("/{system}")

@@ -52,16 +52,18 @@ def submitted_application(session: Session, user: User, rng: random.Random,
     return application.id
 
 
-def submitted_applications(session: Session, n: int, eec_share: float, seed: int = 7) -> list[int]:
+def submitted_applications(session: Session, n: int, eec_share: float, seed: int = 7,
+                           commit_every: int = 20) -> list[int]:
     """n submitted applications; `eec_share` of them operate in the EEC (no privileges, so
-    no human decision is needed and they travel on to EEC OSS by themselves)."""
+    no human decision is needed and they travel on to EEC OSS by themselves). They become
+    visible `commit_every` at a time (the caller's session commits the rest)."""
     rng = random.Random(seed)
     user = make_user(session)
     ids = []
     for i in range(n):
         eec = EEC_NO_PRIVILEGES if i < round(n * eec_share) else NON_EEC
         ids.append(submitted_application(session, user, rng, eec))
-        if i % 20 == 19:
+        if i % commit_every == commit_every - 1:
             session.commit()
     session.commit()
     return ids

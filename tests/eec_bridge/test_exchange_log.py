@@ -98,6 +98,27 @@ def test_appended_entries_chain_and_verify(session):
         e.seq for e in entries]
 
 
+def test_an_entry_written_with_a_change_goes_when_the_change_rolls_back(session):
+    """Inside the business transaction, the entry commits with the change or not at all,
+    and the chain carries on from the last committed entry."""
+    before = verify(session)
+    with Session(session.get_bind()) as business:
+        exchange_log.append(message_id="e-rolled-back", direction="in", system="eec_oss",
+                            endpoint="POST /webhooks/eec-oss", payload=b"{}",
+                            result="200 applied approved", case_id=1, session=business)
+        business.rollback()
+    assert verify(session).entries == before.entries
+    with Session(session.get_bind(), expire_on_commit=False) as business:
+        kept = exchange_log.append(message_id="e-kept", direction="in", system="eec_oss",
+                                   endpoint="POST /webhooks/eec-oss", payload=b"{}",
+                                   result="200 applied approved", case_id=1, session=business)
+        business.commit()
+    after = verify(session)
+    assert after.ok and after.entries == before.entries + 1 and kept.seq == after.entries
+    assert session.exec(select(func.count()).where(
+        ExchangeEntry.message_id == "e-rolled-back")).one() == 0
+
+
 def test_an_edited_result_or_payload_hash_is_the_first_broken_link(session):
     first, middle, last = append_three()
     with edited(session, middle.seq, result="200 applied rejected"):
