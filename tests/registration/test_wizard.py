@@ -51,6 +51,8 @@ def test_name_check_fragment_shows_conflicting_register_names(browser, session):
     assert r.status_code == 200
     assert existing.name_en in r.text.replace("&amp;", "&")
     assert "<html" not in r.text  # a fragment for htmx, not a page
+    # Both forms are taken for the same reason; the message under the row says it once.
+    assert r.text.count("Please choose another name") == 1, r.text
     name_th, name_en = unique_names()
     r = browser.post("/registration/names/check?row=1", {
         "entity_type": "limited_company", "names-1-name_th": name_th, "names-1-name_en": name_en})
