@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from eec_bridge.models import (FINAL_STATUSES, Case, CaseKind, CaseStatus, InfoRequest,
                                OutboxMessage, OutboxState)
 from registration.models import Application, ApplicationEvent
+from web.db import append_row
 from web.errors import Conflict, FieldError, Invalid, N_, NotFound, register_messages
 
 # Service-level targets of the EEC Office desk per case type (policy, set here until the
@@ -90,9 +91,9 @@ def is_overdue(case: Case, at: datetime | None = None) -> bool:
 
 def record(session: Session, case: Case, key: str, *, internal: bool = False,
            actor_id: int | None = None, **params: Any) -> None:
-    session.add(ApplicationEvent(application_id=case.application_id, case_id=case.id,
-                                 status=case.status, key=key, params=params,
-                                 internal=internal, actor_id=actor_id))
+    append_row(session, ApplicationEvent, application_id=case.application_id, case_id=case.id,
+               status=case.status, key=key, params=params, internal=internal,
+               actor_id=actor_id)
 
 
 def transition(session: Session, case: Case, status: CaseStatus, key: str, *,
@@ -105,12 +106,11 @@ def transition(session: Session, case: Case, status: CaseStatus, key: str, *,
     record(session, case, key, actor_id=actor_id, **params)
 
 
-def enqueue(session: Session, case: Case, topic: str, payload: dict[str, Any]) -> OutboxMessage:
-    """Written in the caller's transaction: the message exists if and only if the change does."""
-    message = OutboxMessage(topic=topic, destination=DESTINATION[topic], aggregate_type="case",
-                            aggregate_id=case.id, payload=payload)
-    session.add(message)
-    return message
+def enqueue(session: Session, case_id: int, topic: str, payload: dict[str, Any]) -> str:
+    """Written in the caller's transaction: the message exists if and only if the change
+    does. Returns the message id."""
+    return append_row(session, OutboxMessage, topic=topic, destination=DESTINATION[topic],
+                      aggregate_type="case", aggregate_id=case_id, payload=payload)
 
 
 def needs_eec_leg(case: Case) -> bool:
@@ -122,20 +122,20 @@ def needs_eec_leg(case: Case) -> bool:
 
 
 def open_registration_case(session: Session, application: Application,
-                           payload: dict[str, Any]) -> Case:
-    eec_province = application.eec_province_code or application.province_code
-    case = Case(kind=CaseKind.company_registration, status=CaseStatus.submitted,
-                application_id=application.id, reference=application.reference or "",
-                name_th=application.name_th, name_en=application.name_en,
-                province_code=eec_province, estate_id=application.estate_id,
-                target_industry=application.target_industry,
-                operates_in_eec=bool(application.operates_in_eec),
-                requests_privileges=bool(application.requests_eec_privileges),
-                sla_due_at=now() + SLA[CaseKind.company_registration])
-    session.add(case)
-    session.flush()  # the outbox row names the case by id
-    enqueue(session, case, TOPIC_BIZPORTAL_REGISTRATION, payload)
-    return case
+                           payload: dict[str, Any]) -> int:
+    """Opens the case of a submitted application and queues its delivery to Biz Portal;
+    returns the case id."""
+    case_id = append_row(
+        session, Case, kind=CaseKind.company_registration, status=CaseStatus.submitted,
+        application_id=application.id, reference=application.reference or "",
+        name_th=application.name_th, name_en=application.name_en,
+        province_code=application.eec_province_code or application.province_code,
+        estate_id=application.estate_id, target_industry=application.target_industry,
+        operates_in_eec=bool(application.operates_in_eec),
+        requests_privileges=bool(application.requests_eec_privileges),
+        sla_due_at=now() + SLA[CaseKind.company_registration])
+    enqueue(session, case_id, TOPIC_BIZPORTAL_REGISTRATION, payload)
+    return case_id
 
 
 def open_licence_case(session: Session, item: Any) -> Case | None:
@@ -151,7 +151,7 @@ def open_licence_case(session: Session, item: Any) -> Case | None:
     session.add(case)
     session.flush()
     record(session, case, "event.licence_received")
-    enqueue(session, case, TOPIC_OSS_CASE, {"source": "licence", "licence": item.as_dict()})
+    enqueue(session, case.id, TOPIC_OSS_CASE, {"source": "licence", "licence": item.as_dict()})
     return case
 
 
@@ -247,7 +247,7 @@ def register_company(session: Session, case: Case, juristic_number: str) -> None
         # Privileges need a human decision before the case goes on to EEC OSS.
         transition(session, case, CaseStatus.eec_review, "event.eec_review")
     elif case.operates_in_eec:
-        enqueue(session, case, TOPIC_OSS_CASE, _payload_for_oss(session, case))
+        enqueue(session, case.id, TOPIC_OSS_CASE, _payload_for_oss(session, case))
 
 
 def _mark_reservation_used(session: Session, case: Case) -> None:
@@ -288,7 +288,7 @@ def apply_oss_update(session: Session, case: Case, update: Update) -> bool:
     case.oss_sequence = update.sequence
     session.add(case)
     if case.licence_id and update.status != "in_review":
-        enqueue(session, case, TOPIC_BIZPORTAL_LICENCE_STATUS,
+        enqueue(session, case.id, TOPIC_BIZPORTAL_LICENCE_STATUS,
                 {"licence_id": case.licence_id, "status": update.status,
                  "note": update.reason_en or update.question_en})
     return True
@@ -344,7 +344,7 @@ def answer_info_request(session: Session, case: Case, answer: str,
     session.add(request)
     if request.origin == "eec_oss":
         transition(session, case, CaseStatus.with_eec_oss, "event.info_answered")
-        enqueue(session, case, TOPIC_OSS_ANSWER,
+        enqueue(session, case.id, TOPIC_OSS_ANSWER,
                 {"case_number": case.oss_case_number, "text": answer,
                  "document_ids": document_ids,
                  "attachments": _attachments(session, document_ids)})
@@ -367,7 +367,7 @@ def approve(session: Session, case: Case, officer: Any) -> None:
     if case.status != CaseStatus.eec_review:
         raise Conflict("case.not_open")
     record(session, case, "event.approved_by_officer", actor_id=officer.id)
-    enqueue(session, case, TOPIC_OSS_CASE, _payload_for_oss(session, case))
+    enqueue(session, case.id, TOPIC_OSS_CASE, _payload_for_oss(session, case))
 
 
 def reject(session: Session, case: Case, officer: Any, reason: str) -> None:

@@ -28,6 +28,7 @@ from registration.models import (
 )
 from web.accounts.models import User
 from web.errors import Conflict, FieldError, Forbidden, Invalid, N_, NotFound, register_messages
+from web.db import append_row
 from web.settings import get_settings
 
 MAX_CANDIDATES = 3
@@ -174,10 +175,11 @@ def reservation_of(session: Session, application: Application) -> NameReservatio
     return reservation
 
 
-def ensure_reservation_valid(session: Session, application: Application) -> NameReservation:
+def ensure_reservation_valid(session: Session, application: Application,
+                             reservation: NameReservation | None = None) -> NameReservation:
     from web.i18n import format_date
 
-    reservation = reservation_of(session, application)
+    reservation = reservation or reservation_of(session, application)
     expires = as_aware(reservation.expires_at)
     if reservation.status == ReservationStatus.expired or expires <= now():
         if reservation.status != ReservationStatus.expired:
@@ -205,7 +207,20 @@ def applications_of(session: Session, user: User) -> list[Application]:
 
 def get_application(session: Session, user: User, application_id: int) -> Application:
     """An applicant sees only their own applications; staff see all."""
-    application = session.get(Application, application_id)
+    return _visible(user, session.get(Application, application_id))
+
+
+def get_application_and_reservation(session: Session, user: User, application_id: int
+                                    ) -> tuple[Application, NameReservation]:
+    """Both in one query, for submitting, which checks the reservation next."""
+    row = session.exec(
+        select(Application, NameReservation)
+        .join(NameReservation, NameReservation.id == Application.reservation_id)  # type: ignore[arg-type]
+        .where(Application.id == application_id)).first()
+    return _visible(user, row[0] if row else None), row[1]  # type: ignore[index]
+
+
+def _visible(user: User, application: Application | None) -> Application:
     if application is None:
         raise NotFound()
     if application.user_id != user.id and not user.is_staff:
@@ -393,8 +408,8 @@ def incomplete_steps(session: Session, application: Application, *,
 
 
 def record_event(session: Session, application: Application, key: str, **params: Any) -> None:
-    session.add(ApplicationEvent(application_id=application.id, status=application.status,
-                                 key=key, params=params))
+    append_row(session, ApplicationEvent, application_id=application.id,
+               status=application.status, key=key, params=params)
 
 
 def next_reference(application: Application) -> str:
@@ -459,11 +474,12 @@ def submission_payload(session: Session, application: Application, *,
     }
 
 
-def submit_application(session: Session, application: Application, *, declared: bool) -> None:
+def submit_application(session: Session, application: Application, *, declared: bool,
+                       reservation: NameReservation | None = None) -> None:
     """Freezes the application, gives it a reference and writes the outbox row, all in the
     caller's transaction: either everything is saved or nothing is."""
     ensure_draft(application)
-    ensure_reservation_valid(session, application)
+    ensure_reservation_valid(session, application, reservation)
     # Loaded once: the completeness check and the frozen payload read the same rows.
     by_role = people_by_role(session, application)
     docs = documents_of(session, application)

@@ -143,6 +143,11 @@ def create_app() -> FastAPI:
     from eec_bridge import desk, webhooks
     from registration import certificate
 
+    # Routes are matched in order, one regex each. The machine-facing paths (the JSON API
+    # and the callbacks), with prefixes no page shares, come first: every request pays for
+    # the routes tried before its own.
+    app.include_router(registration_api.router)
+    app.include_router(webhooks.router)
     # Before the wizard's router, whose /registration/{id}/{step} would take certificate.pdf.
     app.include_router(certificate.router)
     # Complaints before the case desk, so /desk/tickets never falls to a /desk route.
@@ -150,8 +155,7 @@ def create_app() -> FastAPI:
                    open311.router):
         app.include_router(router)
     for router in (pages.router, account_routes.router, registration_routes.router,
-                   registration_routes.address_router, registration_api.router,
-                   webhooks.router, desk.router, chat.router):
+                   registration_routes.address_router, desk.router, chat.router):
         app.include_router(router)
     install_error_handlers(app)
     return app

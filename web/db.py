@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from web.settings import get_settings
 
@@ -59,3 +59,31 @@ async def get_session() -> AsyncIterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
+
+def append_row(session: Session, model: type[SQLModel], **values: Any) -> Any:
+    """INSERTs one new row of `model` in the session's transaction and returns its primary
+    key. Fields left out take the model's defaults, as in `model(**values)`.
+
+    For rows that are written once and not changed in the same transaction (timeline
+    events, outbox messages, log entries, a case just opened) on hot paths such as
+    submitting and callbacks: it skips building an ORM object and the unit of work, which
+    there cost several times the INSERT itself. The row is not in the session's identity
+    map afterwards; `session.get` reads it back."""
+    row: dict[str, Any] = {}
+    for key, field, primary in _columns(model):
+        if key in values:
+            row[key] = values.pop(key)
+        elif field is not None:
+            default = field.get_default(call_default_factory=True)
+            if not (primary and default is None):
+                row[key] = default
+    if values:
+        raise TypeError(f"{model.__name__} has no column {', '.join(values)}")
+    result = session.connection().execute(model.__table__.insert(), row)  # type: ignore[attr-defined]
+    return result.inserted_primary_key[0]
+
+
+@lru_cache(maxsize=None)
+def _columns(model: type[SQLModel]) -> tuple[tuple[str, Any, bool], ...]:
+    return tuple((column.key, model.model_fields.get(column.key), column.primary_key)
+                 for column in model.__table__.columns)  # type: ignore[attr-defined]
