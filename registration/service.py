@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from eec_bridge.cases import open_registration_case
@@ -412,9 +413,8 @@ def record_event(session: Session, application: Application, key: str, **params:
                status=application.status, key=key, params=params)
 
 
-def next_reference(application: Application) -> str:
-    year = as_aware(application.submitted_at or now()).year
-    return f"REG-{year}-{application.id:06d}"
+def next_reference(application: Application, submitted_at: datetime) -> str:
+    return f"REG-{as_aware(submitted_at).year}-{application.id:06d}"
 
 
 def people_by_role(session: Session, application: Application) -> dict[PersonRole, list[Person]]:
@@ -489,15 +489,29 @@ def submit_application(session: Session, application: Application, *, declared: 
         errors.append(FieldError("declaration", "application.declaration_required"))
     if errors:
         raise Invalid(errors)
-    application.status = ApplicationStatus.submitted
-    application.submitted_at = application.updated_at = now()
-    application.reference = next_reference(application)
-    session.add(application)
+    freeze(session, application)
     # The reservation stays active, so the name stays protected while the registrar
     # decides; it is marked used when the company is registered.
     record_event(session, application, "event.submitted", reference=application.reference)
     open_registration_case(session, application,
                            submission_payload(session, application, by_role=by_role, docs=docs))
+
+
+def freeze(session: Session, application: Application) -> None:
+    """Draft to submitted, as one compare-and-set UPDATE: of two submits of the same draft
+    racing each other, only the first opens a case; the other is told it is frozen. The
+    loaded object is brought up to date without being marked changed."""
+    at = now()
+    values = {"status": ApplicationStatus.submitted, "submitted_at": at, "updated_at": at,
+              "reference": next_reference(application, at)}
+    table = Application.__table__  # type: ignore[attr-defined]
+    changed = session.connection().execute(
+        table.update().where(table.c.id == application.id,
+                             table.c.status == ApplicationStatus.draft).values(values))
+    if changed.rowcount != 1:
+        raise Forbidden("application.frozen")
+    for key, value in values.items():
+        set_committed_value(application, key, value)
 
 
 def timeline(session: Session, application: Application) -> list[ApplicationEvent]:

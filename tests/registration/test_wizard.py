@@ -233,6 +233,31 @@ def test_submit_freezes_gives_reference_and_writes_outbox_in_one_transaction(bro
                             .where(OutboxMessage.aggregate_id == case.id)).all()) == 1
 
 
+def test_two_submits_racing_for_one_draft_open_one_case(browser, draft, session):
+    """A double click, or two tabs: both requests load the draft before either commits."""
+    from sqlmodel import Session
+
+    from registration import service
+    from web.accounts.models import User
+    from web.db import get_engine
+    from web.errors import Forbidden
+
+    fill_all_steps(browser, draft)
+    user = session.get(User, session.get(Application, draft).user_id)
+    with Session(get_engine()) as first, Session(get_engine()) as second:
+        loaded = [service.get_application_and_reservation(s, user, draft) for s in (first, second)]
+        service.submit_application(first, loaded[0][0], declared=True, reservation=loaded[0][1])
+        first.commit()
+        with pytest.raises(Forbidden) as refused:
+            service.submit_application(second, loaded[1][0], declared=True,
+                                       reservation=loaded[1][1])
+        assert refused.value.key == "application.frozen"
+        second.rollback()
+    case = session.exec(select(Case).where(Case.application_id == draft)).one()
+    assert len(session.exec(select(OutboxMessage)
+                            .where(OutboxMessage.aggregate_id == case.id)).all()) == 1
+
+
 def test_expired_reservation_blocks_submission(browser, draft, session):
     fill_all_steps(browser, draft)
     application = session.get(Application, draft)
