@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
@@ -206,6 +206,20 @@ def applications_of(session: Session, user: User) -> list[Application]:
     ).all())
 
 
+# Statements on the submit path, built once: building one costs more than running it.
+_APPLICATION_AND_RESERVATION = (
+    select(Application, NameReservation)
+    .join(NameReservation, NameReservation.id == Application.reservation_id)  # type: ignore[arg-type]
+    .where(Application.id == bindparam("application_id")))
+_PEOPLE = (select(Person).where(Person.application_id == bindparam("application_id"))
+           .order_by(Person.position))  # type: ignore[arg-type]
+_FREEZE = (Application.__table__.update()  # type: ignore[attr-defined]
+           .where(Application.__table__.c.id == bindparam("draft_id"),  # type: ignore[attr-defined]
+                  Application.__table__.c.status == ApplicationStatus.draft))  # type: ignore[attr-defined]
+_DOCUMENTS = (select(Document).where(Document.application_id == bindparam("application_id"))
+              .order_by(Document.uploaded_at))  # type: ignore[arg-type]
+
+
 def get_application(session: Session, user: User, application_id: int) -> Application:
     """An applicant sees only their own applications; staff see all."""
     return _visible(user, session.get(Application, application_id))
@@ -214,10 +228,8 @@ def get_application(session: Session, user: User, application_id: int) -> Applic
 def get_application_and_reservation(session: Session, user: User, application_id: int
                                     ) -> tuple[Application, NameReservation]:
     """Both in one query, for submitting, which checks the reservation next."""
-    row = session.exec(
-        select(Application, NameReservation)
-        .join(NameReservation, NameReservation.id == Application.reservation_id)  # type: ignore[arg-type]
-        .where(Application.id == application_id)).first()
+    row = session.exec(_APPLICATION_AND_RESERVATION,  # type: ignore[call-overload]
+                       params={"application_id": application_id}).first()
     return _visible(user, row[0] if row else None), row[1]  # type: ignore[index]
 
 
@@ -299,10 +311,8 @@ def save_step(session: Session, application: Application, step: str,
 
 
 def documents_of(session: Session, application: Application) -> list[Document]:
-    return list(session.exec(
-        select(Document).where(Document.application_id == application.id)
-        .order_by(Document.uploaded_at)  # type: ignore[arg-type]
-    ).all())
+    return list(session.exec(_DOCUMENTS,  # type: ignore[call-overload]
+                             params={"application_id": application.id}).all())
 
 
 def _check_kind_and_person(session: Session, application: Application, kind: str,
@@ -420,10 +430,7 @@ def next_reference(application: Application, submitted_at: datetime) -> str:
 def people_by_role(session: Session, application: Application) -> dict[PersonRole, list[Person]]:
     """Everyone named in the application, by role, in form order: one query, not one a role."""
     grouped: dict[PersonRole, list[Person]] = {role: [] for role in PersonRole}
-    for person in session.exec(
-        select(Person).where(Person.application_id == application.id)
-        .order_by(Person.position)  # type: ignore[arg-type]
-    ).all():
+    for person in session.exec(_PEOPLE, params={"application_id": application.id}).all():  # type: ignore[call-overload]
         grouped[PersonRole(person.role)].append(person)
     return grouped
 
@@ -504,10 +511,7 @@ def freeze(session: Session, application: Application) -> None:
     at = now()
     values = {"status": ApplicationStatus.submitted, "submitted_at": at, "updated_at": at,
               "reference": next_reference(application, at)}
-    table = Application.__table__  # type: ignore[attr-defined]
-    changed = session.connection().execute(
-        table.update().where(table.c.id == application.id,
-                             table.c.status == ApplicationStatus.draft).values(values))
+    changed = session.connection().execute(_FREEZE, {"draft_id": application.id, **values})
     if changed.rowcount != 1:
         raise Forbidden("application.frozen")
     for key, value in values.items():

@@ -79,7 +79,7 @@ def append_row(session: Session, model: type[SQLModel], **values: Any) -> Any:
                 row[key] = default
     if values:
         raise TypeError(f"{model.__name__} has no column {', '.join(values)}")
-    result = session.connection().execute(model.__table__.insert(), row)  # type: ignore[attr-defined]
+    result = session.connection().execute(_insert(model), row)
     return result.inserted_primary_key[0]
 
 
@@ -87,3 +87,9 @@ def append_row(session: Session, model: type[SQLModel], **values: Any) -> Any:
 def _columns(model: type[SQLModel]) -> tuple[tuple[str, Any, bool], ...]:
     return tuple((column.key, model.model_fields.get(column.key), column.primary_key)
                  for column in model.__table__.columns)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=None)
+def _insert(model: type[SQLModel]) -> Any:
+    """One statement object per table, so SQLAlchemy reuses its compiled form by identity."""
+    return model.__table__.insert()  # type: ignore[attr-defined]
