@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from eec_bridge.models import ExchangeEntry, ExchangeHead
-from web.db import get_engine
+from web.db import append_row, get_engine
 
 GENESIS = "0" * 64
 
@@ -52,23 +52,27 @@ def append(*, message_id: str, direction: str, system: str, endpoint: str, paylo
 
 
 def _append(session: Session, fields: dict[str, Any]) -> ExchangeEntry:
-    """Updating the head row first serialises concurrent writers on both SQLite (database
-    write lock) and PostgreSQL (row lock) until the transaction ends."""
-    bumped = session.exec(update(ExchangeHead).where(ExchangeHead.id == 1)  # type: ignore[call-overload]
-                          .values(entries=ExchangeHead.entries + 1))
-    if bumped.rowcount == 0:
-        session.add(ExchangeHead(id=1, entries=1))
-        session.flush()
-    head = session.get(ExchangeHead, 1, populate_existing=True)
-    assert head is not None
-    entry = ExchangeEntry(seq=head.entries, **fields,
-                          at=datetime.now(UTC).isoformat(timespec="microseconds"),
-                          prev_hash=head.last_hash, hash="")
-    entry.hash = entry_hash(head.last_hash, entry)
-    head.last_hash = entry.hash
-    session.add(entry)
-    session.add(head)
+    """Bumping the head row first serialises concurrent writers on both SQLite (database
+    write lock) and PostgreSQL (row lock) until the transaction ends. Three short
+    statements, not the ORM's unit of work: this runs on every exchange."""
+    connection = session.connection()
+    head = connection.execute(_BUMP_HEAD).first()
+    if head is None:  # the first entry ever
+        connection.execute(_HEAD.insert(), {"id": 1, "entries": 1, "last_hash": GENESIS})
+        head = (1, GENESIS)
+    seq, prev_hash = head
+    entry = ExchangeEntry(seq=seq, **fields, at=datetime.now(UTC).isoformat(timespec="microseconds"),
+                          prev_hash=prev_hash, hash="")
+    entry.hash = entry_hash(prev_hash, entry)
+    entry.id = append_row(session, ExchangeEntry, **entry.model_dump(exclude={"id"}))
+    connection.execute(_SET_HEAD, {"new_hash": entry.hash})
     return entry
+
+
+_HEAD = ExchangeHead.__table__  # type: ignore[attr-defined]
+_BUMP_HEAD = (_HEAD.update().where(_HEAD.c.id == 1).values(entries=_HEAD.c.entries + 1)
+              .returning(_HEAD.c.entries, _HEAD.c.last_hash))
+_SET_HEAD = _HEAD.update().where(_HEAD.c.id == 1).values(last_hash=bindparam("new_hash"))
 
 
 @dataclass(frozen=True)

@@ -31,20 +31,20 @@ def now() -> datetime:
 
 
 def claim_due(session: Session, limit: int = BATCH) -> list[tuple[str, str]]:
-    """Due messages as (id, destination), leased to this relay. PostgreSQL lets several
-    relays share the work (SKIP LOCKED); SQLite runs one."""
-    query = (select(OutboxMessage).where(OutboxMessage.state == OutboxState.pending,
-                                         OutboxMessage.next_attempt_at <= now())
-             .order_by(OutboxMessage.next_attempt_at).limit(limit))  # type: ignore[arg-type]
+    """Due messages as (id, destination), leased to this relay, in one UPDATE … RETURNING.
+    PostgreSQL lets several relays share the work (SKIP LOCKED); SQLite runs one."""
+    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+    due = (select(outbox.c.id)
+           .where(outbox.c.state == OutboxState.pending, outbox.c.next_attempt_at <= now())
+           .order_by(outbox.c.next_attempt_at).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = session.exec(query).all()
+        due = due.with_for_update(skip_locked=True)
     lease = now() + timedelta(seconds=get_settings().relay_lease_s)
-    for row in rows:
-        row.next_attempt_at = lease
-        session.add(row)
+    claimed = session.connection().execute(
+        outbox.update().where(outbox.c.id.in_(due.scalar_subquery()))
+        .values(next_attempt_at=lease).returning(outbox.c.id, outbox.c.destination)).all()
     session.commit()
-    return [(row.id, row.destination) for row in rows]
+    return [(message_id, destination) for message_id, destination in claimed]
 
 
 def relay_once() -> int:

@@ -14,12 +14,13 @@ def ping() -> str:
     return "pong"
 
 
-@app.task(name="eec_bridge.bizportal.deliver")
+# Delivery tasks record their outcome in the database; nobody waits on a Celery result.
+@app.task(name="eec_bridge.bizportal.deliver", ignore_result=True)
 def deliver_to_bizportal(message_id: str) -> str:
     return delivery.deliver(message_id)
 
 
-@app.task(name="eec_bridge.eec_oss.deliver")
+@app.task(name="eec_bridge.eec_oss.deliver", ignore_result=True)
 def deliver_to_eec_oss(message_id: str) -> str:
     return delivery.deliver(message_id)
 

@@ -19,7 +19,7 @@ from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
 from eec_bridge.delivery import lock_case
 from eec_bridge.models import Case, InboxMessage
-from web.db import get_engine
+from web.db import append_row, get_engine
 from web.settings import get_settings
 
 log = logging.getLogger("eec_bridge.webhooks")
@@ -126,14 +126,15 @@ def _process(source: Source, body: bytes,
         case = lock_case(session, case.id)
         assert case is not None
         applied = source.apply(session, case, update)
-        session.add(InboxMessage(source=source.name, event_id=update.event_id,
-                                 payload_sha256=exchange_log.payload_digest(body), applied=applied))
         detail = f"applied {update.status}" if applied else f"stale {update.status} ignored"
-        # In the same transaction: the change and its log entry commit together or not at all.
-        exchange_log.append(message_id=update.event_id, direction="in", system=source.name,
-                            endpoint=_endpoint(source), payload=body, result=f"200 {detail}",
-                            case_id=case.id, session=session)
         try:
+            append_row(session, InboxMessage, source=source.name, event_id=update.event_id,
+                       payload_sha256=exchange_log.payload_digest(body), applied=applied)
+            # In the same transaction: the change and its log entry commit together or not
+            # at all.
+            exchange_log.append(message_id=update.event_id, direction="in", system=source.name,
+                                endpoint=_endpoint(source), payload=body,
+                                result=f"200 {detail}", case_id=case.id, session=session)
             session.commit()
         except IntegrityError:  # the same event raced in on another connection
             session.rollback()
