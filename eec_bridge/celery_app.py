@@ -44,3 +44,12 @@ def _mask_personal_data(**_kwargs) -> None:
     from web.logging_setup import configure_logging
 
     configure_logging()
+
+
+@signals.worker_process_init.connect
+def _warm_up(**_kwargs) -> None:
+    """Each pool process opens its database engine and both gateways (an HTTP client loads
+    its TLS context, tens of milliseconds) before its first task, not during it."""
+    from eec_bridge.delivery import warm_up
+
+    warm_up()

@@ -46,6 +46,15 @@ def oss_gateway():
     return from_settings()
 
 
+def warm_up() -> None:
+    from sqlalchemy import text
+
+    with get_engine().connect() as connection:
+        connection.execute(text("SELECT 1"))
+    bizportal_gateway()
+    oss_gateway()
+
+
 def callback_url(system: str) -> str:
     return f"{get_settings().base_url.rstrip('/')}/webhooks/{system}"
 
