@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam
 from sqlmodel import Session
 
 from eec_bridge import cases, exchange_log
@@ -62,9 +62,14 @@ def callback_url(system: str) -> str:
 def lock_case(session: Session, case_id: int) -> Case | None:
     """Row lock on PostgreSQL, write lock on SQLite, then a fresh read: a callback and a
     receipt for the same case never overwrite each other's changes."""
-    session.exec(update(Case).where(Case.id == case_id)  # type: ignore[call-overload]
-                 .values(updated_at=now()))
+    session.connection().execute(_TOUCH_CASE, {"case_id": case_id, "updated_at": now()})
     return session.get(Case, case_id, populate_existing=True)
+
+
+_MARK_SENT = OutboxMessage.__table__.update().where(  # type: ignore[attr-defined]
+    OutboxMessage.__table__.c.id == bindparam("message_id"))  # type: ignore[attr-defined]
+_TOUCH_CASE = Case.__table__.update().where(  # type: ignore[attr-defined]
+    Case.__table__.c.id == bindparam("case_id"))  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -126,13 +131,11 @@ def deliver(message_id: str) -> str:
         return _failed(message_id, exc, attempt, system, case_id, payload, call.endpoint)
     with Session(engine) as session:
         case = lock_case(session, case_id)
-        message = session.get(OutboxMessage, message_id, populate_existing=True)
         if case is not None:
             call.apply(session, case, result)
-        if message is not None:
-            message.state, message.sent_at = OutboxState.sent, now()
-            message.attempts, message.last_error = attempt, ""
-            session.add(message)
+        session.connection().execute(_MARK_SENT, {
+            "message_id": message_id, "state": OutboxState.sent, "sent_at": now(),
+            "attempts": attempt, "last_error": ""})
         exchange_log.append(message_id=message_id, direction="out", system=system,
                             endpoint=call.endpoint, payload=payload, result="ok",
                             attempt=attempt, case_id=case_id, session=session)

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -31,7 +32,7 @@ class Source:
     name: str
     secret: Callable[[], str]
     parse: Callable[[bytes], Any]
-    find: Callable[[Session, Any], Case | None]
+    find: Callable[[Session, Any], int | None]
     apply: Callable[[Session, Case, cases.Update], bool]
 
 
@@ -50,22 +51,29 @@ def _as_update(parsed: Any) -> cases.Update:
 
 
 def _find_case(session: Session, our_reference: str | None, their_column: Any,
-               their_id: str | None) -> Case | None:
-    """By our own reference first (we issued it, so it is unique); by their id otherwise."""
+               their_id: str | None) -> int | None:
+    """The case's id: by our own reference first (we issued it, so it is unique); by their
+    id otherwise."""
     if our_reference:
-        case = session.exec(select(Case).where(Case.reference == our_reference)).first()
-        if case is not None:
-            return case
+        case_id = session.exec(_CASE_BY_REFERENCE,  # type: ignore[call-overload]
+                               params={"reference": our_reference}).first()
+        if case_id is not None:
+            return case_id
     if their_id:
-        return session.exec(select(Case).where(their_column == their_id)).first()
+        return session.exec(select(Case.id).where(their_column == their_id)).first()
     return None
 
 
-def _find_bizportal(session: Session, parsed: Any) -> Case | None:
+_CASE_BY_REFERENCE = select(Case.id).where(Case.reference == bindparam("reference"))
+_SEEN = select(InboxMessage.id).where(InboxMessage.source == bindparam("source"),
+                                      InboxMessage.event_id == bindparam("event_id"))
+
+
+def _find_bizportal(session: Session, parsed: Any) -> int | None:
     return _find_case(session, parsed.our_reference, Case.bizportal_id, parsed.external_id)
 
 
-def _find_oss(session: Session, parsed: Any) -> Case | None:
+def _find_oss(session: Session, parsed: Any) -> int | None:
     return _find_case(session, parsed.our_reference, Case.oss_case_number, parsed.external_id)
 
 
@@ -116,14 +124,14 @@ def _process(source: Source, body: bytes,
     except (SchemaError, ValueError, TypeError, AttributeError) as exc:
         return 400, "webhook.malformed", f"malformed callback: {exc}", "-", None, False
     with Session(get_engine()) as session:
-        case = source.find(session, parsed)
-        if case is None:
+        case_id = source.find(session, parsed)
+        if case_id is None:
             return 404, "webhook.unknown_case", "unknown case", update.event_id, None, False
-        if session.exec(select(InboxMessage).where(InboxMessage.source == source.name,
-                                                   InboxMessage.event_id == update.event_id)).first():
+        if session.exec(_SEEN, params={"source": source.name,  # type: ignore[call-overload]
+                                       "event_id": update.event_id}).first():
             return (200, "webhook.duplicate", "duplicate event ignored", update.event_id,
-                    case.id, False)
-        case = lock_case(session, case.id)
+                    case_id, False)
+        case = lock_case(session, case_id)
         assert case is not None
         applied = source.apply(session, case, update)
         detail = f"applied {update.status}" if applied else f"stale {update.status} ignored"
