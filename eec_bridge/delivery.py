@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from eec_bridge import cases, exchange_log
@@ -47,8 +47,7 @@ def oss_gateway():
 
 
 def warm_up() -> None:
-    from sqlalchemy import text
-
+    """Opens the database engine and both gateways, so the first delivery does not."""
     with get_engine().connect() as connection:
         connection.execute(text("SELECT 1"))
     bizportal_gateway()

@@ -10,12 +10,14 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
 from registration import service
 from registration.models import Application, PersonRole
 from registration.routes import stored_values
 from registration.steps import STEP_NAMES
 from web.accounts.deps import CurrentUser, OptionalUser
+from web.accounts.models import User
 from web.db import SessionDep
 from web.errors import NotFound
 from web.i18n import get_locale, message
@@ -182,7 +184,7 @@ async def submit(application_id: int, body: SubmitIn, session: SessionDep,
             "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None}
 
 
-def _submit(session: SessionDep, user: Any, application_id: int, declared: bool) -> Application:
+def _submit(session: Session, user: User, application_id: int, declared: bool) -> Application:
     application, reservation = service.get_application_and_reservation(session, user,
                                                                        application_id)
     service.submit_application(session, application, declared=declared, reservation=reservation)
