@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from eec_bridge.models import (FINAL_STATUSES, Case, CaseKind, CaseStatus, InfoRequest,
@@ -240,9 +241,9 @@ def register_company(session: Session, case: Case, juristic_number: str) -> None
     transition(session, case, CaseStatus.registered, "event.registered",
                juristic_number=format_juristic_number(juristic_number))
     _mark_reservation_used(session, case)
-    session.add(RegisteredName(entity_type=_entity_type(session, case), name_th=case.name_th,
-                               name_en=case.name_en, norm_th=normalise(case.name_th),
-                               norm_en=normalise(case.name_en), juristic_number=juristic_number))
+    append_row(session, RegisteredName, entity_type=_entity_type(session, case),
+               name_th=case.name_th, name_en=case.name_en, norm_th=normalise(case.name_th),
+               norm_en=normalise(case.name_en), juristic_number=juristic_number)
     if case.requests_privileges:
         # Privileges need a human decision before the case goes on to EEC OSS.
         transition(session, case, CaseStatus.eec_review, "event.eec_review")
@@ -252,13 +253,22 @@ def register_company(session: Session, case: Case, juristic_number: str) -> None
 
 def _mark_reservation_used(session: Session, case: Case) -> None:
     """The name is on the register now; the reservation has done its work."""
-    from registration.models import NameReservation, ReservationStatus
+    from registration.models import ReservationStatus
 
-    application = session.get(Application, case.application_id)
-    reservation = session.get(NameReservation, application.reservation_id) if application else None
-    if reservation is not None:
-        reservation.status = ReservationStatus.used
-        session.add(reservation)
+    session.connection().execute(_RESERVATION_USED, {"application_id": case.application_id,
+                                                     "status": ReservationStatus.used})
+
+
+def _reservation_used_statement() -> Any:
+    from registration.models import NameReservation
+
+    reservations, applications = NameReservation.__table__, Application.__table__  # type: ignore[attr-defined]
+    of_application = (select(applications.c.reservation_id)
+                      .where(applications.c.id == bindparam("application_id")).scalar_subquery())
+    return reservations.update().where(reservations.c.id == of_application)
+
+
+_RESERVATION_USED = _reservation_used_statement()
 
 
 def _entity_type(session: Session, case: Case) -> str:
