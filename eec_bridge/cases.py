@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 
 from eec_bridge.models import (FINAL_STATUSES, Case, CaseKind, CaseStatus, InfoRequest,
                                OutboxMessage, OutboxState)
-from registration.models import Application, ApplicationEvent
+from registration.models import (Application, ApplicationEvent, NameReservation,
+                                 ReservationStatus)
 from web.db import append_row
 from web.errors import Conflict, FieldError, Invalid, N_, NotFound, register_messages
 
@@ -253,22 +254,13 @@ def register_company(session: Session, case: Case, juristic_number: str) -> None
 
 def _mark_reservation_used(session: Session, case: Case) -> None:
     """The name is on the register now; the reservation has done its work."""
-    from registration.models import ReservationStatus
-
     session.connection().execute(_RESERVATION_USED, {"application_id": case.application_id,
                                                      "status": ReservationStatus.used})
 
 
-def _reservation_used_statement() -> Any:
-    from registration.models import NameReservation
-
-    reservations, applications = NameReservation.__table__, Application.__table__  # type: ignore[attr-defined]
-    of_application = (select(applications.c.reservation_id)
-                      .where(applications.c.id == bindparam("application_id")).scalar_subquery())
-    return reservations.update().where(reservations.c.id == of_application)
-
-
-_RESERVATION_USED = _reservation_used_statement()
+_RESERVATION_USED = NameReservation.__table__.update().where(  # type: ignore[attr-defined]
+    NameReservation.__table__.c.id == select(Application.reservation_id)  # type: ignore[attr-defined]
+    .where(Application.id == bindparam("application_id")).scalar_subquery())
 
 
 def _entity_type(session: Session, case: Case) -> str:
