@@ -16,13 +16,13 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import AdapterError, RejectedError, SchemaError, TransientError
 from eec_bridge.models import Case, OutboxMessage, OutboxState
-from web.db import get_engine
+from web.db import get_engine, row_update
 from web.settings import get_settings
 
 log = logging.getLogger("eec_bridge.delivery")
@@ -61,14 +61,12 @@ def callback_url(system: str) -> str:
 def lock_case(session: Session, case_id: int) -> Case | None:
     """Row lock on PostgreSQL, write lock on SQLite, then a fresh read: a callback and a
     receipt for the same case never overwrite each other's changes."""
-    session.connection().execute(_TOUCH_CASE, {"case_id": case_id, "updated_at": now()})
+    session.connection().execute(_TOUCH_CASE, {"row_id": case_id, "updated_at": now()})
     return session.get(Case, case_id, populate_existing=True)
 
 
-_MARK_SENT = OutboxMessage.__table__.update().where(  # type: ignore[attr-defined]
-    OutboxMessage.__table__.c.id == bindparam("message_id"))  # type: ignore[attr-defined]
-_TOUCH_CASE = Case.__table__.update().where(  # type: ignore[attr-defined]
-    Case.__table__.c.id == bindparam("case_id"))  # type: ignore[attr-defined]
+_MARK_SENT = row_update(OutboxMessage)
+_TOUCH_CASE = row_update(Case)
 
 
 @dataclass(frozen=True)
@@ -133,7 +131,7 @@ def deliver(message_id: str) -> str:
         if case is not None:
             call.apply(session, case, result)
         session.connection().execute(_MARK_SENT, {
-            "message_id": message_id, "state": OutboxState.sent, "sent_at": now(),
+            "row_id": message_id, "state": OutboxState.sent, "sent_at": now(),
             "attempts": attempt, "last_error": ""})
         exchange_log.append(message_id=message_id, direction="out", system=system,
                             endpoint=call.endpoint, payload=payload, result="ok",

@@ -29,7 +29,7 @@ from registration.models import (
 )
 from web.accounts.models import User
 from web.errors import Conflict, FieldError, Forbidden, Invalid, N_, NotFound, register_messages
-from web.db import append_row
+from web.db import append_row, row_update
 from web.settings import get_settings
 
 MAX_CANDIDATES = 3
@@ -213,9 +213,7 @@ _APPLICATION_AND_RESERVATION = (
     .where(Application.id == bindparam("application_id")))
 _PEOPLE = (select(Person).where(Person.application_id == bindparam("application_id"))
            .order_by(Person.position))  # type: ignore[arg-type]
-_FREEZE = (Application.__table__.update()  # type: ignore[attr-defined]
-           .where(Application.__table__.c.id == bindparam("draft_id"),  # type: ignore[attr-defined]
-                  Application.__table__.c.status == ApplicationStatus.draft))  # type: ignore[attr-defined]
+_FREEZE = row_update(Application).where(Application.status == ApplicationStatus.draft)
 _DOCUMENTS = (select(Document).where(Document.application_id == bindparam("application_id"))
               .order_by(Document.uploaded_at))  # type: ignore[arg-type]
 
@@ -511,7 +509,7 @@ def freeze(session: Session, application: Application) -> None:
     at = now()
     values = {"status": ApplicationStatus.submitted, "submitted_at": at, "updated_at": at,
               "reference": next_reference(application, at)}
-    changed = session.connection().execute(_FREEZE, {"draft_id": application.id, **values})
+    changed = session.connection().execute(_FREEZE, {"row_id": application.id, **values})
     if changed.rowcount != 1:
         raise Forbidden("application.frozen")
     for key, value in values.items():

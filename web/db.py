@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -81,6 +81,13 @@ def append_row(session: Session, model: type[SQLModel], **values: Any) -> Any:
         raise TypeError(f"{model.__name__} has no column {', '.join(values)}")
     result = session.connection().execute(_insert(model), row)
     return result.inserted_primary_key[0]
+
+
+def row_update(model: type[SQLModel]) -> Any:
+    """`UPDATE <model's table> … WHERE id = :row_id`, for a statement built once and run on a
+    hot path with the new values as parameters (the SET clause follows the parameters)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    return table.update().where(table.c.id == bindparam("row_id"))
 
 
 @lru_cache(maxsize=None)
