@@ -197,11 +197,21 @@ def status_update(event: schemas.RegistrationEvent) -> StatusUpdate:
 
 
 def parse_callback(body: bytes) -> StatusUpdate:
-    """A Biz Portal callback body → StatusUpdate; SchemaError when it is not one. Verify the
-    signature (eec_bridge.adapters.verify_signature) before calling this."""
+    """A Biz Portal callback body holding one event → StatusUpdate; SchemaError when it is
+    not one. Verify the signature (eec_bridge.adapters.verify_signature) before calling
+    this."""
     try:
-        return status_update(schemas.RegistrationEvent.model_validate(json.loads(body)))
-    except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
+        return parse_event(json.loads(body))
+    except ValueError as exc:  # JSONDecodeError
+        raise SchemaError(f"Biz Portal callback does not match the schema: {_brief(exc)}") \
+            from exc
+
+
+def parse_event(event: Any) -> StatusUpdate:
+    """One decoded callback event (alone, or one of a batch's `events`) → StatusUpdate."""
+    try:
+        return status_update(schemas.RegistrationEvent.model_validate(event))
+    except ValidationError as exc:
         raise SchemaError(f"Biz Portal callback does not match the schema: {_brief(exc)}") \
             from exc
 

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session
+from sqlalchemy import bindparam, text
+from sqlmodel import Session, col, select
 
 from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import AdapterError, RejectedError, SchemaError, TransientError
@@ -61,12 +61,28 @@ def callback_url(system: str) -> str:
 def lock_case(session: Session, case_id: int) -> Case | None:
     """Row lock on PostgreSQL, write lock on SQLite, then a fresh read: a callback and a
     receipt for the same case never overwrite each other's changes."""
-    session.connection().execute(_TOUCH_CASE, {"row_id": case_id, "updated_at": now()})
-    return session.get(Case, case_id, populate_existing=True)
+    return lock_cases(session, [case_id]).get(case_id)
 
 
+def lock_cases(session: Session, case_ids: list[int]) -> dict[int, Case]:
+    """`lock_case` for several cases at once, locked in id order so that two transactions
+    locking overlapping cases wait for each other instead of deadlocking."""
+    if not case_ids:
+        return {}
+    if session.get_bind().dialect.name == "postgresql":
+        query = _CASES.order_by(Case.id).with_for_update()  # type: ignore[arg-type]
+    else:  # SQLite locks the whole database for the first write
+        session.connection().execute(_TOUCH_CASES, {"ids": case_ids, "updated_at": now()})
+        query = _CASES
+    rows = session.exec(query.execution_options(populate_existing=True),  # type: ignore[call-overload]
+                        params={"ids": case_ids}).all()
+    return {case.id: case for case in rows}
+
+
+_CASES = select(Case).where(col(Case.id).in_(bindparam("ids", expanding=True)))
+_TOUCH_CASES = Case.__table__.update().where(  # type: ignore[attr-defined]
+    Case.__table__.c.id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
 _MARK_SENT = row_update(OutboxMessage)
-_TOUCH_CASE = row_update(Case)
 
 
 @dataclass(frozen=True)

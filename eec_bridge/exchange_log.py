@@ -13,7 +13,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from eec_bridge.models import ExchangeEntry, ExchangeHead
-from web.db import append_row, get_engine
+from web.db import get_engine
 
 GENESIS = "0" * 64
 
@@ -33,44 +33,62 @@ def entry_hash(prev_hash: str, e: ExchangeEntry) -> str:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 
-def append(*, message_id: str, direction: str, system: str, endpoint: str, payload: Any,
-           result: str, attempt: int = 1, case_id: int | None = None,
-           session: Session | None = None) -> ExchangeEntry:
-    """Appends one entry. Inside `session`, the business transaction the exchange changed,
-    the entry commits with that change or not at all (and costs no commit of its own).
-    Without one it commits in a transaction of its own, so an exchange that changed nothing
-    (a refusal, a failed call, a duplicate) is logged all the same."""
-    fields = dict(message_id=message_id, direction=direction, system=system,
-                  endpoint=endpoint[:300], payload_sha256=payload_digest(payload),
-                  result=result[:500], attempt=attempt, case_id=case_id)
+def exchange(*, message_id: str, direction: str, system: str, endpoint: str, payload: Any,
+             result: str, attempt: int = 1, case_id: int | None = None) -> dict[str, Any]:
+    """One exchange as the log records it (the payload as its digest)."""
+    return dict(message_id=message_id, direction=direction, system=system,
+                endpoint=endpoint[:300], payload_sha256=payload_digest(payload),
+                result=result[:500], attempt=attempt, case_id=case_id)
+
+
+def append(*, session: Session | None = None, **fields: Any) -> ExchangeEntry:
+    """Appends one entry (the fields of `exchange`). Inside `session`, the business
+    transaction the exchange changed, the entry commits with that change or not at all (and
+    costs no commit of its own). Without one it commits in a transaction of its own, so an
+    exchange that changed nothing (a refusal, a failed call, a duplicate) is logged all the
+    same."""
+    return append_many([exchange(**fields)], session=session)[0]
+
+
+def append_many(exchanges: list[dict[str, Any]],
+                session: Session | None = None) -> list[ExchangeEntry]:
+    """Appends entries in the order given, as `append` does one."""
     if session is not None:
-        return _append(session, fields)
+        return _append(session, exchanges)
     with Session(get_engine(), expire_on_commit=False) as own:
-        entry = _append(own, fields)
+        entries = _append(own, exchanges)
         own.commit()
-        return entry
+        return entries
 
 
-def _append(session: Session, fields: dict[str, Any]) -> ExchangeEntry:
+def _append(session: Session, exchanges: list[dict[str, Any]]) -> list[ExchangeEntry]:
     """Bumping the head row first serialises concurrent writers on both SQLite (database
-    write lock) and PostgreSQL (row lock) until the transaction ends. Three short
-    statements, not the ORM's unit of work: this runs on every exchange."""
+    write lock) and PostgreSQL (row lock) until the transaction ends. Three statements
+    however many entries, not the ORM's unit of work: this runs on every exchange."""
+    if not exchanges:
+        return []
     connection = session.connection()
-    head = connection.execute(_BUMP_HEAD).first()
-    if head is None:  # the first entry ever
-        connection.execute(_HEAD.insert(), {"id": 1, "entries": 1, "last_hash": GENESIS})
-        head = (1, GENESIS)
-    seq, prev_hash = head
-    entry = ExchangeEntry(seq=seq, **fields, at=datetime.now(UTC).isoformat(timespec="microseconds"),
-                          prev_hash=prev_hash, hash="")
-    entry.hash = entry_hash(prev_hash, entry)
-    entry.id = append_row(session, ExchangeEntry, **entry.model_dump(exclude={"id"}))
-    connection.execute(_SET_HEAD, {"new_hash": entry.hash})
-    return entry
+    head = connection.execute(_BUMP_HEAD, {"n": len(exchanges)}).first()
+    if head is None:  # the first entries ever
+        connection.execute(_HEAD.insert(), {"id": 1, "entries": len(exchanges),
+                                            "last_hash": GENESIS})
+        head = (len(exchanges), GENESIS)
+    last_seq, prev_hash = head
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    entries = []
+    for seq, fields in enumerate(exchanges, start=last_seq - len(exchanges) + 1):
+        entry = ExchangeEntry(seq=seq, **fields, at=at, prev_hash=prev_hash, hash="")
+        entry.hash = prev_hash = entry_hash(prev_hash, entry)
+        entries.append(entry)
+    connection.execute(_ENTRIES.insert(), [e.model_dump(exclude={"id"}) for e in entries])
+    connection.execute(_SET_HEAD, {"new_hash": prev_hash})
+    return entries
 
 
 _HEAD = ExchangeHead.__table__  # type: ignore[attr-defined]
-_BUMP_HEAD = (_HEAD.update().where(_HEAD.c.id == 1).values(entries=_HEAD.c.entries + 1)
+_ENTRIES = ExchangeEntry.__table__  # type: ignore[attr-defined]
+_BUMP_HEAD = (_HEAD.update().where(_HEAD.c.id == 1)
+              .values(entries=_HEAD.c.entries + bindparam("n"))
               .returning(_HEAD.c.entries, _HEAD.c.last_hash))
 _SET_HEAD = _HEAD.update().where(_HEAD.c.id == 1).values(last_hash=bindparam("new_hash"))
 

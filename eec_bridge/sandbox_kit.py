@@ -1,8 +1,17 @@
 """What the Biz Portal and EEC OSS sandboxes share: run-time configuration with fault
 injection, the Idempotency-Key store, counters, delayed decisions, and the signed callback
-sender that stores and forwards with retries, in order per case. Also two helpers for tests
-and manual runs: `serve_in_thread` (a sandbox on a free port) and `CallbackRecorder`
-(a webhook receiver that checks signatures).
+sender that stores and forwards with retries. Also two helpers for tests and manual runs:
+`serve_in_thread` (a sandbox on a free port) and `CallbackRecorder` (a webhook receiver
+that checks signatures).
+
+Callbacks go out as a batch, the way many webhook senders deliver (Adyen's
+notificationItems, Microsoft Graph's change notifications): one signed POST of
+`{"events": [...]}`, at most `callback_batch_max` events, in the order they were published.
+Each webhook URL has one sender, and one POST in flight: events published meanwhile wait
+and go together in the next POST, so a quiet system sends them one by one at once and a
+busy one in fewer, larger POSTs. The receiver answers per event (`results`, each with its
+`eventId` and `status`); an event it did not take (a non-2xx result), or every event of a
+POST that failed, is sent again after a backoff until `callback_max_attempts`.
 
 Everything lives in memory and on the sandbox's event loop, so no locks are needed except
 the per-key ones that make concurrent replays of one Idempotency-Key wait for the first.
@@ -40,9 +49,11 @@ from eec_bridge.adapters import (
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 CALLBACK_TIMEOUT_S = 5.0
+# callbacks_* count events (callbacks_failed: failed attempts); callback_posts* count POSTs.
 BASE_STAT_KEYS = ("requests", "unique_submissions", "duplicate_requests", "duplicate_records",
                   "idempotency_conflicts", "callbacks_sent", "callbacks_failed",
-                  "callbacks_abandoned", "callbacks_duplicated")
+                  "callbacks_abandoned", "callbacks_duplicated", "callback_posts",
+                  "callback_posts_failed")
 
 
 def utcnow() -> datetime:
@@ -68,6 +79,7 @@ class SandboxConfig(BaseModel):
     down: bool = False
     decision_delay_s: float = Field(1.0, ge=0, le=3600)
     callback_max_attempts: int = Field(20, ge=1, le=100)
+    callback_batch_max: int = Field(50, ge=1, le=500, description="events per callback POST")
     callback_backoff_s: float = Field(0.25, ge=0, le=60)
     callback_backoff_max_s: float = Field(8.0, ge=0, le=600)
     seed: int | None = Field(None, description="reseeds the fault dice when set")
@@ -83,6 +95,27 @@ class Reply:
 class _StoredReply:
     fingerprint: str
     reply: Reply
+
+
+@dataclass(eq=False)
+class _Outbound:
+    """A callback event waiting to be sent: its case (stream), failed attempts so far, and
+    not before when (event-loop time) it goes again."""
+
+    stream: str
+    event: dict[str, Any]
+    copy: bool = False  # a duplicate the fault injection sends; never duplicated again
+    attempts: int = 0
+    not_before: float = 0.0
+
+
+def _event_results(response: httpx.Response) -> dict[str, int]:
+    """The receiver's per-event statuses, when it gave them; a 2xx without them takes all."""
+    try:
+        results = response.json().get("results") or []
+        return {str(r["eventId"]): int(r["status"]) for r in results}
+    except (ValueError, AttributeError, KeyError, TypeError):
+        return {}
 
 
 ProblemFactory = Callable[[int, str, str, str], Response]
@@ -131,8 +164,8 @@ class SandboxKit:
         self.stats = Stats(self.stat_keys)
         self._replies: dict[str, _StoredReply] = {}
         self._key_locks: dict[str, asyncio.Lock] = {}
-        self._streams: dict[str, deque[tuple[str, dict[str, Any]]]] = {}
-        self._stream_workers: dict[str, asyncio.Task[Any]] = {}
+        self._outbound: dict[str, deque[_Outbound]] = {}
+        self._senders: dict[str, asyncio.Task[Any]] = {}
         self.deliveries: list[dict[str, Any]] = []
 
     # ---- configuration and state -------------------------------------------------------
@@ -211,51 +244,98 @@ class SandboxKit:
         await asyncio.sleep(max(0.0, self.config.decision_delay_s * fraction))
 
     def publish(self, stream: str, url: str, events: list[dict[str, Any]]) -> None:
-        """Queues callbacks for one case; a case's callbacks are delivered one after another
-        in the order given, reversed when `out_of_order` is set."""
+        """Queues one case's (`stream`'s) callbacks for `url`. A case's callbacks go in the
+        order given, reversed when `out_of_order` is set; a retried one keeps its place."""
         if self.config.out_of_order and len(events) > 1:
             events = list(reversed(events))
-        queue = self._streams.setdefault(stream, deque())
-        queue.extend((url, event) for event in events)
-        worker = self._stream_workers.get(stream)
-        if worker is None or worker.done():
-            self._stream_workers[stream] = self.spawn(self._drain(stream))
+        queue = self._outbound.setdefault(url, deque())
+        queue.extend(_Outbound(stream, event) for event in events)
+        sender = self._senders.get(url)
+        if sender is None or sender.done():
+            self._senders[url] = self.spawn(self._send_all(url))
 
-    async def _drain(self, stream: str) -> None:
-        queue = self._streams[stream]
+    def _due(self, queue: deque[_Outbound], now: float) -> list[_Outbound]:
+        """Up to a batch of events in queue order, none behind a waiting one of its case."""
+        batch: list[_Outbound] = []
+        waiting: set[str] = set()
+        for item in queue:
+            if item.stream in waiting:
+                continue
+            if item.not_before > now:
+                waiting.add(item.stream)
+                continue
+            batch.append(item)
+            if len(batch) == self.config.callback_batch_max:
+                break
+        return batch
+
+    async def _send_all(self, url: str) -> None:
+        """The one sender for `url`: POSTs what is due, a batch at a time, until the queue
+        is empty."""
+        queue = self._outbound[url]
+        loop = asyncio.get_running_loop()
         while queue:
-            url, event = queue.popleft()
-            body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
-            delivered = await self._deliver(url, body, event)
-            if delivered and self.roll(self.config.duplicate_callback_rate):
-                self.stats.add("callbacks_duplicated")
-                await self._deliver(url, body, event)
+            batch = self._due(queue, loop.time())
+            if not batch:
+                await asyncio.sleep(max(0.0, min(i.not_before for i in queue) - loop.time()))
+                continue
+            for item in batch:
+                queue.remove(item)
+            taken = await self._post(url, batch)
+            again = []
+            for item in batch:
+                if taken[item.event["eventId"]]:
+                    self.stats.add("callbacks_sent")
+                    if not item.copy and self.roll(self.config.duplicate_callback_rate):
+                        self.stats.add("callbacks_duplicated")
+                        queue.append(_Outbound(item.stream, item.event, copy=True))
+                elif self._retry(item, loop.time()):
+                    again.append(item)
+            queue.extendleft(reversed(again))  # ahead of their cases' later events
 
-    async def _deliver(self, url: str, body: bytes, event: dict[str, Any]) -> bool:
+    def _retry(self, item: _Outbound, now: float) -> bool:
+        """Counts a failed attempt; False when the event is given up."""
+        cfg = self.config
+        self.stats.add("callbacks_failed")
+        item.attempts += 1
+        if item.attempts >= cfg.callback_max_attempts:
+            self.stats.add("callbacks_abandoned")
+            return False
+        item.not_before = now + min(cfg.callback_backoff_s * 2 ** (item.attempts - 1),
+                                    cfg.callback_backoff_max_s)
+        return True
+
+    async def _post(self, url: str, batch: list[_Outbound]) -> dict[str, bool]:
+        """One signed POST; which of its events the receiver took, by event id."""
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=CALLBACK_TIMEOUT_S)
-        cfg = self.config
-        for attempt in range(1, cfg.callback_max_attempts + 1):
-            headers = {"Content-Type": "application/json",
-                       **signature_headers(self.webhook_secret, body)}
-            status: int | str
-            try:
-                response = await self._http.post(url, content=body, headers=headers)
-                status = response.status_code
-            except httpx.HTTPError as exc:
-                status = type(exc).__name__
-            self.deliveries.append({"event_id": event.get("eventId"),
-                                    "sequence": event.get("sequence"), "url": url,
-                                    "attempt": attempt, "status": status, "at": iso(utcnow())})
-            if isinstance(status, int) and 200 <= status < 300:
-                self.stats.add("callbacks_sent")
-                return True
-            self.stats.add("callbacks_failed")
-            if attempt < cfg.callback_max_attempts:
-                await asyncio.sleep(min(cfg.callback_backoff_s * 2 ** (attempt - 1),
-                                        cfg.callback_backoff_max_s))
-        self.stats.add("callbacks_abandoned")
-        return False
+        body = json.dumps({"events": [item.event for item in batch]}, ensure_ascii=False,
+                          separators=(",", ":")).encode()
+        headers = {"Content-Type": "application/json",
+                   **signature_headers(self.webhook_secret, body)}
+        self.stats.add("callback_posts")
+        status: int | str
+        results: dict[str, int] = {}
+        try:
+            response = await self._http.post(url, content=body, headers=headers)
+            status = response.status_code
+            if 200 <= status < 300:
+                results = _event_results(response)
+        except httpx.HTTPError as exc:
+            status = type(exc).__name__
+        ok = isinstance(status, int) and 200 <= status < 300
+        if not ok:
+            self.stats.add("callback_posts_failed")
+        at = iso(utcnow())
+        taken = {}
+        for item in batch:
+            event_id = item.event["eventId"]
+            event_status = results.get(event_id, status) if ok else status
+            taken[event_id] = isinstance(event_status, int) and 200 <= event_status < 300
+            self.deliveries.append({"event_id": event_id, "sequence": item.event.get("sequence"),
+                                    "url": url, "attempt": item.attempts + 1,
+                                    "status": event_status, "batch": len(batch), "at": at})
+        return taken
 
     # ---- wiring ------------------------------------------------------------------------
 
@@ -406,20 +486,36 @@ def serve_in_thread(app: Any, host: str = "127.0.0.1") -> ServerHandle:
 
 @dataclass(frozen=True)
 class ReceivedCallback:
+    """One event of a received callback POST: `body` is the event alone, serialised as the
+    sandboxes serialise it; the signature was checked over the whole POST."""
+
     path: str
     body: bytes
     headers: dict[str, str]
     signature_problem: str | None  # None when the signature verified
+    post_body: bytes = b""  # the whole POST, which the signature covers
+    batch_size: int = 1
 
     def json(self) -> Any:
         return json.loads(self.body)
 
 
+def _events_of(body: bytes) -> list[bytes]:
+    """The events of a batch POST, each serialised on its own; a body that is not a batch
+    stands as one."""
+    try:
+        events = json.loads(body)["events"]
+        return [json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode()
+                for e in events]
+    except (ValueError, KeyError, TypeError):
+        return [body]
+
+
 @dataclass
 class CallbackRecorder:
     """A webhook receiver on 127.0.0.1 (threaded http.server) standing in for our portal:
-    verifies each callback's signature, records it and answers 204, or 500 for the next
-    `fail_next(n)` calls and 401 when the signature does not verify."""
+    verifies each callback POST's signature, records its events and answers 204, or 500 for
+    the next `fail_next(n)` POSTs and 401 when the signature does not verify."""
 
     secret: str
     received: list[ReceivedCallback] = field(default_factory=list)
@@ -437,8 +533,11 @@ class CallbackRecorder:
                 problem = verify_signature(recorder.secret, body,
                                            self.headers.get(TIMESTAMP_HEADER),
                                            self.headers.get(SIGNATURE_HEADER))
-                status = recorder._record(ReceivedCallback(
-                    self.path, body, {k: v for k, v in self.headers.items()}, problem))
+                headers = {k: v for k, v in self.headers.items()}
+                events = _events_of(body)
+                status = recorder._record([ReceivedCallback(self.path, event, headers, problem,
+                                                            body, len(events))
+                                           for event in events])
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -473,14 +572,14 @@ class CallbackRecorder:
         with self._cond:
             self._failures_left = n
 
-    def _record(self, callback: ReceivedCallback) -> int:
+    def _record(self, callbacks: list[ReceivedCallback]) -> int:
         with self._cond:
             if self._failures_left > 0:
                 self._failures_left -= 1
                 return 500
-            self.received.append(callback)
+            self.received.extend(callbacks)
             self._cond.notify_all()
-            return 204 if callback.signature_problem is None else 401
+            return 204 if all(c.signature_problem is None for c in callbacks) else 401
 
     def wait_for(self, predicate: Callable[[list[ReceivedCallback]], bool],
                  timeout_s: float = 10.0) -> list[ReceivedCallback]:

@@ -173,12 +173,20 @@ def status_update(event: schemas.CaseEvent) -> StatusUpdate:
 
 
 def parse_callback(body: bytes) -> StatusUpdate:
-    """An EEC OSS callback body → StatusUpdate; SchemaError when it is not one. Verify the
-    signature (eec_bridge.adapters.verify_signature) before calling this."""
+    """An EEC OSS callback body holding one event → StatusUpdate; SchemaError when it is not
+    one. Verify the signature (eec_bridge.adapters.verify_signature) before calling this."""
     try:
-        return status_update(schemas.CaseEvent.model_validate(json.loads(body)))
-    except ValueError as exc:  # JSONDecodeError and pydantic's ValidationError both are
-        detail = (", ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                            for e in exc.errors()[:5])
-                  if isinstance(exc, ValidationError) else str(exc)[:200])
+        return parse_event(json.loads(body))
+    except ValueError as exc:  # JSONDecodeError
+        raise SchemaError(f"EEC OSS callback does not match the schema: {str(exc)[:200]}") \
+            from exc
+
+
+def parse_event(event: Any) -> StatusUpdate:
+    """One decoded callback event (alone, or one of a batch's `events`) → StatusUpdate."""
+    try:
+        return status_update(schemas.CaseEvent.model_validate(event))
+    except ValidationError as exc:
+        detail = ", ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                           for e in exc.errors()[:5])
         raise SchemaError(f"EEC OSS callback does not match the schema: {detail}") from exc

@@ -197,7 +197,10 @@ def test_a_failing_webhook_gets_the_callback_again_until_it_answers(gateway, san
 
     assert [u.sequence for u in updates_for(receiver, payload["reference"])] == [1, 2]
     stats = wait_until(lambda: (s := sandbox.stats())["callbacks_sent"] == 2 and s)
-    assert stats["callbacks_failed"] == 3
+    # 3 failed POSTs; an event that waited with another goes in one POST with it, so
+    # failed event attempts number 3 to 6.
+    assert stats["callback_posts_failed"] == 3
+    assert 3 <= stats["callbacks_failed"] <= 6
 
 
 def test_down_is_a_transient_error(gateway, sandbox, receiver):
@@ -288,7 +291,8 @@ def test_the_webhook_secret_signs_what_the_recorder_verifies(gateway, receiver):
     gateway.submit_registration(message_id(), payload, receiver.url)
     callback = receiver.wait_for(lambda cs: len(cs) >= 1)[0]
     headers = {k.lower(): v for k, v in callback.headers.items()}
-    assert verify_signature(WEBHOOK_SECRET, callback.body, headers["x-signature-timestamp"],
-                            headers["x-signature"]) is None
-    assert verify_signature("another-secret", callback.body, headers["x-signature-timestamp"],
+    assert verify_signature(WEBHOOK_SECRET, callback.post_body,
+                            headers["x-signature-timestamp"], headers["x-signature"]) is None
+    assert verify_signature("another-secret", callback.post_body,
+                            headers["x-signature-timestamp"],
                             headers["x-signature"]) == "mismatch"
