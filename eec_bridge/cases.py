@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, event
 from sqlmodel import Session, select
 
 from eec_bridge.models import (FINAL_STATUSES, Case, CaseKind, CaseStatus, InfoRequest,
@@ -110,9 +110,26 @@ def transition(session: Session, case: Case, status: CaseStatus, key: str, *,
 
 def enqueue(session: Session, case_id: int, topic: str, payload: dict[str, Any]) -> str:
     """Written in the caller's transaction: the message exists if and only if the change
-    does. Returns the message id."""
+    does. Returns the message id. Once the transaction commits, the relay is woken."""
+    session.info[OUTBOX_WRITTEN] = True
     return append_row(session, OutboxMessage, topic=topic, destination=DESTINATION[topic],
                       aggregate_type="case", aggregate_id=case_id, payload=payload)
+
+
+OUTBOX_WRITTEN = "eec_bridge.outbox_written"
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_relay(session: Session) -> None:
+    if session.info.pop(OUTBOX_WRITTEN, False):
+        from eec_bridge.relay import wake
+
+        wake()
+
+
+@event.listens_for(Session, "after_rollback")
+def _nothing_to_wake_for(session: Session) -> None:
+    session.info.pop(OUTBOX_WRITTEN, None)
 
 
 def needs_eec_leg(case: Case) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -22,7 +23,7 @@ from sqlmodel import Session, col, select
 from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import AdapterError, RejectedError, SchemaError, TransientError
 from eec_bridge.models import Case, OutboxMessage, OutboxState
-from web.db import get_engine, row_update
+from web.db import get_engine
 from web.settings import get_settings
 
 log = logging.getLogger("eec_bridge.delivery")
@@ -82,7 +83,6 @@ def lock_cases(session: Session, case_ids: list[int]) -> dict[int, Case]:
 _CASES = select(Case).where(col(Case.id).in_(bindparam("ids", expanding=True)))
 _TOUCH_CASES = Case.__table__.update().where(  # type: ignore[attr-defined]
     Case.__table__.c.id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
-_MARK_SENT = row_update(OutboxMessage)
 
 
 @dataclass(frozen=True)
@@ -126,60 +126,108 @@ def backoff(attempt: int) -> timedelta:
 
 def deliver(message_id: str) -> str:
     """Delivers one message; returns what happened. Safe to run twice for the same id."""
-    engine = get_engine()
-    with Session(engine) as session:
-        message = session.get(OutboxMessage, message_id)
-        if message is None or message.state != OutboxState.pending:
-            return "skipped"
-        attempt, system, case_id = message.attempts + 1, message.destination, message.aggregate_id
-        payload = dict(message.payload)
-        topic = message.topic
-    try:
-        call = _call_for(message)
-    except SchemaError as exc:
-        return _failed(message_id, exc, attempt, system, case_id, payload, topic)
-    try:
-        result = call.send()
-    except AdapterError as exc:
-        return _failed(message_id, exc, attempt, system, case_id, payload, call.endpoint)
-    with Session(engine) as session:
-        case = lock_case(session, case_id)
-        if case is not None:
-            call.apply(session, case, result)
-        session.connection().execute(_MARK_SENT, {
-            "row_id": message_id, "state": OutboxState.sent, "sent_at": now(),
-            "attempts": attempt, "last_error": ""})
-        exchange_log.append(message_id=message_id, direction="out", system=system,
-                            endpoint=call.endpoint, payload=payload, result="ok",
-                            attempt=attempt, case_id=case_id, session=session)
+    return deliver_many([message_id])[message_id]
+
+
+def deliver_many(message_ids: list[str]) -> dict[str, str]:
+    """Delivers a batch of messages: their calls go out side by side (each its own request
+    with its own Idempotency-Key), then every outcome is recorded in one transaction.
+    Returns what happened to each id ("sent", "retry", "rejected", "parked", "skipped")."""
+    outcomes = dict.fromkeys(message_ids, "skipped")
+    with Session(get_engine(), expire_on_commit=False) as session:
+        messages = list(session.exec(_PENDING, params={"ids": message_ids}).all())  # type: ignore[call-overload]
+        session.expunge_all()
+    if not messages:
+        return outcomes
+    results = _send_all(messages)
+    with Session(get_engine()) as session:
+        found = lock_cases(session, sorted({m.aggregate_id for m in messages}))
+        entries = []
+        for message, (endpoint, result) in zip(messages, results):
+            case = found.get(message.aggregate_id)
+            if isinstance(result, AdapterError):
+                outcome = _record_failure(session, message, case, result)
+            else:
+                outcome = _record_receipt(session, message, case, result)
+            if outcome != "skipped":
+                outcomes[message.id] = outcome
+            entries.append(exchange_log.exchange(
+                message_id=message.id, direction="out", system=message.destination,
+                endpoint=endpoint, payload=message.payload,
+                result="ok" if outcome == "sent" else
+                f"{outcome}: {type(result).__name__}: {getattr(result, 'reason', '')}",
+                attempt=message.attempts + 1, case_id=message.aggregate_id))
+        exchange_log.append_many(entries, session=session)
         session.commit()
+    for message, (_endpoint, result) in zip(messages, results):
+        if isinstance(result, AdapterError):
+            log.warning("delivery of %s to %s failed (%s, attempt %s): %s", message.id,
+                        message.destination, outcomes[message.id], message.attempts + 1,
+                        result.reason)
+    return outcomes
+
+
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_PENDING = select(OutboxMessage).where(
+    col(OutboxMessage.id).in_(bindparam("ids", expanding=True)),
+    OutboxMessage.state == OutboxState.pending)
+# Only a message still pending is marked: a second delivery of it (a lease that ran out)
+# finds it done and changes nothing.
+_MARK = _OUTBOX.update().where(_OUTBOX.c.id == bindparam("row_id"),
+                               _OUTBOX.c.state == OutboxState.pending)
+
+
+def _send_all(messages: list[OutboxMessage]) -> list[tuple[str, Any]]:
+    """(endpoint, receipt or AdapterError) per message, in order; the calls run at once."""
+    def send(message: OutboxMessage) -> tuple[str, Any]:
+        try:
+            call = _call_for(message)
+        except SchemaError as exc:
+            return message.topic, exc
+        try:
+            return call.endpoint, (call, call.send())
+        except AdapterError as exc:
+            return call.endpoint, exc
+
+    if len(messages) == 1:
+        return [send(messages[0])]
+    return list(_sender_pool().map(send, messages))
+
+
+@lru_cache
+def _sender_pool() -> ThreadPoolExecutor:
+    """Per process (made after a worker forks): threads waiting on the other side's reply."""
+    return ThreadPoolExecutor(max_workers=get_settings().delivery_batch_size,
+                              thread_name_prefix="delivery")
+
+
+def _record_receipt(session: Session, message: OutboxMessage, case: Case | None,
+                    sent: tuple[Call, Any]) -> str:
+    marked = session.connection().execute(_MARK, {
+        "row_id": message.id, "state": OutboxState.sent, "sent_at": now(),
+        "attempts": message.attempts + 1, "last_error": ""}).rowcount
+    if not marked:
+        return "skipped"
+    call, receipt = sent
+    if case is not None:
+        call.apply(session, case, receipt)
     return "sent"
 
 
-def _failed(message_id: str, exc: AdapterError, attempt: int, system: str, case_id: int,
-            payload: dict[str, Any], endpoint: str) -> str:
+def _record_failure(session: Session, message: OutboxMessage, case: Case | None,
+                    exc: AdapterError) -> str:
     settings = get_settings()
-    with Session(get_engine()) as session:
-        message = session.get(OutboxMessage, message_id)
-        if message is None or message.state != OutboxState.pending:
-            return "skipped"
-        message.attempts, message.last_error = attempt, exc.reason[:2000]
-        if isinstance(exc, RejectedError):
-            outcome, message.state = "rejected", OutboxState.rejected
-            case = lock_case(session, case_id)
-            if case is not None:
-                cases.delivery_refused(session, case, "; ".join(exc.reasons))
-        elif isinstance(exc, TransientError) and attempt < settings.delivery_max_attempts:
-            outcome = "retry"
-            message.next_attempt_at = now() + backoff(attempt)
-        else:
-            outcome, message.state = "parked", OutboxState.parked
-        session.add(message)
-        exchange_log.append(message_id=message_id, direction="out", system=system,
-                            endpoint=endpoint, payload=payload,
-                            result=f"{outcome}: {type(exc).__name__}: {exc.reason}",
-                            attempt=attempt, case_id=case_id, session=session)
-        session.commit()
-    log.warning("delivery of %s to %s failed (%s, attempt %s): %s",
-                message_id, system, outcome, attempt, exc.reason)
-    return outcome
+    attempt = message.attempts + 1
+    values: dict[str, Any] = {"row_id": message.id, "attempts": attempt,
+                              "last_error": exc.reason[:2000]}
+    if isinstance(exc, RejectedError):
+        outcome = values["state"] = OutboxState.rejected
+    elif isinstance(exc, TransientError) and attempt < settings.delivery_max_attempts:
+        outcome, values["next_attempt_at"] = "retry", now() + backoff(attempt)
+    else:
+        outcome = values["state"] = OutboxState.parked
+    if not session.connection().execute(_MARK, values).rowcount:
+        return "skipped"
+    if outcome == OutboxState.rejected and case is not None:
+        cases.delivery_refused(session, case, "; ".join(exc.reasons))
+    return str(outcome)

@@ -4,14 +4,22 @@ eec_bridge.relay`, in the Procfile).
 
 A claim is a lease: the message becomes due again after `relay_lease_s`, so a task lost
 with a restarted Redis or a killed worker is simply enqueued again. The receiver's
-idempotency check makes the occasional second delivery harmless."""
+idempotency check makes the occasional second delivery harmless.
+
+Between rounds the relay waits `relay_interval_s`, or less: a commit that wrote outbox rows
+wakes it through a Redis list (`wake`). A wake that is lost (Redis down) costs one
+interval, never a message: the relay finds every due row by polling all the same."""
 
 from __future__ import annotations
 
 import logging
 import signal
 import time
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+import redis
 
 from sqlmodel import Session, select
 
@@ -24,6 +32,7 @@ from web.settings import get_settings
 log = logging.getLogger("eec_bridge.relay")
 BATCH = 200
 FEED = "bizportal.licences"
+WAKE_KEY = "eec:outbox:wake"
 
 
 def now() -> datetime:
@@ -48,13 +57,49 @@ def claim_due(session: Session, limit: int = BATCH) -> list[tuple[str, str]]:
 
 
 def relay_once() -> int:
+    """Claims what is due and enqueues it, `delivery_batch_size` ids to a task."""
     from eec_bridge.tasks import TASK_FOR_DESTINATION
 
     with Session(get_engine()) as session:
         claimed = claim_due(session)
+    by_destination: dict[str, list[str]] = defaultdict(list)
     for message_id, destination in claimed:
-        TASK_FOR_DESTINATION[destination].apply_async(args=[message_id])
+        by_destination[destination].append(message_id)
+    size = get_settings().delivery_batch_size
+    for destination, ids in by_destination.items():
+        for start in range(0, len(ids), size):
+            TASK_FOR_DESTINATION[destination].apply_async(args=[ids[start:start + size]])
     return len(claimed)
+
+
+@lru_cache
+def _redis() -> redis.Redis | None:
+    url = get_settings().redis_url
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=1) if url else None
+
+
+def wake() -> None:
+    """Tells the relay that a commit wrote outbox rows. Never fails the caller."""
+    client = _redis()
+    if client is None:
+        return
+    try:
+        client.pipeline(transaction=False).lpush(WAKE_KEY, 1).ltrim(WAKE_KEY, 0, 0).execute()
+    except redis.RedisError as exc:
+        log.debug("relay not woken (%s); it polls", exc)
+
+
+def wait_for_wake(timeout_s: float) -> None:
+    """Returns when woken or after `timeout_s`; the wakes so far are used up."""
+    client = _redis()
+    if client is None:
+        time.sleep(timeout_s)
+        return
+    try:
+        if client.blpop([WAKE_KEY], timeout=timeout_s):
+            client.delete(WAKE_KEY)  # before the claim, so no commit's wake is missed
+    except redis.RedisError:
+        time.sleep(timeout_s)
 
 
 def poll_feed_once(limit: int = 50) -> int:
@@ -104,14 +149,16 @@ def run(stop_after_s: float | None = None) -> None:
     started, next_feed = time.monotonic(), 0.0
     log.info("outbox relay started")
     while running and (stop_after_s is None or time.monotonic() - started < stop_after_s):
+        claimed = 0
         try:
-            relay_once()
+            claimed = relay_once()
             if settings.feed_poll_interval_s > 0 and time.monotonic() >= next_feed:
                 poll_feed_once()
                 next_feed = time.monotonic() + settings.feed_poll_interval_s
         except Exception:  # noqa: BLE001 - the relay must outlive a database or broker blip
             log.exception("relay tick failed; trying again")
-        time.sleep(settings.relay_interval_s)
+        if claimed < BATCH:  # a full batch means more may be due now
+            wait_for_wake(settings.relay_interval_s)
 
 
 if __name__ == "__main__":

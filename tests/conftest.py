@@ -78,10 +78,12 @@ def _reset_caches() -> None:
     get_engine.cache_clear()
     _limiter.cache_clear()
     service._register_cache = None
-    from eec_bridge import delivery
+    from eec_bridge import delivery, relay
 
     delivery.bizportal_gateway.cache_clear()
     delivery.oss_gateway.cache_clear()
+    delivery._sender_pool.cache_clear()
+    relay._redis.cache_clear()
 
 
 def configure(database_url: str, redis: str, upload_dir: Path) -> None:

@@ -301,3 +301,33 @@ def test_lost_reply_is_retried_into_the_same_record(bridge, session, system):
             stats["duplicate_records"]) == (1, 1, 0)
     assert stats["by_reference"] == {case.reference: 1}
     assert [e.result.split(":")[0] for e in logged(session, message.id)] == ["retry", "ok"]
+
+
+def test_a_batch_delivers_each_message_once_and_keeps_a_refusal_to_its_own_case(bridge, session):
+    """The worker's task takes a batch: the calls go out side by side, each with its own
+    Idempotency-Key; one refused message becomes its case's problem, the rest are sent."""
+    messages = [registration_message(session) for _ in range(4)]
+    refused = messages[2]
+    payload = copy.deepcopy(refused.payload)
+    for person in payload["people"]["shareholder"][1:]:
+        person["is_promoter"] = False
+    refused.payload = payload
+    session.add(refused)
+    session.commit()
+    ids = [m.id for m in messages]
+
+    outcomes = delivery.deliver_many(ids)
+    assert outcomes == {m.id: "rejected" if m is refused else "sent" for m in messages}
+    for message in messages:
+        case = fresh(session, Case, message.aggregate_id)
+        if message is refused:
+            assert case.status == CaseStatus.submitted and "TOO_FEW_PROMOTERS" in case.problem
+        else:
+            assert case.status == CaseStatus.with_bizportal and case.bizportal_id
+        [entry] = logged(session, message.id)
+        assert entry.result.split(":")[0] == ("rejected" if message is refused else "ok")
+    # Run again (a lease ran out): nothing is pending, nothing is sent twice.
+    assert delivery.deliver_many(ids) == dict.fromkeys(ids, "skipped")
+    stats = bridge.stats("bizportal")
+    assert (stats["unique_submissions"], stats["duplicate_records"]) == (3, 0)
+    assert exchange_log.verify(session).ok

@@ -62,3 +62,25 @@ def test_a_second_relay_skips_what_the_first_is_claiming(session):
         assert free in claimed and busy not in claimed
         first_relay.rollback()
     assert busy in claimed_ids(session)
+
+
+def test_a_commit_that_writes_outbox_rows_wakes_the_relay_and_a_rollback_does_not(session):
+    """The relay sleeps between rounds unless woken: a commit with a new outbox message
+    leaves a wake in Redis, which the relay's wait uses up; a rolled-back one leaves none."""
+    from eec_bridge import cases, relay
+
+    client = relay._redis()
+    assert client is not None, "the tests run with a real Redis"
+    client.delete(relay.WAKE_KEY)
+    with Session(get_engine()) as rolled_back:
+        cases.enqueue(rolled_back, 0, cases.TOPIC_BIZPORTAL_REGISTRATION, {})
+        rolled_back.rollback()
+    assert client.llen(relay.WAKE_KEY) == 0
+
+    with Session(get_engine()) as committed:
+        message_id = cases.enqueue(committed, 0, cases.TOPIC_BIZPORTAL_REGISTRATION, {})
+        committed.commit()
+    assert client.llen(relay.WAKE_KEY) == 1
+    relay.wait_for_wake(timeout_s=30)  # woken: uses the wake up
+    assert client.llen(relay.WAKE_KEY) == 0
+    assert message_id in claimed_ids(session)

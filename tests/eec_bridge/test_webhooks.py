@@ -308,3 +308,75 @@ def test_eec_oss_callbacks(browser, session):
     assert 'id="info-request"' not in status_page
 
     assert_logged(session, since, hook, "eec_oss", case.id)
+
+
+def batch(*events: bytes) -> bytes:
+    """A batch callback as both sandboxes send it."""
+    return wire({"events": [json.loads(e) for e in events]})
+
+
+def test_a_batch_is_answered_per_event_and_applied_once(browser, session):
+    """Two applications' events in one signed POST, with a duplicate, a stale one, an
+    unknown case and an event of the wrong shape among them: each event gets its own
+    result, in order; the good ones are applied, the rest change nothing, and each is one
+    entry in the log."""
+    first = case_of(session, submitted_application(browser, operates_in_eec="no",
+                                                   requests_eec_privileges="no"))
+    second = case_of(session, submitted_application(browser, operates_in_eec="no",
+                                                    requests_eec_privileges="no"))
+    since = last_seq(session)
+    in_review = registration_event(first, "IN_REVIEW", 1)
+    registered = registration_event(first, "REGISTERED", 2,
+                                    juristic_number=juristic_number(first.id))
+    late = registration_event(second, "IN_REVIEW", 1)
+    other = registration_event(second, "REGISTERED", 2,
+                               juristic_number=juristic_number(second.id))
+    unknown = registration_event(first, "REGISTERED", 2, juristic_number=juristic_number(1),
+                                 registration_id="BP-REG-2099-999999",
+                                 reference="REG-2099-999999")
+    malformed = registered.replace(b'"sequence":2', b'"seq":2')
+    sent = [in_review, registered, other, late, in_review, unknown, malformed]
+    body = batch(*sent)
+    r = browser.client.post("/webhooks/bizportal", content=body, headers={
+        "Content-Type": "application/json", **signature_headers(secret("bizportal"), body)})
+
+    assert r.status_code == 200 and r.json()["key"] == "webhook.batch"
+    results = r.json()["results"]
+    assert [(x["status"], x["detail"]) for x in results] == [
+        (200, "applied in_review"), (200, "applied registered"), (200, "applied registered"),
+        (200, "stale in_review ignored"), (200, "duplicate event ignored"),
+        (404, "unknown case"), (400, results[6]["detail"])]
+    assert results[6]["detail"].startswith("malformed callback")
+    assert [x["eventId"] for x in results[:6]] == [event_id(e) for e in sent[:6]]
+    for case in (first, second):
+        now = case_of(session, case.application_id)
+        assert now.status == CaseStatus.registered
+        assert now.juristic_number == juristic_number(case.id)
+        assert events(session, case.id, "event.registered") == 1
+    assert events(session, second.id, "event.bizportal_in_review") == 0
+
+    fresh(session)
+    entries = session.exec(select(ExchangeEntry).where(ExchangeEntry.seq > since)
+                           .order_by(ExchangeEntry.seq)).all()  # type: ignore[arg-type]
+    assert [e.result.split(" ", 1)[0] for e in entries] == ["200"] * 5 + ["404", "400"]
+    assert [e.payload_sha256 for e in entries[:6]] == [
+        exchange_log.payload_digest(json.loads(e)) for e in sent[:6]]
+    assert exchange_log.verify(session).ok
+
+    # The whole batch again, as a sender retries a POST whose answer it lost: nothing new.
+    before = [snapshot(session, first.id), snapshot(session, second.id)]
+    r = browser.client.post("/webhooks/bizportal", content=body, headers={
+        "Content-Type": "application/json", **signature_headers(secret("bizportal"), body)})
+    assert [x["key"] for x in r.json()["results"][:5]] == ["webhook.duplicate"] * 5
+    assert [snapshot(session, first.id), snapshot(session, second.id)] == before
+
+
+def test_a_batch_that_is_not_a_list_of_events_is_refused_whole(browser, session):
+    since = last_seq(session)
+    for body in (wire({"events": []}), wire({"events": {"eventId": "x"}})):
+        r = browser.client.post("/webhooks/eec-oss", content=body, headers={
+            "Content-Type": "application/json", **signature_headers(secret("eec-oss"), body)})
+        assert r.status_code == 400 and r.json()["key"] == "webhook.malformed"
+    fresh(session)
+    assert [e.result[:3] for e in session.exec(select(ExchangeEntry).where(
+        ExchangeEntry.seq > since)).all()] == ["400", "400"]
