@@ -21,6 +21,7 @@ API (Authorization: Bearer <key>; every creating POST needs an Idempotency-Key):
   POST /api/v1/licence-applications/{id}/status   → 202 {applicationId, status, acceptedAt}
 Callbacks (registration.status_changed): IN_REVIEW (sequence 1), then REGISTERED with a
 juristic person number or REJECTED when the Thai or English name is already registered here.
+They go out in batches, `{"events": [...]}` (eec_bridge/sandbox_kit.py, eec_bridge/MAPPING.md).
 
 Test hooks (no auth): GET|POST /_sandbox/config, POST /_sandbox/reset, GET /_sandbox/stats,
 GET /_sandbox/callbacks, POST /_sandbox/licence-applications ({"generate": n} or {"items": [...]}).

@@ -24,7 +24,8 @@ API:
 Callbacks (case.state_changed): IN_REVIEW (sequence 1), then APPROVED, INFO_REQUESTED (a
 question in Thai and English) or REJECTED (a reason in both) by `policy`; a description
 (descriptionEn) containing [sandbox:approve], [sandbox:info] or [sandbox:reject] steers one
-case. An answer brings IN_REVIEW and then APPROVED.
+case. An answer brings IN_REVIEW and then APPROVED. Callbacks go out in batches,
+`{"events": [...]}` (eec_bridge/sandbox_kit.py, eec_bridge/MAPPING.md).
 
 Test hooks (no auth): GET|POST /_sandbox/config (adds `policy`, `token_ttl_s`),
 POST /_sandbox/reset, GET /_sandbox/stats, GET /_sandbox/callbacks,

@@ -296,3 +296,22 @@ def test_the_webhook_secret_signs_what_the_recorder_verifies(gateway, receiver):
     assert verify_signature("another-secret", callback.post_body,
                             headers["x-signature-timestamp"],
                             headers["x-signature"]) == "mismatch"
+
+
+def test_callbacks_waiting_together_go_in_one_post_of_at_most_the_batch_size(
+        gateway, sandbox, receiver):
+    """While our webhook is failing, callbacks pile up; once it answers, they come in
+    batches no larger than `callback_batch_max`, each case's events still in order."""
+    sandbox.configure(callback_batch_max=3, callback_backoff_s=0.05, callback_backoff_max_s=0.05)
+    receiver.fail_next(10)
+    payloads = [registration_payload() for _ in range(4)]
+    for payload in payloads:
+        gateway.submit_registration(message_id(), payload, receiver.url)
+    receiver.wait_for(lambda cs: all(decided(cs, p["reference"]) for p in payloads))
+
+    sizes = [c.batch_size for c in receiver.received]
+    assert max(sizes) > 1 and max(sizes) <= 3
+    for payload in payloads:
+        assert [u.sequence for u in updates_for(receiver, payload["reference"])] == [1, 2]
+    stats = wait_until(lambda: (s := sandbox.stats())["callbacks_sent"] == 8 and s)
+    assert stats["callback_posts"] < stats["callbacks_sent"] + stats["callback_posts_failed"]

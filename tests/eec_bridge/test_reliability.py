@@ -116,8 +116,15 @@ def test_two_hundred_applications_survive_faults_worker_kill_and_redis_restart(s
                    DEADLINE_S - (time.monotonic() - started), "every application final", 1)
     except TimeoutError:
         done, statuses = count_final(engine)
-        pytest.fail(f"{done}/{APPLICATIONS} final; statuses {dict(statuses)}\n"
-                    f"worker log:\n{stack.log('worker')}\nrelay log:\n{stack.log('relay')}")
+        stats = {name: httpx.get(f"{sandbox(stack, name)}/stats", timeout=5).json()
+                 for name in ("bizportal", "oss")}
+        with Session(engine) as session:
+            outbox = Counter(m.state for m in session.exec(select(OutboxMessage)).all())
+        pytest.fail(f"{done}/{APPLICATIONS} final; statuses {dict(statuses)}; outbox "
+                    f"{dict(outbox)}; sandbox stats {stats}\n"
+                    f"worker log:\n{stack.log('worker')[-20000:]}\nrelay log:\n"
+                    f"{stack.log('relay')[-10000:]}\nweb log:\n{stack.log('web')[-10000:]}\n"
+                    f"sandbox logs:\n{stack.log('bizportal')[-5000:]}\n{stack.log('oss')[-5000:]}")
 
     def outbox_drained() -> bool:
         with Session(engine) as session:
