@@ -4,7 +4,9 @@ uvicorn (it receives the callbacks), a Celery worker (concurrency 4), the outbox
 both sandboxes. The database is a fresh SQLite file per run; applications are made with the
 registration services (tests/factories.py), 75 % of them operating in the EEC (no
 privileges requested, so they travel on to EEC OSS without a human decision). Settings are
-the reliability test's: the relay looks for due messages every 0.2 s (default 0.5 s).
+the reliability test's: the relay looks for due messages every 0.2 s (default 0.5 s), and
+at once when a commit that wrote outbox rows wakes it. Deliveries go 20 messages to a task
+(EEC_DELIVERY_BATCH_SIZE) and the sandboxes send callbacks in batches of up to 50.
 
 Figures:
   bridge.apps_per_s            200 applications submitted at once (one transaction) into a

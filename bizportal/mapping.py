@@ -4,7 +4,6 @@ Biz Portal replies and callbacks → the dataclasses of bizportal.gateway."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,7 +20,7 @@ from bizportal.gateway import (
     RegistrationStatus,
     StatusUpdate,
 )
-from eec_bridge.adapters import SchemaError
+from eec_bridge.adapters import SchemaError, decode_json
 
 # DBD numbers show 5 for a company limited and 7 for a public company in the fourth digit;
 # 2 and 3 for the two partnerships are the sandbox's convention: confirm before going live.
@@ -200,11 +199,7 @@ def parse_callback(body: bytes) -> StatusUpdate:
     """A Biz Portal callback body holding one event → StatusUpdate; SchemaError when it is
     not one. Verify the signature (eec_bridge.adapters.verify_signature) before calling
     this."""
-    try:
-        return parse_event(json.loads(body))
-    except ValueError as exc:  # JSONDecodeError
-        raise SchemaError(f"Biz Portal callback does not match the schema: {_brief(exc)}") \
-            from exc
+    return parse_event(decode_json(body, "Biz Portal callback"))
 
 
 def parse_event(event: Any) -> StatusUpdate:

@@ -4,6 +4,7 @@ retry, case problem and parking, and the HMAC-SHA256 signature of callbacks."""
 from __future__ import annotations
 
 import hashlib
+import json
 import hmac
 import time
 from collections.abc import Callable
@@ -70,6 +71,14 @@ def verify_signature(secret: str, body: bytes, timestamp: str | None, signature:
     if not hmac.compare_digest(sign(secret, timestamp, body), signature):
         return "mismatch"
     return None
+
+
+def decode_json(body: bytes, what: str) -> Any:
+    """The JSON a body holds; SchemaError naming `what` when it holds none."""
+    try:
+        return json.loads(body)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise SchemaError(f"{what} does not match the schema: {str(exc)[:200]}") from exc
 
 
 # --- What both HTTP clients share: transport errors, status codes, reply parsing -----------

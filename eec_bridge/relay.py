@@ -75,7 +75,11 @@ def relay_once() -> int:
 @lru_cache
 def _redis() -> redis.Redis | None:
     url = get_settings().redis_url
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=1) if url else None
+    if not url:
+        return None
+    # Above the longest wait for a wake, below what would hold up a committing request.
+    return redis.Redis.from_url(url, socket_timeout=get_settings().relay_interval_s + 1,
+                                socket_connect_timeout=1)
 
 
 def wake() -> None:

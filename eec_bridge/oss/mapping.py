@@ -5,13 +5,12 @@ dataclasses of eec_bridge.oss.gateway."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 from pydantic import ValidationError
 
 from bizportal.gateway import LicenceApplication
-from eec_bridge.adapters import SchemaError
+from eec_bridge.adapters import SchemaError, decode_json
 from eec_bridge.oss import schemas
 from eec_bridge.oss.gateway import (
     CaseDraft,
@@ -175,11 +174,7 @@ def status_update(event: schemas.CaseEvent) -> StatusUpdate:
 def parse_callback(body: bytes) -> StatusUpdate:
     """An EEC OSS callback body holding one event → StatusUpdate; SchemaError when it is not
     one. Verify the signature (eec_bridge.adapters.verify_signature) before calling this."""
-    try:
-        return parse_event(json.loads(body))
-    except ValueError as exc:  # JSONDecodeError
-        raise SchemaError(f"EEC OSS callback does not match the schema: {str(exc)[:200]}") \
-            from exc
+    return parse_event(decode_json(body, "EEC OSS callback"))
 
 
 def parse_event(event: Any) -> StatusUpdate:

@@ -109,6 +109,18 @@ def registration_message(session: Session, eec: dict[str, str] = NON_EEC) -> Out
     return session.exec(select(OutboxMessage).where(OutboxMessage.aggregate_id == case.id)).one()
 
 
+def with_one_promoter(session: Session, message: OutboxMessage) -> OutboxMessage:
+    """Our wizard insists on two promoters; a payload that slipped through with one does not
+    get past the registrar either."""
+    payload = copy.deepcopy(message.payload)
+    for person in payload["people"]["shareholder"][1:]:
+        person["is_promoter"] = False
+    message.payload = payload
+    session.add(message)
+    session.commit()
+    return message
+
+
 def oss_message(session: Session) -> OutboxMessage:
     """A company registered in the EEC without privileges: its EEC OSS message."""
     registration = registration_message(session, EEC_NO_PRIVILEGES)
@@ -220,15 +232,7 @@ def test_down_retries_then_parks_and_replay_delivers_once(bridge, session, brows
 
 
 def test_refused_content_is_a_case_problem_not_a_retry(bridge, session, browser):
-    message = registration_message(session)
-    # Our wizard insists on two promoters; a payload that slipped through with one does not
-    # get past the registrar either.
-    payload = copy.deepcopy(message.payload)
-    for person in payload["people"]["shareholder"][1:]:
-        person["is_promoter"] = False
-    message.payload = payload
-    session.add(message)
-    session.commit()
+    message = with_one_promoter(session, registration_message(session))
 
     assert deliver(message.id) == "rejected"
     refused = fresh(session, OutboxMessage, message.id)
@@ -307,13 +311,7 @@ def test_a_batch_delivers_each_message_once_and_keeps_a_refusal_to_its_own_case(
     """The worker's task takes a batch: the calls go out side by side, each with its own
     Idempotency-Key; one refused message becomes its case's problem, the rest are sent."""
     messages = [registration_message(session) for _ in range(4)]
-    refused = messages[2]
-    payload = copy.deepcopy(refused.payload)
-    for person in payload["people"]["shareholder"][1:]:
-        person["is_promoter"] = False
-    refused.payload = payload
-    session.add(refused)
-    session.commit()
+    refused = with_one_promoter(session, messages[2])
     ids = [m.id for m in messages]
 
     outcomes = delivery.deliver_many(ids)
