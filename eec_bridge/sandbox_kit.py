@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import logging
 import random
 import socket
 import threading
@@ -47,6 +48,7 @@ from eec_bridge.adapters import (
     verify_signature,
 )
 
+log = logging.getLogger("eec_bridge.sandbox")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 CALLBACK_TIMEOUT_S = 5.0
 # callbacks_* count events (callbacks_failed: failed attempts); callback_posts* count POSTs.
@@ -321,7 +323,10 @@ class SandboxKit:
             status = response.status_code
             if 200 <= status < 300:
                 results = _event_results(response)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, OSError) as exc:
+            status = type(exc).__name__
+        except Exception as exc:  # noqa: BLE001 - the sender must outlive any one POST
+            log.exception("callback POST to %s failed", url)
             status = type(exc).__name__
         ok = isinstance(status, int) and 200 <= status < 300
         if not ok:
