@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import AdapterError, RejectedError, SchemaError, TransientError
 from eec_bridge.models import Case, OutboxMessage, OutboxState
-from web.db import get_engine
+from web.db import get_engine, row_update
 from web.settings import get_settings
 
 log = logging.getLogger("eec_bridge.delivery")
@@ -167,14 +167,12 @@ def deliver_many(message_ids: list[str]) -> dict[str, str]:
     return outcomes
 
 
-_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
 _PENDING = select(OutboxMessage).where(
     col(OutboxMessage.id).in_(bindparam("ids", expanding=True)),
     OutboxMessage.state == OutboxState.pending)
 # Only a message still pending is marked: a second delivery of it (a lease that ran out)
 # finds it done and changes nothing.
-_MARK = _OUTBOX.update().where(_OUTBOX.c.id == bindparam("row_id"),
-                               _OUTBOX.c.state == OutboxState.pending)
+_MARK = row_update(OutboxMessage).where(OutboxMessage.state == OutboxState.pending)
 
 
 def _send_all(messages: list[OutboxMessage]) -> list[tuple[str, Any]]:

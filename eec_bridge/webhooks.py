@@ -217,6 +217,7 @@ def _apply_found(session: Session, source: Source, events: list[_Event]) -> None
     one racing in on another connection is still caught."""
     seen = _seen(session, source, events)
     fresh = [e for e in events if e.update and e.update.event_id not in seen]
+    found: dict[int, Case] = {}
     if fresh:
         found = lock_cases(session, sorted({e.case_id for e in fresh if e.case_id is not None}))
         seen = _seen(session, source, fresh) | seen
