@@ -79,9 +79,10 @@ class Stack:
             if self.procs[name].poll() is None:
                 self.kill(name, signal.SIGTERM)
 
-    def log(self, name: str, tail_chars: int = 5000) -> str:
-        """The end of a process's log (stdout and stderr together)."""
-        return (self.log_dir / f"{name}.log").read_text(errors="replace")[-tail_chars:]
+    def log(self, name: str, tail_chars: int | None = 5000) -> str:
+        """The end of a process's log (stdout and stderr together); all of it for None."""
+        text = (self.log_dir / f"{name}.log").read_text(errors="replace")
+        return text if tail_chars is None else text[-tail_chars:]
 
 
 def redis_server_command(port: int, data_dir: Path) -> list[str]:
