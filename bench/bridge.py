@@ -143,13 +143,15 @@ def bridge_stack(workdir: Path, settings: dict[str, str]) -> Iterator[BridgeStac
     """Redis, both sandboxes and the portal running, the database migrated; the worker and
     the relay are left to the caller. This process's environment follows the stack's while
     it runs, so the registration services write to the same database."""
-    from tests.stack import Stack, free_port, http_ok, redis_ready, redis_server_command, uvicorn
+    from tests.stack import (Stack, free_port, http_ok, random_secrets, redis_ready,
+                             redis_server_command, uvicorn)
 
     workdir.mkdir(parents=True, exist_ok=True)
     ports = {name: free_port() for name in ("redis", "web", "bizportal", "oss")}
     db_url = f"sqlite:///{workdir / 'bridge.db'}"
     web = f"http://127.0.0.1:{ports['web']}"
     env = {
+        **random_secrets(),  # the sandboxes take the portal's by default
         "DATABASE_URL": db_url, "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
         "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(workdir / "uploads"),
         "EEC_BASE_URL": web,

@@ -28,6 +28,7 @@ of a status-check conversation (from the tracker's timestamps)."""
 from __future__ import annotations
 
 import re
+import secrets
 import statistics
 import time
 import uuid
@@ -74,7 +75,7 @@ DIRECT_PORTAL_CALLS = 40
 REQUEST_TIMEOUT_S = 60.0
 RASA_LOAD_TIMEOUT_S = 180.0  # a busy two-core machine has taken 40-120 s to load the model
 ACTIONS_START_TIMEOUT_S = 180.0
-SERVICE_TOKEN = "bench-chatbot-token"  # the portal and the action server share it
+SERVICE_TOKEN = secrets.token_urlsafe(32)  # the portal and the action server share it
 THAI = re.compile("[\u0e00-\u0e7f]")
 # `[text](entity)` and `[text]{"entity": ...}` annotations in Rasa's training format.
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")

@@ -176,10 +176,14 @@ def stop(process: subprocess.Popen, timeout_s: float = 10.0) -> None:
 
 
 def portal_env(workdir: Path, redis_url: str) -> dict[str, str]:
-    """Settings for a portal of the benchmark's own: a fresh SQLite file, temp uploads."""
+    """Settings for a portal of the benchmark's own: a fresh SQLite file, temp uploads and
+    random secrets."""
+    from tests.stack import random_secrets
+
     uploads = workdir / "uploads"
     uploads.mkdir(exist_ok=True)
     return {
+        **random_secrets(),
         "DATABASE_URL": f"sqlite:///{workdir / 'portal.db'}",
         "REDIS_URL": redis_url,
         "EEC_ENVIRONMENT": "test",

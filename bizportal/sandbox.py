@@ -6,8 +6,8 @@ Run: `uvicorn bizportal.sandbox:app --port 8101`. In-memory; a restart forgets e
 
 Environment (defaults match the portal's development Settings, so nothing needs setting):
   BIZPORTAL_SANDBOX_API_KEY           the key callers send as `Authorization: Bearer <key>`
-                                      (default dev-only-not-a-secret = EEC_BIZPORTAL_API_KEY)
-  BIZPORTAL_SANDBOX_WEBHOOK_SECRET    signs callbacks (default dev-only-not-a-secret =
+                                      (default: the portal's EEC_BIZPORTAL_API_KEY)
+  BIZPORTAL_SANDBOX_WEBHOOK_SECRET    signs callbacks (default: the portal's
                                       EEC_BIZPORTAL_WEBHOOK_SECRET)
   BIZPORTAL_SANDBOX_CALLBACK_URL      where callbacks go when a request names no callbackUrl
                                       (default http://127.0.0.1:8000/webhooks/bizportal)
@@ -44,7 +44,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from stdnum.th import moa, pin
 
@@ -61,6 +61,7 @@ from eec_bridge.sandbox_kit import (
     sandbox_app,
     utcnow,
 )
+from web.settings import get_settings as portal_settings
 
 ESTATES_CSV = Path(__file__).resolve().parent.parent / "registration" / "data" / "estates.csv"
 COMPANY_TYPES = {"5", "7"}
@@ -73,8 +74,11 @@ BANGKOK_OFFICE = "10"
 class BizPortalSandboxSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BIZPORTAL_SANDBOX_", extra="ignore")
 
-    api_key: str = "dev-only-not-a-secret"
-    webhook_secret: str = "dev-only-not-a-secret"
+    # No secret in the code: by default the portal's own (web/dev_secrets.py in development).
+    api_key: str = Field(default_factory=lambda: portal_settings().bizportal_api_key
+                         .get_secret_value())
+    webhook_secret: str = Field(default_factory=lambda: portal_settings()
+                                .bizportal_webhook_secret.get_secret_value())
     callback_url: str = "http://127.0.0.1:8000/webhooks/bizportal"
     decision_delay_s: float = 1.0
 

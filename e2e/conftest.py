@@ -154,7 +154,8 @@ def live_server(tmp_path_factory, redis_url) -> Iterator[LiveServer]:
     work = tmp_path_factory.mktemp("e2e-server")
     db_path = work / "portal.db"
     upload_dir = work / "uploads"
-    env = {**_inherited_env(), "DATABASE_URL": f"sqlite:///{db_path}", "REDIS_URL": redis_url,
+    env = {**_inherited_env(), **processes.random_secrets(),
+           "DATABASE_URL": f"sqlite:///{db_path}", "REDIS_URL": redis_url,
            "EEC_UPLOAD_DIR": str(upload_dir), "EEC_ENVIRONMENT": "test",
            # No assistant behind the chat widget: a port nothing listens on.
            "EEC_RASA_URL": f"http://127.0.0.1:{_free_port()}"}
@@ -306,7 +307,7 @@ def full_stack(tmp_path_factory) -> Iterator[FullStack]:
     web, bizportal, oss = (f"http://127.0.0.1:{ports[n]}" for n in ("web", "bizportal", "oss"))
     db_path = work / "portal.db"
     env = {
-        **_inherited_env(),
+        **_inherited_env(), **processes.random_secrets(),  # the sandboxes take the portal's
         "DATABASE_URL": f"sqlite:///{db_path}",
         "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
         "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(work / "uploads"),
@@ -416,13 +417,13 @@ def chat_stack(tmp_path_factory) -> Iterator[ChatStack]:
     web, rasa = (f"http://127.0.0.1:{ports[n]}" for n in ("web", "rasa"))
     db_path = work / "portal.db"
     env = {
-        **_inherited_env(rasa_env()),
+        **_inherited_env(rasa_env()), **processes.random_secrets(),
         "DATABASE_URL": f"sqlite:///{db_path}",
         "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
         "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(work / "uploads"),
         "EEC_BASE_URL": web, "EEC_RASA_URL": rasa,
-        # The action server's side of the ticket API; the portal checks the same token.
-        "EEC_PORTAL_URL": web, "EEC_CHATBOT_SERVICE_TOKEN": "e2e-chatbot-" + os.urandom(8).hex(),
+        # The action server files tickets here, with random_secrets' service token.
+        "EEC_PORTAL_URL": web,
         "SANIC_HOST": "127.0.0.1",
     }
     endpoints = work / "endpoints.yml"  # chatbot/endpoints.yml names the default port

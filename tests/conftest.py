@@ -22,6 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("EEC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 os.environ.setdefault("EEC_ENVIRONMENT", "test")
+# Random secrets for this run, so nothing falls back on var/secrets.json; every process a test
+# starts inherits them (the sandboxes and the action server take the portal's values).
+from tests.stack import random_secrets  # noqa: E402
+
+for _name, _value in random_secrets().items():
+    os.environ.setdefault(_name, _value)
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -282,8 +288,9 @@ def submitted_application(browser: Browser, **eec: str) -> int:
 
 # --- Complaints ------------------------------------------------------------------------------
 
-SERVICE_TOKEN = {"Authorization": "Bearer dev-only-not-a-secret"}  # Settings' dev default
-OPEN311_KEY = "dev-only-not-a-secret"
+# This run's random secrets (set at the top of this module).
+SERVICE_TOKEN = {"Authorization": f"Bearer {os.environ['EEC_CHATBOT_SERVICE_TOKEN']}"}
+OPEN311_KEY = os.environ["EEC_OPEN311_API_KEYS"].split(",")[0].strip()
 COMPLAINT = {"estate_id": "map-ta-phut", "category": "wastewater",
              "description": "Black water flows into the canal behind plant 3 since this morning.",
              "location": "Canal behind plant 3", "contact_name": "Somchai Jaidee",

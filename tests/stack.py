@@ -5,6 +5,7 @@ Nothing here is a stand-in: each is the command `make run` starts."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -18,6 +19,14 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+
+
+def random_secrets() -> dict[str, str]:
+    """Every secret of the portal, random for this run, as environment variables. The sandboxes
+    and the action server take the portal's values by default, so one set serves a stack."""
+    from web.dev_secrets import SECRET_FIELDS, env_name
+
+    return {env_name(field): secrets.token_urlsafe(32) for field in SECRET_FIELDS}
 
 
 def free_port() -> int:

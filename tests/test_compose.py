@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import re
+import secrets
 import subprocess
 from pathlib import Path
 
@@ -18,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 CHATBOT_DOCKERFILE = ROOT / "chatbot" / "Dockerfile"
 SERVICES = {"web", "worker", "postgres", "redis", "actions", "rasa"}
-SECRETS = {"EEC_SECRET_KEY": "test-only-not-a-secret", "POSTGRES_PASSWORD": "testonly",
-           "EEC_CHATBOT_SERVICE_TOKEN": "test-only-chatbot-token"}
+# Random for the run: no secret, not even a test's, is one that appears in the repository.
+SECRETS = {"EEC_SECRET_KEY": secrets.token_urlsafe(32), "POSTGRES_PASSWORD": secrets.token_hex(16),
+           "EEC_CHATBOT_SERVICE_TOKEN": secrets.token_urlsafe(32)}
 
 
 @pytest.fixture(scope="module")

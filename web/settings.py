@@ -9,41 +9,48 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from web import dev_secrets
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
-DEV_SECRET = "dev-only-not-a-secret"
+# Production refuses shorter secrets; the development ones are 43 characters.
+MIN_SECRET_CHARS = 16
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EEC_", env_file=".env", extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
+    # Local state: the SQLite database, uploads, the embedded Redis and the development secrets.
+    var_dir: Path = VAR
     # DATABASE_URL / REDIS_URL are the conventional names; EEC_-prefixed ones work too.
     database_url: str = Field(
-        default=f"sqlite:///{VAR / 'eec.db'}",
+        default_factory=lambda data: f"sqlite:///{data['var_dir'] / 'eec.db'}",
         validation_alias=AliasChoices("DATABASE_URL", "EEC_DATABASE_URL"),
     )
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "EEC_REDIS_URL")
     )
-    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    # Secrets: none has a default in the code. Left empty, a development or test process takes
+    # them from var_dir/secrets.json (web/dev_secrets.py); production refuses to start.
+    secret_key: SecretStr = SecretStr("")
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
 
-    upload_dir: Path = VAR / "uploads"
+    upload_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "uploads")
     upload_max_bytes: int = 5 * 1024 * 1024
     reservation_days: int = 30
     name_similarity_threshold: int = 88
 
     # Outside systems. Each sandbox stands in for the real one; only the URLs change.
     bizportal_url: str = "http://127.0.0.1:8101"
-    bizportal_api_key: SecretStr = SecretStr(DEV_SECRET)
-    bizportal_webhook_secret: SecretStr = SecretStr(DEV_SECRET)
+    bizportal_api_key: SecretStr = SecretStr("")
+    bizportal_webhook_secret: SecretStr = SecretStr("")
     eec_oss_url: str = "http://127.0.0.1:8102"
     eec_oss_client_id: str = "eec-onestop"
-    eec_oss_client_secret: SecretStr = SecretStr(DEV_SECRET)
-    eec_oss_webhook_secret: SecretStr = SecretStr(DEV_SECRET)
+    eec_oss_client_secret: SecretStr = SecretStr("")
+    eec_oss_webhook_secret: SecretStr = SecretStr("")
     http_timeout_s: float = 5.0
 
     # Delivery: retries with exponential backoff and jitter, then the message is parked.
@@ -58,32 +65,45 @@ class Settings(BaseSettings):
     relay_lease_s: float = 30.0
     feed_poll_interval_s: float = 5.0
 
-    # The complaint assistant: Rasa's REST channel, reached only through the portal.
+    # The complaint assistant: Rasa's REST channel, reached only through the portal. `make run`
+    # leaves the assistant's two processes out when it is not enabled (the chat says so).
     rasa_url: str = "http://127.0.0.1:5005"
+    chatbot_enabled: bool = True
     chat_messages_per_minute: int = 20
     chat_max_chars: int = 500
 
     # Complaints: the chatbot's bearer token for /api/v1/tickets, and the Open311 api_keys
     # (comma-separated) of the clients allowed to POST requests.json.
-    chatbot_service_token: SecretStr = SecretStr(DEV_SECRET)
-    open311_api_keys: SecretStr = SecretStr(DEV_SECRET)
+    chatbot_service_token: SecretStr = SecretStr("")
+    open311_api_keys: SecretStr = SecretStr("")
 
     sign_in_attempts: int = 5
     sign_in_window_s: int = 15 * 60
     session_max_age_s: int = 8 * 3600
 
     @model_validator(mode="after")
-    def _no_placeholder_secrets_in_production(self) -> "Settings":
-        if self.environment != "production":
-            return self
-        for name in ("secret_key", "bizportal_api_key", "bizportal_webhook_secret",
-                     "eec_oss_client_secret", "eec_oss_webhook_secret",
-                     "chatbot_service_token"):
-            if getattr(self, name).get_secret_value() == DEV_SECRET:
-                raise ValueError(f"EEC_{name.upper()} must be set in production")
-        if DEV_SECRET in self.open311_keys():
-            raise ValueError("EEC_OPEN311_API_KEYS must be set in production")
+    def _real_secrets(self) -> "Settings":
+        """Production refuses missing or short secrets; elsewhere a missing one comes from the
+        development secrets file, the same for every process that shares var_dir."""
+        missing = [name for name in dev_secrets.SECRET_FIELDS
+                   if not getattr(self, name).get_secret_value().strip()]
+        if self.environment == "production":
+            weak = [name for name in dev_secrets.SECRET_FIELDS if name not in missing
+                    and any(len(value) < MIN_SECRET_CHARS for value in self._values(name))]
+            problems = [f"{dev_secrets.env_name(name)} must be set" for name in missing]
+            problems += [f"{dev_secrets.env_name(name)} must be at least {MIN_SECRET_CHARS} "
+                         "random characters" for name in weak]
+            if problems:
+                raise ValueError("production needs real secrets: " + "; ".join(problems))
+        elif missing:
+            stored = dev_secrets.load_or_create(self.var_dir)
+            for name in missing:
+                setattr(self, name, SecretStr(stored[name]))
         return self
+
+    def _values(self, name: str) -> list[str]:
+        value = getattr(self, name).get_secret_value()
+        return sorted(self.open311_keys()) if name == "open311_api_keys" else [value]
 
     def open311_keys(self) -> set[str]:
         return {key.strip() for key in self.open311_api_keys.get_secret_value().split(",")

@@ -163,6 +163,9 @@ class HttpTicketAPI:
                  transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
         self.settings = settings or get_settings()
         self._transport = transport
+        if not self.settings.service_token:
+            log.error("EEC_CHATBOT_SERVICE_TOKEN is not set and there is no var/secrets.json: "
+                      "the portal will refuse every ticket call")
 
     def _client(self, language: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(

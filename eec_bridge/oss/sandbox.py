@@ -7,8 +7,8 @@ Run: `uvicorn eec_bridge.oss.sandbox:app --port 8102`. In-memory; a restart forg
 
 Environment (defaults match the portal's development Settings, so nothing needs setting):
   OSS_SANDBOX_CLIENT_ID         OAuth2 client id (default eec-onestop = EEC_EEC_OSS_CLIENT_ID)
-  OSS_SANDBOX_CLIENT_SECRET     OAuth2 client secret (default dev-only-not-a-secret)
-  OSS_SANDBOX_WEBHOOK_SECRET    signs callbacks (default dev-only-not-a-secret)
+  OSS_SANDBOX_CLIENT_SECRET     OAuth2 client secret (default: EEC_EEC_OSS_CLIENT_SECRET)
+  OSS_SANDBOX_WEBHOOK_SECRET    signs callbacks (default: EEC_EEC_OSS_WEBHOOK_SECRET)
   OSS_SANDBOX_CALLBACK_URL      where callbacks go when a case names no callbackUrl
                                 (default http://127.0.0.1:8000/webhooks/eec-oss)
   OSS_SANDBOX_TOKEN_TTL_S       initial token_ttl_s, access-token lifetime (default 3600)
@@ -65,6 +65,7 @@ from eec_bridge.sandbox_kit import (
     sandbox_app,
     utcnow,
 )
+from web.settings import get_settings as portal_settings
 
 ESTATES_CSV = (Path(__file__).resolve().parents[2] / "registration" / "data" / "estates.csv")
 Policy = Literal["approve", "info_then_approve", "reject"]
@@ -76,8 +77,11 @@ class OssSandboxSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OSS_SANDBOX_", extra="ignore")
 
     client_id: str = "eec-onestop"
-    client_secret: str = "dev-only-not-a-secret"
-    webhook_secret: str = "dev-only-not-a-secret"
+    # No secret in the code: by default the portal's own (web/dev_secrets.py in development).
+    client_secret: str = Field(default_factory=lambda: portal_settings().eec_oss_client_secret
+                               .get_secret_value())
+    webhook_secret: str = Field(default_factory=lambda: portal_settings()
+                                .eec_oss_webhook_secret.get_secret_value())
     callback_url: str = "http://127.0.0.1:8000/webhooks/eec-oss"
     token_ttl_s: int = 3600
     decision_delay_s: float = 1.0

@@ -3,6 +3,7 @@ environment variables."""
 
 from __future__ import annotations
 
+import os
 
 import httpx
 import pytest
@@ -25,7 +26,9 @@ def test_the_sandbox_reads_its_environment(sandbox_process):
     with make_gateway(sandbox_process, api_key="from-env") as gw:
         receipt = gw.submit_registration(message_id(), registration_payload())
         assert receipt.registration_id.startswith("BP-REG-")
+    # The key of its environment replaces the portal's, which it would take by default.
+    portal_key = os.environ["EEC_BIZPORTAL_API_KEY"]
     refused = httpx.post(f"{sandbox_process}/api/v1/registrations", json={},
-                         headers={"Authorization": "Bearer dev-only-not-a-secret",
+                         headers={"Authorization": f"Bearer {portal_key}",
                                   "Idempotency-Key": message_id()})
     assert refused.status_code == 401

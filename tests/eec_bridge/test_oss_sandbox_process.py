@@ -3,6 +3,7 @@ its environment variables."""
 
 from __future__ import annotations
 
+import os
 
 import httpx
 import pytest
@@ -25,6 +26,7 @@ def test_the_sandbox_reads_its_environment(oss_process):
     form = {"grant_type": "client_credentials", "client_id": "env-client"}
     token = httpx.post(f"{oss_process}/oauth/token", data={**form, "client_secret": "env-secret"})
     assert token.status_code == 200 and token.json()["expires_in"] == 120
+    # The secret of its environment replaces the portal's, which it would take by default.
     wrong = httpx.post(f"{oss_process}/oauth/token",
-                       data={**form, "client_secret": "dev-only-not-a-secret"})
+                       data={**form, "client_secret": os.environ["EEC_EEC_OSS_CLIENT_SECRET"]})
     assert wrong.status_code == 401 and wrong.json() == {"error": "invalid_client"}
