@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner
@@ -145,9 +144,11 @@ def test_nothing_opens_with_the_old_placeholder(unconfigured_portal, session):
     cookie = portal.client.cookies["eec_session"]
     assert portal.get("/desk/officers").status_code == 200
 
-    forger = httpx.Client(transport=portal.client._transport, base_url="http://testserver")
-    forged = forger.get("/desk/officers", cookies={"eec_session": resigned(cookie, OLD_PLACEHOLDER)},
-                        follow_redirects=False)
+    # A stranger's client on the same app, with the admin's session signed by the old key.
+    forger = TestClient(portal.client.app, base_url="http://testserver")
+    forger.cookies.set("eec_session", resigned(cookie, OLD_PLACEHOLDER))
+    forged = forger.get("/desk/officers", follow_redirects=False)
+    forger.cookies.clear()
     assert forged.status_code in (302, 303, 401) and "/sign-in" in forged.headers.get(
         "location", forged.text)
 
