@@ -3,6 +3,7 @@ receiver, and the gateway under test pointed at both. State is reset before ever
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -17,8 +18,8 @@ from bizportal.sandbox import BizPortalSandboxSettings, create_app
 from eec_bridge.sandbox_kit import CallbackRecorder, serve_in_thread
 from tests.conftest import thai_id, unique_names
 
-API_KEY = "test-api-key"
-WEBHOOK_SECRET = "test-webhook-secret"
+API_KEY = secrets.token_urlsafe(32)  # random per run, as every secret in the tests
+WEBHOOK_SECRET = secrets.token_urlsafe(32)
 # Small delays and backoff keep the suite fast; nothing asserts on timing.
 FAST = {"decision_delay_s": 0.02, "callback_backoff_s": 0.02, "callback_backoff_max_s": 0.1}
 

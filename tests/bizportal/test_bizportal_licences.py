@@ -8,7 +8,7 @@ from stdnum.th import moa
 from bizportal.gateway import LicenceStatus, LicenceType
 from eec_bridge.adapters import RejectedError, SchemaError, TransientError
 from registration.eec import EEC_PROVINCES, TARGET_INDUSTRIES, estates
-from tests.bizportal.conftest import message_id
+from tests.bizportal.conftest import API_KEY, message_id
 
 
 def test_the_cursor_pages_through_every_item_once(gateway, sandbox):
@@ -92,7 +92,7 @@ def test_a_status_update_is_idempotent(gateway, sandbox):
     stats = sandbox.stats()
     assert stats["licence_status_updates"] == 1 and stats["duplicate_requests"] == 1
     item = sandbox.http.get(f"/api/v1/licence-applications/{licence_id}",
-                            headers={"Authorization": "Bearer test-api-key"}).json()
+                            headers={"Authorization": f"Bearer {API_KEY}"}).json()
     assert item["status"] == "APPROVED"
     assert [h["status"] for h in item["history"]] == ["APPROVED"]
     [listed] = gateway.fetch_licence_applications(None).items

@@ -3,6 +3,7 @@ callbacks, idempotency and every kind of failure the client must type correctly.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -25,8 +26,8 @@ from eec_bridge.sandbox_kit import CallbackRecorder, serve_in_thread
 from tests.bizportal.conftest import registration_payload, wait_until
 
 CLIENT_ID = "test-client"
-CLIENT_SECRET = "test-client-secret"
-WEBHOOK_SECRET = "test-oss-webhook-secret"
+CLIENT_SECRET = secrets.token_urlsafe(32)  # random per run, as every secret in the tests
+WEBHOOK_SECRET = secrets.token_urlsafe(32)
 FAST = {"decision_delay_s": 0.02, "callback_backoff_s": 0.02, "callback_backoff_max_s": 0.1}
 JURISTIC_NUMBER = "0105536112014"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -17,7 +18,7 @@ LABELS = {"confirmed": {"th": "รับเรื่องแล้ว", "en": "
 
 
 class FakePortal:
-    TOKEN = "test-service-token"
+    TOKEN = secrets.token_urlsafe(32)  # random per run
 
     def __init__(self) -> None:
         self.tickets: dict[str, dict[str, Any]] = {}

@@ -10,6 +10,7 @@ from actions.settings import get_settings
 from actions.ticket_api import (ComplaintFiling, HttpTicketAPI, TicketApiRejected,
                                 TicketApiUnavailable, TicketInvalid, TicketNotFound)
 from conftest import run
+from fake_portal import FakePortal
 
 
 def filing(**changes) -> ComplaintFiling:
@@ -26,7 +27,7 @@ def test_filing_sends_the_contract_and_reads_the_ticket(portal):
     assert ticket.status_label == {"th": "รับเรื่องแล้ว", "en": "Received"}
     assert ticket.ack_due_at and ticket.resolve_due_at
     request = portal.requests[-1]
-    assert request["headers"]["Authorization"] == "Bearer test-service-token"
+    assert request["headers"]["Authorization"] == f"Bearer {FakePortal.TOKEN}"
     assert request["headers"]["Idempotency-Key"] == "chatbot:user-1:abc"
     assert request["headers"]["Accept-Language"] == "th"
     assert request["body"] == {
