@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from tests.conftest import (CAPITAL, DIRECTORS, EEC, OFFICE, PDF, Browser, create_application,
-                            create_estate_operator, create_officer, create_user, people_form,
-                            sign_in, unique_names)
+from tests.conftest import (CAPITAL, DIRECTORS, EEC, OFFICE, PDF, Browser, choose_language,
+                            create_application, create_estate_operator, create_officer,
+                            create_user, people_form, sign_in, unique_names)
 from tests.registration.test_wizard import fill_all_steps
 
 STAFF_ROLES = ["officer", "admin", "estate_operator"]
@@ -53,7 +53,7 @@ def _staff_browser(app, session, role: str) -> tuple[TestClient, Browser]:
              else create_officer(session, role=role))
     client = TestClient(app, base_url="http://testserver")
     staff = Browser(client)
-    staff.get("/lang/en")
+    choose_language(staff, "en")
     sign_in(staff, email)
     return client, staff
 
@@ -142,3 +142,28 @@ def test_staff_reading_a_draft_see_it_read_only(app, browser, session, draft):
     # The applicant's own page has neither.
     page = browser.get(f"/registration/{draft}/office").text
     assert "only the applicant" not in page and "<fieldset disabled" not in page
+
+
+def test_a_get_never_changes_the_stored_language(browser, session):
+    """Following a link (or loading an image) must not change an account: the language
+    switch is a form POST with the CSRF token."""
+    from web.accounts.models import User
+
+    email = create_user(browser, lang="en")
+    r = browser.get("/lang/th?next=/registration", follow_redirects=False)
+    assert r.status_code in (404, 405)
+    user = session.exec(select(User).where(User.email == email)).one()
+    session.refresh(user)
+    assert user.preferred_lang == "en"
+    assert '<html lang="en">' in browser.get("/registration").text
+    # Without the form's token the POST is refused and changes nothing either.
+    r = browser.client.post("/lang", data={"lang": "th"}, follow_redirects=False)
+    assert r.status_code == 403
+    session.refresh(user)
+    assert user.preferred_lang == "en"
+    # The header's buttons work without JavaScript: a form posting to /lang.
+    page = browser.get("/registration").text
+    assert 'action="/lang"' in page and 'name="lang" value="th"' in page
+    assert choose_language(browser, "th", "/registration").headers["location"] == "/registration"
+    session.refresh(user)
+    assert user.preferred_lang == "th"
