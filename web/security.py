@@ -1,4 +1,5 @@
-"""Password hashing (argon2), CSRF tokens for every form, and sign-in rate limiting."""
+"""Password hashing (argon2), CSRF tokens for every form, the client's address, and sign-in
+rate limiting."""
 
 from __future__ import annotations
 
@@ -85,9 +86,9 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-# Failed sign-ins are counted per account *and* address, so tries from elsewhere never lock
-# the owner out; one address may serve many people (an office behind NAT), so its own count
-# over all accounts gets a wider allowance.
+# Sign-in tries are counted per account *and* address, so tries from elsewhere never lock the
+# owner out; one address may serve many people (an office behind NAT), so its failures over
+# all accounts get a wider allowance.
 PER_ADDRESS_FACTOR = 10
 
 
@@ -106,19 +107,18 @@ def _items() -> tuple[RateLimitItemPerSecond, RateLimitItemPerSecond]:
 
 
 def sign_in_allowed(email: str, address: str) -> bool:
-    """Whether this address may try this account now (failed tries so far are under both
-    limits). Checking counts nothing: only failures do."""
+    """Counts this try against the account from this address, before the password is
+    checked (so parallel guesses count too), if the address has failures to spare."""
     per_pair, per_address = _items()
     limiter = _limiter()
-    return (limiter.test(per_pair, "sign-in-pair", email, address)
-            and limiter.test(per_address, "sign-in-address", address))
+    return (limiter.test(per_address, "sign-in-address", address)
+            and limiter.hit(per_pair, "sign-in-pair", email, address))
 
 
-def sign_in_failed(email: str, address: str) -> None:
-    per_pair, per_address = _items()
-    limiter = _limiter()
-    limiter.hit(per_pair, "sign-in-pair", email, address)
-    limiter.hit(per_address, "sign-in-address", address)
+def sign_in_failed(address: str) -> None:
+    """Only failures count against the address, so an office's colleagues signing in one
+    after the other never use up its allowance."""
+    _limiter().hit(_items()[1], "sign-in-address", address)
 
 
 def sign_in_succeeded(email: str, address: str) -> None:

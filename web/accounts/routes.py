@@ -78,7 +78,7 @@ async def sign_in(request: Request, session: SessionDep):
         return render(request, "accounts/sign_in.html", context, status_code=429)
     user = service.authenticate(session, email, str(values.get("password", "")))
     if user is None:
-        sign_in_failed(email, address)
+        sign_in_failed(address)
         context["form_error"] = message("account.bad_credentials")
         return render(request, "accounts/sign_in.html", context, status_code=401)
     sign_in_succeeded(email, address)
