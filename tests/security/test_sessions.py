@@ -170,3 +170,27 @@ def test_cookies_are_secure_in_production(production_app):
         r = browser.post("/lang", {"lang": "en", "next": "/"})
         assert r.status_code == 303
         assert "; secure" in _cookie_header(r, "lang")
+
+
+def test_changing_the_password_in_the_browser_signs_out_every_other_device(app, browser,
+                                                                           session):
+    from web.accounts import service
+
+    email, other = _two_sessions(app, browser)
+    choose_language(browser, "en")
+    r = browser.post("/account/password", {"current_password": "not my password",
+                                           "new_password": "a brand new passphrase",
+                                           "new_password_confirm": "a brand new passphrase"},
+                     page="/account/password")
+    assert r.status_code == 422 and "current password is not correct" in r.text
+    with other:
+        _assert_signed_in(other)  # a wrong current password changes nothing
+        r = browser.post("/account/password", {"current_password": PASSWORD,
+                                               "new_password": "a brand new passphrase",
+                                               "new_password_confirm": "a brand new passphrase"},
+                         page="/account/password")
+        assert r.status_code == 303
+        assert "Every other device was signed out" in browser.get(r.headers["location"]).text
+        _assert_signed_out(other)
+    _assert_signed_in(browser.client)  # the browser that changed it stays signed in
+    assert service.authenticate(session, email, "a brand new passphrase") is not None

@@ -1,4 +1,4 @@
-"""Sign-up, sign-in, sign-out and the language switch."""
+"""Sign-up, sign-in, sign-out, the password change and the language switch."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from web.accounts import service
-from web.accounts.deps import OptionalUser, start_session
+from web.accounts.deps import CurrentUser, OptionalUser, start_session
 from web.db import SessionDep
 from web.errors import Invalid
 from web.forms import form_dict, localized_errors
@@ -97,6 +97,37 @@ def sign_out(request: Request, session: SessionDep, user: OptionalUser):
         session.commit()
     request.session.clear()
     return RedirectResponse("/", status_code=303)
+
+
+@router.get("/account/password")
+def password_form(request: Request, user: CurrentUser, changed: bool = False):
+    return render(request, "accounts/password.html",
+                  {"errors": {}, "flash": message("account.password_changed") if changed else ""})
+
+
+@router.post("/account/password")
+async def change_password(request: Request, session: SessionDep, user: CurrentUser):
+    """A new password signs the account out everywhere else; this browser stays signed in.
+    Wrong current passwords count like failed sign-ins (a stolen session must not guess)."""
+    values = form_dict(await request.form())
+    address = client_address(request)
+    if not sign_in_allowed(user.email, address):
+        return render(request, "accounts/password.html",
+                      {"errors": {}, "form_error": message("error.rate_limited")},
+                      status_code=429)
+    try:
+        service.change_password(session, user, current=str(values.get("current_password", "")),
+                                new=str(values.get("new_password", "")),
+                                confirm=str(values.get("new_password_confirm", "")))
+    except Invalid as exc:
+        if any(e.field == "current_password" for e in exc.errors):
+            sign_in_failed(address)
+        return render(request, "accounts/password.html",
+                      {"errors": localized_errors(exc.errors)}, status_code=422)
+    session.commit()
+    sign_in_succeeded(user.email, address)
+    start_session(request, user)
+    return RedirectResponse("/account/password?changed=1", status_code=303)
 
 
 def _remember_language(response: RedirectResponse, lang: str) -> None:

@@ -22,6 +22,7 @@ MESSAGES = {
     "account.bad_credentials": N_("The e-mail or password is not correct."),
     "account.estate_required": N_("An estate operator needs an industrial estate; other roles have none."),
     "account.current_password_wrong": N_("Your current password is not correct."),
+    "account.password_changed": N_("Your password is changed. Every other device was signed out."),
 }
 register_messages(MESSAGES)
 
