@@ -18,7 +18,8 @@ from babel.support import NullTranslations, Translations
 from playwright.sync_api import Locator, Page, expect
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "web" / "locale"
-LANGUAGE_LINKS = {"th": "ไทย", "en": "English"}  # the header's switch, written in each language
+# The header's language switch: buttons (a small POST form), each written in its language.
+LANGUAGE_BUTTONS = {"th": "ไทย", "en": "English"}
 PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)s")
 
 
@@ -99,9 +100,9 @@ class PortalPage:
         return self.page.get_by_role("heading", level=1)
 
     def use_language(self) -> None:
-        """Switches with the header's links when the page is in another language."""
+        """Switches with the header's buttons when the page is in another language."""
         if self.page.locator("html").get_attribute("lang") != self.lang:
-            self.page.get_by_role("link", name=LANGUAGE_LINKS[self.lang], exact=True).click()
+            self.page.get_by_role("button", name=LANGUAGE_BUTTONS[self.lang], exact=True).click()
         self.expect_language()
 
     def expect_language(self) -> None:

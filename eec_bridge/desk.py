@@ -165,6 +165,19 @@ def _staff(session: SessionDep) -> list[User]:
                              .order_by(User.email)).all())  # type: ignore[arg-type]
 
 
+@router.post("/officers/{user_id}/sign-out-everywhere")
+def sign_out_everywhere(user_id: int, session: SessionDep, admin: Admin):
+    """Ends every session of an account (the admin's own included, if it is theirs)."""
+    from web.accounts import service as accounts
+
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    accounts.end_sessions(session, user)
+    session.commit()
+    return RedirectResponse("/desk/officers?signed_out=1", status_code=303)
+
+
 @router.post("/officers")
 async def create_officer(request: Request, session: SessionDep, admin: Admin):
     from web.accounts import service as accounts

@@ -132,7 +132,7 @@ def get_step(application_id: int, step: str, session: SessionDep, user: CurrentU
 @router.put("/applications/{application_id}/{step}")
 def put_step(application_id: int, step: str, body: dict[str, Any], session: SessionDep,
              user: CurrentUser) -> dict[str, Any]:
-    application = service.get_application(session, user, application_id)
+    application = service.own_application(session, user, application_id)
     if step not in EDITABLE_STEPS:
         raise NotFound()
     service.save_step(session, application, step, _flatten(body))
@@ -143,7 +143,7 @@ def put_step(application_id: int, step: str, body: dict[str, Any], session: Sess
 @router.post("/applications/{application_id}/documents", status_code=201)
 async def upload_document(application_id: int, request: Request, session: SessionDep,
                           user: CurrentUser) -> dict[str, Any]:
-    application = service.get_application(session, user, application_id)
+    application = service.own_application(session, user, application_id)
     form = await request.form()
     upload = form.get("file")
     person = str(form.get("person_id") or "")

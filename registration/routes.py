@@ -240,6 +240,8 @@ def status_page(application_id: int, request: Request, session: SessionDep, user
                 form: str = ""):
     application = service.get_application(session, user, application_id)
     ctx = _status_context(session, application)
+    if not service.can_change(user, application):  # staff get no answer form
+        ctx["info_request"], ctx["form_on_page"] = None, False
     if is_htmx(request):
         # A poll refreshes only the timeline, which links to the answer form unless the page
         # around it shows the form already (the poll's URL says which).
@@ -254,9 +256,9 @@ async def answer_request(application_id: int, request: Request, session: Session
     """The applicant answers a request for more information, optionally with a file."""
     from eec_bridge import cases
 
-    application = service.get_application(session, user, application_id)
+    application = service.own_application(session, user, application_id)
     case = service.case_of(session, application)
-    if case is None or application.user_id != user.id:
+    if case is None:
         raise DomainError("error.not_found", status=404)
     form = await request.form()
     values = form_dict(form)
@@ -287,8 +289,9 @@ def step_form(application_id: int, step: str, request: Request, session: Session
     if application.status != ApplicationStatus.draft:
         return _redirect(f"/registration/{application.id}/status")
     values = stored_values(session, application, step)
-    return render(request, f"registration/step_{step}.html",
-                  step_context(session, application, step, values, {}))
+    ctx = step_context(session, application, step, values, {})
+    ctx["read_only"] = not service.can_change(user, application)  # staff reading a draft
+    return render(request, f"registration/step_{step}.html", ctx)
 
 
 def _next_step(step: str) -> str:
@@ -299,7 +302,7 @@ def _next_step(step: str) -> str:
 @router.post("/{application_id}/documents")
 async def documents_action(application_id: int, request: Request, session: SessionDep,
                            user: CurrentUser):
-    application = service.get_application(session, user, application_id)
+    application = service.own_application(session, user, application_id)
     form = await request.form()
     values = form_dict(form)
     action = str(values.get("action", "upload"))
@@ -332,7 +335,7 @@ async def documents_action(application_id: int, request: Request, session: Sessi
 
 @router.post("/{application_id}/submit")
 async def submit(application_id: int, request: Request, session: SessionDep, user: CurrentUser):
-    application = service.get_application(session, user, application_id)
+    application = service.own_application(session, user, application_id)
     values = form_dict(await request.form())
     try:
         service.submit_application(session, application, declared=values.get("declaration") == "on")
@@ -353,7 +356,7 @@ async def submit(application_id: int, request: Request, session: SessionDep, use
 @router.post("/{application_id}/{step}")
 async def step_save(application_id: int, step: str, request: Request, session: SessionDep,
                     user: CurrentUser):
-    application = service.get_application(session, user, application_id)
+    application = service.own_application(session, user, application_id)
     if step not in steps.STEP_NAMES or step in ("documents", "review"):
         raise DomainError("error.not_found", status=404)
     values = form_dict(await request.form())

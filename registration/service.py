@@ -27,7 +27,7 @@ from registration.models import (
     ReservationStatus,
     StoredFile,
 )
-from web.accounts.models import User
+from web.accounts.models import Role, User
 from web.errors import Conflict, FieldError, Forbidden, Invalid, N_, NotFound, register_messages
 from web.db import append_row, row_update
 from web.settings import get_settings
@@ -41,6 +41,7 @@ register_messages(
         "reservation.expired": N_("Your name reservation expired on {until}. Reserve a name again to continue."),
         "reservation.first_required": N_("Enter at least your first-choice name."),
         "application.frozen": N_("This application has been submitted and can no longer be changed."),
+        "application.staff_read_only": N_("Staff can read this application, but only the applicant can change it."),
         "application.incomplete": N_("Complete the step “{step}” before submitting."),
         "application.declaration_required": N_("Confirm that the information is true and complete."),
         "event.draft_created": N_("Draft started with the reserved name {name}."),
@@ -129,6 +130,7 @@ def check_name(session: Session, entity_type: str, name_th: str, name_en: str,
 def reserve_name(session: Session, user: User, entity_type: str,
                  candidates: list[tuple[str, str]]) -> tuple[NameReservation, Application]:
     """Reserves the first candidate (by preference) that is well formed and free."""
+    ensure_applicant(user)
     r_errors: list[FieldError] = []
     if entity_type not in set(names.EntityType):
         raise Invalid([FieldError("entity_type", "field.choice")])
@@ -223,12 +225,31 @@ def get_application(session: Session, user: User, application_id: int) -> Applic
     return _visible(user, session.get(Application, application_id))
 
 
+def own_application(session: Session, user: User, application_id: int) -> Application:
+    """The application its applicant is about to change: staff may read it, never change it."""
+    ensure_applicant(user)
+    return _owned(user, session.get(Application, application_id))
+
+
 def get_application_and_reservation(session: Session, user: User, application_id: int
                                     ) -> tuple[Application, NameReservation]:
-    """Both in one query, for submitting, which checks the reservation next."""
+    """Both in one query, for submitting (the applicant's own application only), which
+    checks the reservation next."""
+    ensure_applicant(user)
     row = session.exec(_APPLICATION_AND_RESERVATION,  # type: ignore[call-overload]
                        params={"application_id": application_id}).first()
-    return _visible(user, row[0] if row else None), row[1]  # type: ignore[index]
+    return _owned(user, row[0] if row else None), row[1]  # type: ignore[index]
+
+
+def can_change(user: User, application: Application) -> bool:
+    return user.role == Role.applicant and application.user_id == user.id
+
+
+def ensure_applicant(user: User) -> None:
+    """Writes in registration are the applicant's own: a draft's declaration is theirs to
+    make, so an officer, admin or estate operator account changes nothing here."""
+    if user.role != Role.applicant:
+        raise Forbidden("application.staff_read_only")
 
 
 def _visible(user: User, application: Application | None) -> Application:
@@ -236,6 +257,12 @@ def _visible(user: User, application: Application | None) -> Application:
         raise NotFound()
     if application.user_id != user.id and not user.is_staff:
         # Same answer as "not found", so ids of other people's cases are not confirmed.
+        raise NotFound()
+    return application
+
+
+def _owned(user: User, application: Application | None) -> Application:
+    if application is None or application.user_id != user.id:
         raise NotFound()
     return application
 

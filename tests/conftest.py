@@ -195,9 +195,14 @@ def thai_id(seed: int) -> str:
     return first12 + pin.calc_check_digit(first12)
 
 
+def choose_language(browser: Browser, lang: str, next_url: str = "/"):
+    """The header's language switch (a small form), as a user would press it."""
+    return browser.post("/lang", {"lang": lang, "next": next_url})
+
+
 def create_user(browser: Browser, *, email: str | None = None, lang: str = "en") -> str:
     email = email or unique_email()
-    browser.get(f"/lang/{lang}")  # the header's language switch, as a user would
+    choose_language(browser, lang)
     r = browser.post("/sign-up", {"full_name": "Test Applicant", "email": email,
                                   "password": "correct horse battery", "password_confirm":
                                   "correct horse battery", "consent": "on"}, page="/sign-up")

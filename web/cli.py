@@ -56,6 +56,21 @@ def create_officer(email: str, full_name: str, password: str = typer.Option(...,
         typer.echo(f"{user.role} account created for {user.email}")
 
 
+@cli.command("sign-out-everywhere")
+def sign_out_everywhere(email: str) -> None:
+    """End every session of one account (a lost laptop, a leaked cookie, a leaver)."""
+    from web.accounts.service import end_sessions, user_by_email
+
+    with Session(get_engine()) as session:
+        user = user_by_email(session, email)
+        if user is None:
+            typer.echo(f"no account for {email}", err=True)
+            raise typer.Exit(1)
+        end_sessions(session, user)
+        session.commit()
+        typer.echo(f"every session of {user.email} has ended")
+
+
 @cli.command("verify-exchange-log")
 def verify_exchange_log() -> None:
     """Walk the hash chain of the exchange log; exit 1 and name the first broken link."""

@@ -1,4 +1,5 @@
-"""Password hashing (argon2), CSRF tokens for every form, and sign-in rate limiting."""
+"""Password hashing (argon2), CSRF tokens for every form, the client's address, and sign-in
+rate limiting."""
 
 from __future__ import annotations
 
@@ -36,6 +37,17 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+@lru_cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def spend_a_verification(password: str) -> None:
+    """Costs what checking a real password costs, so an e-mail nobody uses is refused as
+    slowly as a wrong password and the timing does not tell which accounts exist."""
+    verify_password(_dummy_hash(), password)
+
+
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, created on first use."""
     if "session" not in request.scope:
@@ -69,7 +81,14 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfError()
 
 
-# One address may serve many people (an office behind NAT), so it gets a wider allowance.
+def client_address(request: Request) -> str:
+    """The address of the client that sent the request."""
+    return request.client.host if request.client else "unknown"
+
+
+# Sign-in tries are counted per account *and* address, so tries from elsewhere never lock the
+# owner out; one address may serve many people (an office behind NAT), so its failures over
+# all accounts get a wider allowance.
 PER_ADDRESS_FACTOR = 10
 
 
@@ -81,19 +100,27 @@ def _limiter() -> strategies.RateLimiter:
 
 def _items() -> tuple[RateLimitItemPerSecond, RateLimitItemPerSecond]:
     settings = get_settings()
-    per_account = RateLimitItemPerSecond(settings.sign_in_attempts, settings.sign_in_window_s)
+    per_pair = RateLimitItemPerSecond(settings.sign_in_attempts, settings.sign_in_window_s)
     per_address = RateLimitItemPerSecond(settings.sign_in_attempts * PER_ADDRESS_FACTOR,
                                          settings.sign_in_window_s)
-    return per_account, per_address
+    return per_pair, per_address
 
 
 def sign_in_allowed(email: str, address: str) -> bool:
-    """Counts one sign-in attempt against the account and against the client address."""
-    per_account, per_address = _items()
+    """Counts this try against the account from this address, before the password is
+    checked (so parallel guesses count too), if the address has failures to spare."""
+    per_pair, per_address = _items()
     limiter = _limiter()
-    return (limiter.hit(per_account, "sign-in-email", email)
-            & limiter.hit(per_address, "sign-in-address", address))
+    return (limiter.test(per_address, "sign-in-address", address)
+            and limiter.hit(per_pair, "sign-in-pair", email, address))
 
 
-def reset_sign_in(email: str) -> None:
-    _limiter().clear(_items()[0], "sign-in-email", email)
+def sign_in_failed(address: str) -> None:
+    """Only failures count against the address, so an office's colleagues signing in one
+    after the other never use up its allowance."""
+    _limiter().hit(_items()[1], "sign-in-address", address)
+
+
+def sign_in_succeeded(email: str, address: str) -> None:
+    """The owner is back: their earlier typos from this address no longer count."""
+    _limiter().clear(_items()[0], "sign-in-pair", email, address)

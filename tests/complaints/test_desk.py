@@ -11,8 +11,8 @@ from sqlmodel import select
 
 from complaints import inbox, service
 from complaints.models import Ticket, TicketStatus
-from tests.conftest import (Browser, create_estate_operator, create_officer, create_ticket,
-                            create_user, sign_in)
+from tests.conftest import (Browser, choose_language, create_estate_operator, create_officer,
+                            create_ticket, create_user, sign_in)
 from web.accounts.models import User
 
 
@@ -171,7 +171,7 @@ def test_the_dashboard_counts(app, browser, session):
     late = create_ticket(session, estate_id="eastern-seaboard-rayong", category="waste",
                          at=datetime.now(UTC) - timedelta(days=40))
     sign_in(browser, create_estate_operator(session, "eastern-seaboard-rayong"))
-    browser.get("/lang/en")
+    choose_language(browser, "en")
     page = browser.get("/desk/tickets/dashboard")
     assert page.status_code == 200
     text = page.text

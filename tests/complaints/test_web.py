@@ -9,7 +9,7 @@ import re
 import pytest
 
 from complaints import service
-from tests.conftest import create_officer, create_ticket
+from tests.conftest import choose_language, create_officer, create_ticket
 
 FORM = {"estate_id": "amata-city-rayong", "category": "odor",
         "description": "A sour smell over Soi 7 every night after 22:00.",
@@ -28,7 +28,7 @@ def form_key(browser) -> str:
 ])
 def test_bad_input_keeps_every_value_and_marks_each_field(app, browser, lang, phone_error,
                                                           consent_error):
-    browser.get(f"/lang/{lang}")
+    choose_language(browser, lang)
     bad = {**FORM, "contact_phone": "12-34", "consent": "", "form_key": form_key(browser)}
     r = browser.post("/complaints/new", bad, page="/complaints/new")
     assert r.status_code == 422
@@ -43,7 +43,7 @@ def test_bad_input_keeps_every_value_and_marks_each_field(app, browser, lang, ph
 
 
 def test_the_form_files_a_complaint_once_and_confirms_its_number(app, browser):
-    browser.get("/lang/en")
+    choose_language(browser, "en")
     data = {**FORM, "form_key": form_key(browser)}
     r = browser.post("/complaints/new", data, page="/complaints/new")
     assert r.status_code == 303 and r.headers["location"].startswith("/complaints/filed/CMP-")
@@ -70,7 +70,7 @@ def test_the_status_page_shows_only_public_information(app, browser, session):
     service.add_note(session, ticket, officer, "Inspectors sampled the canal today.", public=True)
     service.add_note(session, ticket, officer, "Suspect the dye works on Soi 3.", public=False)
     session.commit()
-    browser.get("/lang/en")
+    choose_language(browser, "en")
     page = browser.get(f"/complaints/status?number={number.lower()}").text
     assert number in page and "Inspectors sampled the canal today." in page
     assert "Suspect the dye works" not in page
@@ -79,5 +79,5 @@ def test_the_status_page_shows_only_public_information(app, browser, session):
         assert private not in page, private
     missing = browser.get("/complaints/status?number=CMP-1999-000404")
     assert missing.status_code == 404 and 'id="not-found"' in missing.text
-    browser.get("/lang/th")
+    choose_language(browser, "th")
     assert "สถานะ" in browser.get(f"/complaints/status?number={number}").text

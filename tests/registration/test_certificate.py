@@ -21,8 +21,8 @@ from registration import service
 from registration.identity import format_juristic_number
 from registration.models import Application, PersonRole
 from registration.thai_dates import BANGKOK
-from tests.conftest import (CAPITAL, DIRECTORS, OFFICE, PDF, create_application, create_user,
-                            people_form)
+from tests.conftest import (CAPITAL, DIRECTORS, OFFICE, PDF, choose_language, create_application,
+                            create_user, people_form)
 from web.accounts.models import Role, User
 from web.settings import get_settings
 
@@ -128,7 +128,7 @@ def test_qr_code_opens_the_public_verification_page(browser, registered, tmp_pat
 
     browser.client.cookies.clear()  # anyone may check a certificate: no sign-in
     path = urlsplit(url).path
-    browser.get("/lang/en")
+    choose_language(browser, "en")
     page = browser.get(path)
     assert page.status_code == 200
     assert "This certificate is genuine." in page.text
@@ -138,7 +138,7 @@ def test_qr_code_opens_the_public_verification_page(browser, registered, tmp_pat
     assert registered.reference not in page.text  # only what the certificate proves
     assert page.headers["x-robots-tag"] == "noindex"
 
-    browser.get("/lang/th")
+    choose_language(browser, "th")
     page = browser.get(path)
     assert page.status_code == 200
     assert "หนังสือรับรองฉบับนี้เป็นของแท้" in page.text
@@ -151,7 +151,7 @@ def test_qr_code_opens_the_public_verification_page(browser, registered, tmp_pat
     ("th", "ไม่พบหนังสือรับรองที่ตรงกับรหัสนี้"),
 ])
 def test_a_wrong_code_is_404_with_a_warning(browser, registered, lang, message):
-    browser.get(f"/lang/{lang}")
+    choose_language(browser, lang)
     for code in (registered.code[:-1] + ("A" if registered.code[-1] != "A" else "B"),
                  "x" * 200):
         page = browser.get(f"/verify/{code}")

@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from eec_bridge.models import Case, OutboxMessage, OutboxState
 from registration.models import Application, ApplicationStatus, NameReservation
-from tests.conftest import (CAPITAL, DIRECTORS, EEC, OFFICE, PDF, create_application,
-                            create_user, people_form, thai_id, unique_names)
+from tests.conftest import (CAPITAL, DIRECTORS, EEC, OFFICE, PDF, choose_language,
+                            create_application, create_user, people_form, thai_id, unique_names)
 
 
 @pytest.fixture
@@ -287,14 +287,14 @@ def test_thai_status_page_shows_buddhist_era_year(browser):
     browser.post(f"/registration/{app_id}/submit", {"declaration": "on"})
     page = browser.get(f"/registration/{app_id}/status").text
     assert str(datetime.now(UTC).year + 543) in page
-    browser.get("/lang/en")
+    choose_language(browser, "en")
     assert str(datetime.now(UTC).year) in browser.get(f"/registration/{app_id}/status").text
 
 
 def test_address_cascade_lists_names_in_the_page_language(browser):
     create_user(browser, lang="th")
     assert "ศรีราชา" in browser.get("/address/districts?province_code=20").text
-    browser.get("/lang/en")
+    choose_language(browser, "en")
     assert "Si Racha" in browser.get("/address/districts?province_code=20").text
     assert 'value="20230"' in browser.get("/address/postal-code?subdistrict_code=200703").text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from sqlmodel import select
 
-from tests.conftest import create_application, create_user, unique_email
+from tests.conftest import choose_language, create_application, create_user, unique_email
 from web.accounts.models import User
 
 
@@ -18,7 +18,7 @@ def test_sign_up_stores_an_argon2_hash_and_signs_in(browser, session):
 
 
 def test_sign_up_errors_are_shown_next_to_fields_and_values_kept(browser):
-    browser.get("/lang/en")
+    choose_language(browser, "en")
     r = browser.post("/sign-up", {"full_name": "Somsri Dee", "email": "not-an-email",
                                   "password": "short", "password_confirm": "short"},
                      page="/sign-up")
@@ -31,7 +31,7 @@ def test_sign_up_errors_are_shown_next_to_fields_and_values_kept(browser):
 
 
 def test_sign_up_errors_in_thai(browser):
-    browser.get("/lang/th")
+    choose_language(browser, "th")
     r = browser.post("/sign-up", {"full_name": "", "email": "x"}, page="/sign-up")
     assert r.status_code == 422
     assert '<html lang="th">' in r.text
@@ -72,7 +72,7 @@ def test_language_from_accept_language_then_cookie_choice_is_remembered(browser,
     assert '<html lang="en">' in r.text
     assert '<html lang="th">' in browser.get("/", headers={"Accept-Language": "fr"}).text
     email = create_user(browser, lang="en")
-    r = browser.get("/lang/th?next=/registration", follow_redirects=False)
+    r = choose_language(browser, "th", "/registration")
     assert r.status_code == 303 and r.headers["location"] == "/registration"
     assert '<html lang="th">' in browser.get("/registration").text
     user = session.exec(select(User).where(User.email == email)).one()

@@ -11,6 +11,7 @@ from web.db import SessionDep
 from web.errors import DomainError, Forbidden
 
 SESSION_USER_KEY = "uid"
+SESSION_VERSION_KEY = "sv"
 
 
 class SignInRequired(DomainError):
@@ -20,10 +21,20 @@ class SignInRequired(DomainError):
         super().__init__("error.sign_in_required")
 
 
+def start_session(request: Request, user: User) -> None:
+    """A fresh session for a user who just proved who they are (no session fixation)."""
+    request.session.clear()
+    request.session[SESSION_USER_KEY] = user.id
+    request.session[SESSION_VERSION_KEY] = user.session_version
+
+
 def optional_user(request: Request, session: SessionDep) -> User | None:
     uid = request.session.get(SESSION_USER_KEY)
     user = session.get(User, uid) if uid else None
-    if user is not None and not user.is_active:
+    if user is not None and (not user.is_active
+                             or request.session.get(SESSION_VERSION_KEY) != user.session_version):
+        # Signed out on the server (or disabled): this cookie no longer stands for anyone.
+        request.session.clear()
         user = None
     request.state.user = user
     return user

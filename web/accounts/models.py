@@ -35,6 +35,9 @@ class User(UserBase, table=True):
     # The estate (estates.csv id) an estate operator works for; None for everyone else.
     estate_id: str | None = Field(default=None, max_length=60, index=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # Every session cookie carries the version it was issued under; bumping it (sign-out,
+    # password change, "sign out everywhere") ends all of the user's sessions on the server.
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     @property
     def is_staff(self) -> bool:

@@ -1,4 +1,4 @@
-"""Sign-up, sign-in, sign-out and the language switch."""
+"""Sign-up, sign-in, sign-out, the password change and the language switch."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from web.accounts import service
-from web.accounts.deps import SESSION_USER_KEY, OptionalUser
+from web.accounts.deps import CurrentUser, OptionalUser, start_session
 from web.db import SessionDep
 from web.errors import Invalid
 from web.forms import form_dict, localized_errors
 from web.i18n import LANG_COOKIE, LOCALES, get_locale, message, set_locale
-from web.security import reset_sign_in, sign_in_allowed
+from web.security import client_address, sign_in_allowed, sign_in_failed, sign_in_succeeded
+from web.settings import get_settings
 from web.templating import render
 
 router = APIRouter(tags=["accounts"])
@@ -55,8 +56,7 @@ async def sign_up(request: Request, session: SessionDep):
             {"values": values, "errors": localized_errors(exc.errors)}, status_code=422,
         )
     session.commit()
-    request.session.clear()
-    request.session[SESSION_USER_KEY] = user.id
+    start_session(request, user)
     return RedirectResponse("/registration", status_code=303)
 
 
@@ -71,38 +71,81 @@ async def sign_in(request: Request, session: SessionDep):
     values = form_dict(await request.form())
     email = str(values.get("email", "")).strip().lower()
     next_url = safe_next(str(values.get("next", "")))
-    client = request.client.host if request.client else "unknown"
+    address = client_address(request)
     context = {"values": {"email": email}, "next_url": next_url}
-    if not sign_in_allowed(email, client):
+    if not sign_in_allowed(email, address):
         context["form_error"] = message("error.rate_limited")
         return render(request, "accounts/sign_in.html", context, status_code=429)
     user = service.authenticate(session, email, str(values.get("password", "")))
     if user is None:
+        sign_in_failed(address)
         context["form_error"] = message("account.bad_credentials")
         return render(request, "accounts/sign_in.html", context, status_code=401)
-    reset_sign_in(email)
-    request.session.clear()  # a fresh session on sign-in prevents session fixation
-    request.session[SESSION_USER_KEY] = user.id
+    sign_in_succeeded(email, address)
+    start_session(request, user)
     response = RedirectResponse(next_url, status_code=303)
-    response.set_cookie(LANG_COOKIE, user.preferred_lang, max_age=365 * 86400, samesite="lax")
+    _remember_language(response, user.preferred_lang)
     return response
 
 
 @router.post("/sign-out")
-def sign_out(request: Request):
+def sign_out(request: Request, session: SessionDep, user: OptionalUser):
+    """Ends the session on the server too: a copy of the cookie no longer signs anyone in.
+    (Sessions are versioned per user, so this signs the user out on every device.)"""
+    if user is not None:
+        service.end_sessions(session, user)
+        session.commit()
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 
 
-@router.get("/lang/{code}")
-def switch_language(code: str, request: Request, session: SessionDep, user: OptionalUser,
-                    next: str | None = None):
+@router.get("/account/password")
+def password_form(request: Request, user: CurrentUser, changed: bool = False):
+    return render(request, "accounts/password.html",
+                  {"errors": {}, "flash": message("account.password_changed") if changed else ""})
+
+
+@router.post("/account/password")
+async def change_password(request: Request, session: SessionDep, user: CurrentUser):
+    """A new password signs the account out everywhere else; this browser stays signed in.
+    Wrong current passwords count like failed sign-ins (a stolen session must not guess)."""
+    values = form_dict(await request.form())
+    address = client_address(request)
+    if not sign_in_allowed(user.email, address):
+        return render(request, "accounts/password.html",
+                      {"errors": {}, "form_error": message("error.rate_limited")},
+                      status_code=429)
+    try:
+        service.change_password(session, user, current=str(values.get("current_password", "")),
+                                new=str(values.get("new_password", "")),
+                                confirm=str(values.get("new_password_confirm", "")))
+    except Invalid as exc:
+        if any(e.field == "current_password" for e in exc.errors):
+            sign_in_failed(address)
+        return render(request, "accounts/password.html",
+                      {"errors": localized_errors(exc.errors)}, status_code=422)
+    session.commit()
+    sign_in_succeeded(user.email, address)
+    start_session(request, user)
+    return RedirectResponse("/account/password?changed=1", status_code=303)
+
+
+def _remember_language(response: RedirectResponse, lang: str) -> None:
+    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax",
+                        secure=get_settings().environment == "production")
+
+
+@router.post("/lang")
+async def switch_language(request: Request, session: SessionDep, user: OptionalUser):
+    """The header's language buttons: a form, since the choice is stored with the account."""
+    values = form_dict(await request.form())
+    code = str(values.get("lang", ""))
     lang = code if code in LOCALES else get_locale()
     set_locale(lang)
     if user is not None and user.preferred_lang != lang:
         user.preferred_lang = lang
         session.add(user)
         session.commit()
-    response = RedirectResponse(safe_next(next, "/"), status_code=303)
-    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    response = RedirectResponse(safe_next(str(values.get("next", "")), "/"), status_code=303)
+    _remember_language(response, lang)
     return response

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from web.accounts.models import Role, User
 from web.errors import FieldError, Invalid, N_, register_messages
-from web.security import hash_password, verify_password
+from web.security import hash_password, spend_a_verification, verify_password
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -20,6 +21,8 @@ MESSAGES = {
     "account.consent_required": N_("You must accept the privacy notice to create an account."),
     "account.bad_credentials": N_("The e-mail or password is not correct."),
     "account.estate_required": N_("An estate operator needs an industrial estate; other roles have none."),
+    "account.current_password_wrong": N_("Your current password is not correct."),
+    "account.password_changed": N_("Your password is changed. Every other device was signed out."),
 }
 register_messages(MESSAGES)
 
@@ -52,12 +55,7 @@ def sign_up(
             errors.append(FieldError("email", "account.email_taken"))
     if not full_name.strip():
         errors.append(FieldError("full_name", "account.name_required"))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(
-            FieldError("password", "account.password_short", {"min": MIN_PASSWORD_LENGTH})
-        )
-    elif password != password_confirm:
-        errors.append(FieldError("password_confirm", "account.password_mismatch"))
+    errors.extend(_password_errors(password, password_confirm))
     if not consent:
         errors.append(FieldError("consent", "account.consent_required"))
     if role == Role.estate_operator:
@@ -83,7 +81,44 @@ def sign_up(
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    user = user_by_email(session, email)
+    if user is None or not user.is_active:
+        spend_a_verification(password)  # as slow as a wrong password: existence stays secret
+        return None
+    if not verify_password(user.password_hash, password):
         return None
     return user
+
+
+def _password_errors(password: str, confirm: str, field: str = "password") -> list[FieldError]:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [FieldError(field, "account.password_short", {"min": MIN_PASSWORD_LENGTH})]
+    if password != confirm:
+        return [FieldError(f"{field}_confirm", "account.password_mismatch")]
+    return []
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign the user out everywhere: every session cookie issued so far stops working."""
+    session.execute(update(User).where(User.id == user.id)  # type: ignore[arg-type]
+                    .values(session_version=User.session_version + 1))
+    session.refresh(user)
+
+
+def change_password(session: Session, user: User, *, current: str, new: str,
+                    confirm: str) -> None:
+    """A new password ends every session, so whoever knew the old one is signed out too;
+    the caller starts a fresh session for the user who changed it."""
+    errors = _password_errors(new, confirm, "new_password")
+    if not verify_password(user.password_hash, current):
+        errors.insert(0, FieldError("current_password", "account.current_password_wrong"))
+    if errors:
+        raise Invalid(errors)
+    user.password_hash = hash_password(new)
+    session.add(user)
+    session.flush()
+    end_sessions(session, user)
