@@ -211,9 +211,12 @@ def test_pages_hold_no_inline_script_handler_or_style(sample: Sample) -> None:
         parser.feed(response.text)
         problems += [f"{label}: {what}" for what in parser.found]
     assert not problems, "\n".join(problems)
-    # htmx would otherwise add its indicator styles as an inline <style>, and eval hx-on code.
+    # htmx would otherwise add its indicator styles as an inline <style>, eval hx-on code,
+    # and keep copies of the pages (the desk's, the wizard's) in sessionStorage.
     home = sample.public["/"].text
-    assert '"includeIndicatorStyles": false' in home and '"allowEval": false' in home
+    for setting in ('"includeIndicatorStyles": false', '"allowEval": false',
+                    '"historyCacheSize": 0'):
+        assert setting in home, setting
 
 
 def test_api_docs_load_swagger_ui_from_the_portal(sample: Sample) -> None:
