@@ -9,7 +9,10 @@ server and the action server) and an officer account; `chat_page` opens pages on
 
 Screenshots of failures and of key steps go to e2e/artifacts/ (gitignored), next to the server
 log; the README's screenshots are written by the journey and officer-flow tests to
-docs/screenshots/."""
+docs/screenshots/.
+
+Every page any test opens is watched for Content-Security-Policy violations: a test whose pages
+had one fails (`browser_problems`)."""
 
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ import httpx
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests import stack as processes
 
@@ -219,10 +222,46 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
 
 
+# Runs in every page before its own scripts (Playwright's init scripts are not subject to the
+# page's Content-Security-Policy) and reports each violation through an exposed binding.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__reportCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || "inline code"}`
+    + ` at ${e.sourceFile || location.href}:${e.lineNumber} ${e.sample || ""}`);
+});
+"""
+
+
+@dataclass
+class BrowserProblems:
+    """What went wrong in the browser while a test ran: Content-Security-Policy violations
+    (from the `securitypolicyviolation` events) and errors (console errors, uncaught
+    exceptions). Every test fails on a violation; tests that walk the happy path also assert
+    that there were no errors (pages that answer 4xx on purpose log one each)."""
+
+    violations: list[str]
+    errors: list[str]
+
+    def watch(self, context: BrowserContext) -> None:
+        context.expose_binding("__reportCspViolation", lambda source, text: self.violations
+                               .append(f"{source['frame'].url}: {text}"))
+        context.add_init_script(script=_REPORT_CSP_VIOLATIONS)
+        context.on("console", lambda m: m.type == "error" and self.errors.append(
+            f"{m.location.get('url', '')}: {m.text}"))
+        context.on("weberror", lambda e: self.errors.append(f"uncaught: {e.error}"))
+
+
+@pytest.fixture
+def browser_problems() -> BrowserProblems:
+    return BrowserProblems([], [])
+
+
 @contextmanager
-def _page_opener(request, browser: Browser, base_url: str) -> Iterator[Callable[..., Page]]:
-    """Opens pages in fresh contexts (own cookies), in a language's browser locale; on failure
-    each open page is saved to e2e/artifacts/<test>-failed-<n>.png."""
+def _page_opener(request, browser: Browser, base_url: str,
+                 problems: BrowserProblems) -> Iterator[Callable[..., Page]]:
+    """Opens pages in fresh contexts (own cookies), in a language's browser locale, watched for
+    problems (see BrowserProblems); on failure each open page is saved to
+    e2e/artifacts/<test>-failed-<n>.png. A test whose pages violated the CSP fails."""
     contexts = []
 
     def open_page(lang: str, *, javascript: bool = True) -> Page:
@@ -230,6 +269,7 @@ def _page_opener(request, browser: Browser, base_url: str) -> Iterator[Callable[
             base_url=base_url, viewport=VIEWPORT, locale=BROWSER_LOCALES[lang],
             java_script_enabled=javascript, timezone_id="Asia/Bangkok")
         context.set_default_timeout(15_000)
+        problems.watch(context)
         contexts.append(context)
         return context.new_page()
 
@@ -243,12 +283,15 @@ def _page_opener(request, browser: Browser, base_url: str) -> Iterator[Callable[
                 page.screenshot(path=ARTIFACTS / f"{_slug(request.node.name)}-failed-{n}.png",
                                 full_page=True)
         context.close()
+    if problems.violations and not failed:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(problems.violations))
 
 
 @pytest.fixture
-def new_page(request, browser: Browser, live_server: LiveServer) -> Iterator[Callable[..., Page]]:
+def new_page(request, browser: Browser, live_server: LiveServer,
+             browser_problems: BrowserProblems) -> Iterator[Callable[..., Page]]:
     """Pages on the web-only server (see _page_opener)."""
-    with _page_opener(request, browser, live_server.url) as open_page:
+    with _page_opener(request, browser, live_server.url, browser_problems) as open_page:
         yield open_page
 
 
@@ -361,9 +404,10 @@ def _create_officer(server: FullStack, env: dict[str, str]) -> None:
 
 
 @pytest.fixture
-def stack_page(request, browser: Browser, full_stack: FullStack) -> Iterator[Callable[..., Page]]:
+def stack_page(request, browser: Browser, full_stack: FullStack,
+               browser_problems: BrowserProblems) -> Iterator[Callable[..., Page]]:
     """Pages on the full stack's portal (see _page_opener)."""
-    with _page_opener(request, browser, full_stack.url) as open_page:
+    with _page_opener(request, browser, full_stack.url, browser_problems) as open_page:
         yield open_page
 
 
@@ -470,7 +514,8 @@ def chat_stack(tmp_path_factory) -> Iterator[ChatStack]:
 
 
 @pytest.fixture
-def chat_page(request, browser: Browser, chat_stack: ChatStack) -> Iterator[Callable[..., Page]]:
+def chat_page(request, browser: Browser, chat_stack: ChatStack,
+              browser_problems: BrowserProblems) -> Iterator[Callable[..., Page]]:
     """Pages on the chat stack's portal (see _page_opener)."""
-    with _page_opener(request, browser, chat_stack.url) as open_page:
+    with _page_opener(request, browser, chat_stack.url, browser_problems) as open_page:
         yield open_page

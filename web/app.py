@@ -16,10 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp
 
 from web.accounts.deps import SignInRequired
 from web.errors import DomainError, FieldError, Invalid
 from web.forms import localized_errors
+from web.headers import SecurityHeadersMiddleware
 from web.i18n import LocaleMiddleware, message
 from web.logging_setup import configure_logging
 from web.problems import problem_response
@@ -111,20 +113,35 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
+class PortalApp(FastAPI):
+    """FastAPI with the security headers as its outermost layer, outside even the server-error
+    middleware, so that the 500 page carries them too."""
+
+    def __init__(self, *args, production: bool, **kwargs) -> None:
+        self.production = production
+        super().__init__(*args, **kwargs)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack(),
+                                         production=self.production)
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging()
     from registration import api as registration_api
     from registration import routes as registration_routes
-    from web import chat, pages
+    from web import api_docs, chat, pages
     from web.accounts import routes as account_routes
 
-    app = FastAPI(
+    app = PortalApp(
         title="EEC Business One-Stop",
         dependencies=[Depends(verify_csrf)],
-        docs_url="/api/docs",
+        docs_url=None,  # web/api_docs.py serves /api/docs from the portal's own files
+        redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
+        production=settings.environment == "production",
     )
     app.add_middleware(
         SessionMiddleware,
@@ -147,6 +164,7 @@ def create_app() -> FastAPI:
     # and the callbacks), with prefixes no page shares, come first: every request pays for
     # the routes tried before its own.
     app.include_router(registration_api.router)
+    app.include_router(api_docs.router)
     app.include_router(webhooks.router)
     # Before the wizard's router, whose /registration/{id}/{step} would take certificate.pdf.
     app.include_router(certificate.router)

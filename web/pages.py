@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 from sqlalchemy import text
 
 from web.accounts.deps import OptionalUser
@@ -20,6 +21,12 @@ def home(request: Request, user: OptionalUser):
 @router.get("/privacy")
 def privacy(request: Request, user: OptionalUser):
     return render(request, "privacy.html")
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> RedirectResponse:
+    """For clients that ask without reading the pages' icon link (a 404 would log an error)."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 @router.get("/healthz")

@@ -180,7 +180,7 @@ def test_the_dashboard_counts(app, browser, session):
     by_category = text.split('id="by-category"')[1].split("</table>")[0]
     assert 'data-code="odor"' in by_category
     odor_row = by_category.split('data-code="odor"')[1].split("</tr>")[0]
-    assert '<strong class="count">2</strong>' in odor_row and "width:100%" in odor_row
+    assert '<strong class="count">2</strong>' in odor_row and 'width="100%"' in odor_row
     assert "Odour" in odor_row
     by_estate = text.split('id="by-estate"')[1].split("</table>")[0]
     assert "Eastern Seaboard Industrial Estate (Rayong)" in by_estate

@@ -1,0 +1,38 @@
+/* The portal's page behaviour beyond htmx's attributes. A static file rather than inline
+   script or hx-on attributes, so the Content-Security-Policy allows no inline script and no
+   eval. Each behaviour is switched on by a data attribute in the templates. */
+"use strict";
+
+/* data-swap-statuses="413 429 503": show these error responses too (the chat answers a
+   refused or failed message with a reply saying why; htmx would not swap an error). */
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var scope = event.target.closest("[data-swap-statuses]");
+  if (!scope) return;
+  var statuses = scope.dataset.swapStatuses.split(" ");
+  if (statuses.indexOf(String(event.detail.xhr.status)) !== -1) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+/* data-scroll-to-end="#id": after a swap inside, keep that element scrolled to its end
+   (the chat log shows the newest reply). */
+document.addEventListener("htmx:afterSwap", function (event) {
+  var scope = event.target.closest("[data-scroll-to-end]");
+  if (!scope) return;
+  var log = document.querySelector(scope.dataset.scrollToEnd);
+  if (log) log.scrollTop = log.scrollHeight;
+});
+
+/* data-reset-after-request on a form: empty it once its request is answered (the chat's
+   message field). data-clear-after-request="#id" on a field: empty that element (a
+   subdistrict list, once the province changed and the district list is new). */
+document.addEventListener("htmx:afterRequest", function (event) {
+  var element = event.detail.elt;
+  if (element.hasAttribute("data-reset-after-request")) element.reset();
+  var target = element.dataset.clearAfterRequest;
+  if (target) {
+    var cleared = document.querySelector(target);
+    if (cleared) cleared.innerHTML = "";
+  }
+});
