@@ -1,8 +1,10 @@
-"""Password hashing (argon2), CSRF tokens for every form, and sign-in rate limiting."""
+"""Password hashing (argon2), CSRF tokens for every form, the client's address, and sign-in
+rate limiting."""
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 from functools import lru_cache
 
@@ -67,6 +69,30 @@ async def verify_csrf(request: Request) -> None:
         sent = str(form.get(CSRF_FORM_FIELD, ""))
     if not expected or not sent or not hmac.compare_digest(expected, sent):
         raise CsrfError()
+
+
+def _is_trusted_proxy(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in get_settings().trusted_proxies)
+
+
+def client_address(request: Request) -> str:
+    """The address rate limits count against: the direct peer, unless that is one of
+    Settings.trusted_proxies; then the nearest address in X-Forwarded-For that is not a
+    trusted proxy (each proxy appends the address it heard from, so the hops are read from
+    the right). uvicorn runs with --no-proxy-headers, so the peer is the real one."""
+    peer = request.client.host if request.client else ""
+    if not _is_trusted_proxy(peer):
+        return peer or "unknown"
+    hops = [hop.strip() for header in request.headers.getlist("x-forwarded-for")
+            for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted_proxy(hop):
+            return hop[:64]
+    return peer
 
 
 # One address may serve many people (an office behind NAT), so it gets a wider allowance.

@@ -13,7 +13,7 @@ from web.db import SessionDep
 from web.errors import Invalid
 from web.forms import form_dict, localized_errors
 from web.i18n import LANG_COOKIE, LOCALES, get_locale, message, set_locale
-from web.security import reset_sign_in, sign_in_allowed
+from web.security import client_address, reset_sign_in, sign_in_allowed
 from web.templating import render
 
 router = APIRouter(tags=["accounts"])
@@ -71,7 +71,7 @@ async def sign_in(request: Request, session: SessionDep):
     values = form_dict(await request.form())
     email = str(values.get("email", "")).strip().lower()
     next_url = safe_next(str(values.get("next", "")))
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     context = {"values": {"email": email}, "next_url": next_url}
     if not sign_in_allowed(email, client):
         context["form_error"] = message("error.rate_limited")
