@@ -29,4 +29,4 @@ RUN pybabel compile -d web/locale -D messages \
 USER eec
 ENV EEC_UPLOAD_DIR=/data/uploads
 EXPOSE 8000
-CMD ["uvicorn", "web.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]
+CMD ["uvicorn", "web.main:app", "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers"]

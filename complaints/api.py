@@ -12,7 +12,6 @@ GET  /api/v1/tickets/{number}?conversation_id=…&contact=…
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -23,11 +22,13 @@ from complaints.models import Channel, Ticket, TicketCreate
 from web.db import SessionDep
 from web.errors import DomainError, N_, register_messages
 from web.i18n import get_locale
+from web.limits import parse_json
 from web.settings import get_settings
 
 register_messages({
     "ticket_api.unauthorized": N_("A valid service token is required."),
-    "ticket_api.bad_json": N_("The request body must be a JSON object."),
+    "ticket_api.bad_json": N_("The request body must be a JSON object, nested at most "
+                              "{max_depth} levels deep."),
 })
 
 
@@ -90,12 +91,14 @@ REQUEST_BODY = {"required": True,
 @router.post("", status_code=201, openapi_extra={"requestBody": REQUEST_BODY})
 async def create_ticket(request: Request, session: SessionDep,
                         idempotency_key: Annotated[str | None, Header()] = None):
+    # The token was checked (the router's dependency) before this reads or parses the body.
+    max_depth = get_settings().json_max_depth
     try:
-        data = json.loads(await request.body() or b"null")
+        data = parse_json(await request.body() or b"null", max_depth)
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        raise DomainError("ticket_api.bad_json", status=400)
+        raise DomainError("ticket_api.bad_json", status=400, max_depth=max_depth)
     filing = service.file_ticket(session, data, channel=Channel.chatbot, language=get_locale(),
                                  idempotency_key=idempotency_key)
     session.commit()

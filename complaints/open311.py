@@ -20,6 +20,7 @@ from registration.thai_dates import BANGKOK
 from web.db import SessionDep
 from web.errors import DomainError, Invalid, N_, register_messages
 from web.i18n import format_datetime, get_locale, message
+from web.limits import parse_json
 from web.settings import get_settings
 
 DEFAULT_RANGE = timedelta(days=90)
@@ -241,9 +242,15 @@ def _to_ticket_data(form: Any) -> dict[str, Any]:
 
 @router.post("/requests.json", status_code=201)
 async def post_request(request: Request, session: SessionDep):
+    # An api_key in the query string is checked before the body is read. One in the body
+    # is checked once the body (at most Settings.api_body_max_bytes) is parsed, no deeper
+    # than Settings.json_max_depth.
+    query_key = request.query_params.get("api_key")
+    if query_key is not None and not _api_key_valid(query_key):
+        return errors_response(Open311Error(403, message("open311.api_key_invalid")))
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
-            form = await request.json()
+            form = parse_json(await request.body())
         except ValueError:
             form = None
         if not isinstance(form, dict):
@@ -252,7 +259,7 @@ async def post_request(request: Request, session: SessionDep):
     else:
         form = await request.form()
     try:
-        if not _api_key_valid(str(form.get("api_key") or "")):
+        if not _api_key_valid(query_key or str(form.get("api_key") or "")):
             raise Open311Error(403, message("open311.api_key_invalid"))
         data = _to_ticket_data(form)
         # The api_key holder collects the complainant's PDPA consent under its key agreement.

@@ -1,16 +1,20 @@
 """Callbacks from Biz Portal and EEC OSS. Each must carry a fresh HMAC-SHA256 signature;
 each event is applied once (the inbox drops duplicates) and never moves a case backwards.
-Every event, accepted or not, goes into the exchange log.
+Every signed event, accepted or not, goes into the exchange log.
 
 A callback carries one event, or a batch as `{"events": [...]}` (what the sandboxes send).
 A batch is answered 200 with a result per event, in order (`results`: eventId, status, key,
 detail), and is applied in one transaction: its cases are locked first, in id order, then
 its events are applied in the order they came. A lone event is answered with its own
-status, as before."""
+status, as before.
+
+Only signed callbacks enter the exchange log: one refused for its signature proves nothing
+about who sent it, and is counted in `refusals` instead, so strangers cannot grow the
+tamper-evident chain. A body is read only up to Settings.webhook_body_max_bytes (web/limits.py)
+and its JSON only parsed after the signature checks, and no deeper than json_max_depth."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,16 +27,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
-from eec_bridge import cases, exchange_log
+from eec_bridge import cases, exchange_log, refusals
 from eec_bridge.adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
 from eec_bridge.delivery import lock_cases
 from eec_bridge.models import Case, InboxMessage
 from web.db import get_engine
+from web.limits import parse_json
+from web.security import client_address
 from web.settings import get_settings
 
 log = logging.getLogger("eec_bridge.webhooks")
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
-MAX_BODY_BYTES = 5_000_000
 MAX_EVENTS = 500
 
 
@@ -138,14 +143,15 @@ def _log_entry(source: Source, event: _Event | None, outcome: Outcome,
         result=f"{outcome.status} {outcome.detail}", case_id=outcome.case_id)
 
 
-def receive(source: Source, body: bytes, headers: dict[str, str]) -> JSONResponse:
+def receive(source: Source, body: bytes, headers: dict[str, str],
+            peer: str = "unknown") -> JSONResponse:
     problem = verify_signature(source.secret(), body, headers.get(TIMESTAMP_HEADER.lower()),
                                headers.get(SIGNATURE_HEADER.lower()))
     if problem:
-        return _refuse(source, body, Outcome(401, "webhook.bad_signature",
-                                             f"signature {problem}"))
+        refusals.record(source.name, f"signature {problem}", body, peer)
+        return _answer(401, "webhook.bad_signature", f"signature {problem}")
     try:
-        decoded = json.loads(body)
+        decoded = parse_json(body)
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
         return _refuse(source, body, Outcome(400, "webhook.malformed",
                                              f"malformed callback: {str(exc)[:200]}"))
@@ -165,7 +171,7 @@ def receive(source: Source, body: bytes, headers: dict[str, str]) -> JSONRespons
 
 
 def _refuse(source: Source, body: bytes, outcome: Outcome) -> JSONResponse:
-    """A callback refused whole: logged on its own, nothing else changes."""
+    """A signed callback refused whole: logged on its own, nothing else changes."""
     exchange_log.append_many([_log_entry(source, None, outcome, payload=body)])
     _warn(source, [outcome])
     return _answer(outcome.status, outcome.key, outcome.detail)
@@ -255,8 +261,6 @@ async def callback(system: str, request: Request) -> JSONResponse:
     if source is None:
         return _answer(404, "error.not_found", "unknown webhook")
     body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        return _answer(413, "webhook.too_large", "body too large")
     headers = {k.lower(): v for k, v in request.headers.items()}
-    return await run_in_threadpool(receive, source, body, headers)
+    return await run_in_threadpool(receive, source, body, headers, client_address(request))
 

@@ -114,7 +114,7 @@ def python(*args: str) -> list[str]:
 
 def uvicorn(app: str, port: int) -> list[str]:
     return python("-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-                  "--log-level", "warning")
+                  "--no-proxy-headers", "--log-level", "warning")
 
 
 def celery_worker(concurrency: int = 4) -> list[str]:

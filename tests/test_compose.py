@@ -110,6 +110,8 @@ def test_the_assistant_is_wired_to_the_portal_and_not_published(normalised):
         assert not service.get("ports"), "Rasa and its actions are reached through the portal"
     assert web["environment"]["EEC_RASA_URL"] == "http://rasa:5005"
     assert "--port 8000" in " ".join(web["command"])
+    # The app reads X-Forwarded-For itself, from Settings.trusted_proxies only.
+    assert "--no-proxy-headers" in " ".join(web["command"])
     env = actions["environment"]
     assert env["EEC_PORTAL_URL"] == "http://web:8000"
     # The one token, from the environment, on both ends of the ticket API.

@@ -23,6 +23,7 @@ from web.errors import DomainError, FieldError, Invalid
 from web.forms import localized_errors
 from web.headers import SecurityHeadersMiddleware
 from web.i18n import LocaleMiddleware, message
+from web.limits import BodyLimitMiddleware
 from web.logging_setup import configure_logging
 from web.problems import problem_response
 from web.security import verify_csrf
@@ -32,10 +33,13 @@ log = logging.getLogger("web")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
+# Machine-facing paths: their errors are problem details whatever the caller accepts.
+MACHINE_PREFIXES = ("/api/", "/webhooks/", "/open311/")
+
+
 def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
-        "accept", ""
-    )
+    return request.url.path.startswith(MACHINE_PREFIXES) or "application/json" in \
+        request.headers.get("accept", "")
 
 
 def _render_error(request: Request, status: int, key: str, params: dict | None = None) -> Response:
@@ -76,8 +80,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        key = {404: "error.not_found", 403: "error.forbidden", 405: "error.not_found"}.get(
-            exc.status_code, "error.server")
+        key = {404: "error.not_found", 403: "error.forbidden", 405: "error.not_found",
+               413: "error.too_large"}.get(exc.status_code, "error.server")
         if wants_json(request):
             return problem_response(exc.status_code, key, instance=request.url.path)
         return _render_error(request, exc.status_code, key)
@@ -152,6 +156,7 @@ def create_app() -> FastAPI:
         https_only=settings.environment == "production",
     )
     app.add_middleware(LocaleMiddleware)
+    app.add_middleware(BodyLimitMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     from complaints import api as ticket_api
     from complaints import desk as complaints_desk

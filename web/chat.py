@@ -1,22 +1,27 @@
 """The chat widget's server side: the browser talks to the portal, the portal to Rasa's REST
-channel, so Rasa's port is never exposed. Rate-limited per browser session; long messages
-are refused before they reach the assistant."""
+channel, so Rasa's port is never exposed. Rate-limited per browser session and per client
+address; long messages, and button payloads that are not the assistant's buttons, are
+refused before they reach the assistant."""
 
 from __future__ import annotations
 
 import logging
+import re
 import secrets
+from functools import lru_cache
 from typing import Any
 
 import httpx
+import yaml
 from fastapi import APIRouter, Request
 from limits import RateLimitItemPerMinute
 
 from web.forms import form_dict
 from web.i18n import get_locale
 from web.i18n import gettext as _
-from web.security import _limiter
-from web.settings import get_settings
+from web.limits import parse_json
+from web.security import _limiter, client_address
+from web.settings import ROOT, get_settings
 from web.templating import render
 
 log = logging.getLogger("web.chat")
@@ -31,6 +36,40 @@ def chat_sender(request: Request) -> str:
         sender = "web-" + secrets.token_urlsafe(12)
         request.session[SENDER_KEY] = sender
     return sender
+
+
+DOMAIN_DIR = ROOT / "chatbot" / "domain"
+# What the assistant's buttons send (chatbot/actions/common.py): /intent or /intent{"entity": …}.
+BUTTON_PAYLOAD = re.compile(r"/(?P<intent>\w+)(?P<entities>\{.*\})?", re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def button_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """The intents and entities of the assistant's domain: all a button may name."""
+    intents: set[str] = set()
+    entities: set[str] = set()
+    for path in sorted(DOMAIN_DIR.glob("*.yml")):
+        domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for names, found in ((intents, domain.get("intents")), (entities, domain.get("entities"))):
+            names.update(n if isinstance(n, str) else next(iter(n)) for n in found or [])
+    return frozenset(intents), frozenset(entities)
+
+
+def is_button_payload(payload: str) -> bool:
+    """A payload of one of the assistant's buttons: a known intent, and only known entities
+    with plain values."""
+    match = BUTTON_PAYLOAD.fullmatch(payload)
+    intents, entities = button_vocabulary()
+    if match is None or match["intent"] not in intents:
+        return False
+    if not match["entities"]:
+        return True
+    try:
+        values = parse_json(match["entities"], max_depth=1)
+    except ValueError:
+        return False
+    return isinstance(values, dict) and set(values) <= entities and all(
+        isinstance(v, (str, int)) and not isinstance(v, bool) for v in values.values())
 
 
 async def ask_rasa(sender: str, text: str, lang: str) -> list[dict[str, Any]]:
@@ -54,14 +93,20 @@ async def send(request: Request):
     sender = chat_sender(request)
     replies: list[dict[str, Any]] = []
     status = 200
-    limit = RateLimitItemPerMinute(settings.chat_messages_per_minute)
+    per_session = RateLimitItemPerMinute(settings.chat_messages_per_minute)
+    per_address = RateLimitItemPerMinute(settings.chat_messages_per_address_per_minute)
     if not (text or payload):
         replies = [{"text": _("Please type a message.")}]
-    elif len(text) > settings.chat_max_chars:
+    elif len(text) > settings.chat_max_chars or len(payload) > settings.chat_max_payload_chars:
         replies = [{"text": _("Your message is too long. Please keep it under %(max)s characters.",
                               max=settings.chat_max_chars)}]
         status = 413
-    elif not _limiter().hit(limit, "chat", sender):
+    elif payload and not is_button_payload(payload):
+        replies = [{"text": _("That choice is not one the assistant offered. Please choose a "
+                              "button again, or type your message.")}]
+        status = 422
+    elif not (_limiter().hit(per_address, "chat-address", client_address(request))
+              & _limiter().hit(per_session, "chat", sender)):
         replies = [{"text": _("You are sending messages too quickly. Please wait a minute.")}]
         status = 429
     else:

@@ -70,6 +70,7 @@ MESSAGES: dict[str, str] = {
     "error.rate_limited": N_("Too many attempts. Please wait a few minutes and try again."),
     "error.server": N_("Something went wrong on our side. Your data is safe; please try again."),
     "error.sign_in_required": N_("Please sign in to continue."),
+    "error.too_large": N_("What you sent is too large. Please send less, or a smaller file."),
 }
 
 

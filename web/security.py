@@ -4,6 +4,7 @@ rate limiting."""
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 from functools import lru_cache
 
@@ -81,9 +82,28 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfError()
 
 
+def _is_trusted_proxy(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in get_settings().trusted_proxies)
+
+
 def client_address(request: Request) -> str:
-    """The address of the client that sent the request."""
-    return request.client.host if request.client else "unknown"
+    """The address rate limits count against: the direct peer, unless that is one of
+    Settings.trusted_proxies; then the nearest address in X-Forwarded-For that is not a
+    trusted proxy (each proxy appends the address it heard from, so the hops are read from
+    the right). uvicorn runs with --no-proxy-headers, so the peer is the real one."""
+    peer = request.client.host if request.client else ""
+    if not _is_trusted_proxy(peer):
+        return peer or "unknown"
+    hops = [hop.strip() for header in request.headers.getlist("x-forwarded-for")
+            for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted_proxy(hop):
+            return hop[:64]
+    return peer
 
 
 # Sign-in tries are counted per account *and* address, so tries from elsewhere never lock the

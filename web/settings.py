@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from web import dev_secrets
 
@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
+    # The reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is
+    # believed. None by default: even a proxy on this machine must be named (127.0.0.1).
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
+
+    # Bodies larger than these are refused from Content-Length, or while they stream in,
+    # before any work is done on them. JSON nested deeper than json_max_depth is refused.
+    body_max_bytes: int = 1024 * 1024
+    api_body_max_bytes: int = 64 * 1024
+    webhook_body_max_bytes: int = 5_000_000
+    json_max_depth: int = 32
 
     upload_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "uploads")
     upload_max_bytes: int = 5 * 1024 * 1024
@@ -70,7 +80,11 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     chatbot_enabled: bool = True
     chat_messages_per_minute: int = 20
+    # Per client address as well, since a fresh session is one GET away; wider, because an
+    # office behind NAT shares one address.
+    chat_messages_per_address_per_minute: int = 60
     chat_max_chars: int = 500
+    chat_max_payload_chars: int = 200
 
     # Complaints: the chatbot's bearer token for /api/v1/tickets, and the Open311 api_keys
     # (comma-separated) of the clients allowed to POST requests.json.
@@ -80,6 +94,13 @@ class Settings(BaseSettings):
     sign_in_attempts: int = 5
     sign_in_window_s: int = 15 * 60
     session_max_age_s: int = 8 * 3600
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @model_validator(mode="after")
     def _real_secrets(self) -> "Settings":

@@ -8,7 +8,9 @@ handed to Rasa's own WhitespaceTokenizer, so English, e-mails, phone numbers and
 numbers (CMP-2026-000123) are split exactly as the stock pipeline would.
 
 Offsets are found by scanning the original text, never by re-joining tokens, and
-whitespace is never a token.
+whitespace is never a token. Only the first `max_chars` characters are tokenized: every
+later component (the featurizers, DIET's transformer) grows with the token count, and one
+50,000-character message once took Rasa to 12 GB.
 """
 
 from __future__ import annotations
@@ -136,6 +138,8 @@ class ThaiTokenizer(Tokenizer):
             "keep_words_file": str(DEFAULT_KEEP_WORDS_FILE),
             # More words, straight from config.yml.
             "keep_words": [],
+            # The rest of a longer text gets no tokens (the portal sends at most 500).
+            "max_chars": 1000,
         }
 
     @staticmethod
@@ -146,6 +150,7 @@ class ThaiTokenizer(Tokenizer):
         super().__init__(config)
         words = read_keep_words(config.get("keep_words_file")) + list(config.get("keep_words") or [])
         self.keep_words: Tuple[Text, ...] = tuple(sorted(set(words)))
+        self.max_chars = int(config.get("max_chars") or 1000)
         # Rasa's own tokenizer for the non-Thai parts, with the same options.
         self._latin = WhitespaceTokenizer({**WhitespaceTokenizer.get_default_config(),
                                            "token_pattern": None})
@@ -180,6 +185,6 @@ class ThaiTokenizer(Tokenizer):
         return words
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        text = message.get(attribute)
+        text = (message.get(attribute) or "")[: self.max_chars]
         tokens = [Token(word, start) for word, start in self.words_with_offsets(text)]
         return self._apply_token_pattern(tokens)
