@@ -58,6 +58,7 @@ register_messages({
                                  "estate id, or an address_string that names the estate."),
     "open311.date_invalid": N_(
         "{field} must be a W3C date and time, like 2026-01-01T00:00:00+07:00."),
+    "open311.date_out_of_range": N_("{field} is too far in the past or the future."),
     "open311.range_too_long": N_("start_date and end_date may not span more than 90 days."),
     "open311.request_not_found": N_("Service request {id} was not found."),
 })
@@ -154,7 +155,13 @@ def _w3c_param(name: str, value: str | None) -> datetime | None:
     except ValueError as exc:
         raise Open311Error(400, message("open311.date_invalid", {"field": name})) from exc
     # A time without an offset is read as Bangkok's, the jurisdiction's own clock.
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=BANGKOK)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=BANGKOK)
+    try:  # the search shifts it by the default range, and to UTC: all must stay in the calendar
+        for moment in (parsed, parsed.astimezone(UTC)):
+            moment - DEFAULT_RANGE, moment + DEFAULT_RANGE  # noqa: B018
+    except OverflowError as exc:
+        raise Open311Error(400, message("open311.date_out_of_range", {"field": name})) from exc
+    return parsed
 
 
 def search_requests(session: Session, params: Any, at: datetime | None = None) -> list[Ticket]:

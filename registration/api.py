@@ -18,7 +18,7 @@ from registration.routes import stored_values
 from registration.steps import STEP_NAMES
 from web.accounts.deps import CurrentUser, OptionalUser
 from web.accounts.models import User
-from web.db import SessionDep
+from web.db import RowId, SessionDep, parse_row_id
 from web.errors import NotFound
 from web.i18n import get_locale, message
 from web.security import csrf_token
@@ -117,12 +117,12 @@ def list_applications(session: SessionDep, user: CurrentUser) -> list[dict[str, 
 
 
 @router.get("/applications/{application_id}")
-def get_application(application_id: int, session: SessionDep, user: CurrentUser):
+def get_application(application_id: RowId, session: SessionDep, user: CurrentUser):
     return application_json(session, service.get_application(session, user, application_id))
 
 
 @router.get("/applications/{application_id}/{step}")
-def get_step(application_id: int, step: str, session: SessionDep, user: CurrentUser):
+def get_step(application_id: RowId, step: str, session: SessionDep, user: CurrentUser):
     application = service.get_application(session, user, application_id)
     if step not in EDITABLE_STEPS:
         raise NotFound()
@@ -130,7 +130,7 @@ def get_step(application_id: int, step: str, session: SessionDep, user: CurrentU
 
 
 @router.put("/applications/{application_id}/{step}")
-def put_step(application_id: int, step: str, body: dict[str, Any], session: SessionDep,
+def put_step(application_id: RowId, step: str, body: dict[str, Any], session: SessionDep,
              user: CurrentUser) -> dict[str, Any]:
     application = service.get_application(session, user, application_id)
     if step not in EDITABLE_STEPS:
@@ -141,15 +141,14 @@ def put_step(application_id: int, step: str, body: dict[str, Any], session: Sess
 
 
 @router.post("/applications/{application_id}/documents", status_code=201)
-async def upload_document(application_id: int, request: Request, session: SessionDep,
+async def upload_document(application_id: RowId, request: Request, session: SessionDep,
                           user: CurrentUser) -> dict[str, Any]:
     application = service.get_application(session, user, application_id)
     form = await request.form()
     upload = form.get("file")
-    person = str(form.get("person_id") or "")
     document = service.add_document(
         session, application, kind=str(form.get("kind", "")),
-        person_id=int(person) if person.isdigit() else None,
+        person_id=parse_row_id(form.get("person_id")),
         filename=upload.filename if isinstance(upload, UploadFile) else None,
         content=await upload.read() if isinstance(upload, UploadFile) else None)
     session.commit()
@@ -158,7 +157,7 @@ async def upload_document(application_id: int, request: Request, session: Sessio
 
 
 @router.get("/applications/{application_id}/people/{role}")
-def list_people(application_id: int, role: PersonRole, session: SessionDep,
+def list_people(application_id: RowId, role: PersonRole, session: SessionDep,
                 user: CurrentUser) -> list[dict[str, Any]]:
     from registration.identity import mask_pin
 
@@ -170,7 +169,7 @@ def list_people(application_id: int, role: PersonRole, session: SessionDep,
 
 
 @router.post("/applications/{application_id}/submit")
-async def submit(application_id: int, body: SubmitIn, session: SessionDep,
+async def submit(application_id: RowId, body: SubmitIn, session: SessionDep,
                  user: CurrentUser) -> dict[str, Any]:
     """Returns the receipt only; GET the application for its full state and timeline.
 

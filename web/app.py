@@ -39,7 +39,8 @@ def wants_json(request: Request) -> bool:
 def _render_error(request: Request, status: int, key: str, params: dict | None = None) -> Response:
     from web.templating import render
 
-    title = {404: "error.not_found", 403: "error.forbidden"}.get(status, "error.invalid_input")
+    title = "error.server_title" if status >= 500 else {
+        404: "error.not_found", 403: "error.forbidden"}.get(status, "error.invalid_input")
     return render(
         request, "error.html",
         {"title": message(title), "detail": message(key, params)}, status_code=status,
@@ -64,13 +65,21 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        if all(err["loc"][:1] == ("path",) for err in exc.errors()):
+            # An id that is not a number, or past any row's, names nothing: not found.
+            if wants_json(request):
+                return problem_response(404, "error.not_found", instance=request.url.path)
+            return _render_error(request, 404, "error.not_found")
         errors = [
             FieldError(".".join(str(p) for p in err["loc"] if p != "body"),
                        "field.required" if err["type"] == "missing" else "field.choice")
             for err in exc.errors()
         ]
-        return problem_response(422, "error.invalid_input", errors=errors,
-                                instance=request.url.path)
+        if wants_json(request):
+            return problem_response(422, "error.invalid_input", errors=errors,
+                                    instance=request.url.path)
+        return _render_error(request, 422, "error.invalid_input",
+                             {"fields": localized_errors(errors)})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

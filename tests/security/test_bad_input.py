@@ -1,0 +1,202 @@
+"""Bad input never gives a 500: ids past 64 bits, Open311 dates at the ends of the calendar,
+a document id that is no number, desk pages that are no page. Each answers a clear 4xx in
+the user's language (an HTML page, or RFC 9457 problem details on the API) and changes
+nothing; an unexpected error has a page of its own."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from tests.conftest import (PDF, Browser, create_application, create_officer, create_user,
+                            sign_in)
+from web.i18n import message, set_locale
+
+PAST_64_BITS = str(2**63)
+HUGE = "1" + "0" * 30
+
+
+def text(key: str, lang: str, **params) -> str:
+    set_locale(lang)
+    return message(key, params or None)
+
+
+def heading(page: str) -> str:
+    found = re.search(r"<h1>(.*?)</h1>", page, re.S)
+    assert found, page[:500]
+    return html.unescape(found.group(1).strip())
+
+
+def client(app) -> TestClient:
+    """Errors come back as the user sees them (a 500 page), not raised into the test."""
+    return TestClient(app, raise_server_exceptions=False)
+
+
+APPLICANT_PAGES = [
+    ("GET", "/registration/{id}"), ("GET", "/registration/{id}/status"),
+    ("GET", "/registration/{id}/office"), ("POST", "/registration/{id}/answer"),
+    ("POST", "/registration/{id}/documents"), ("POST", "/registration/{id}/submit"),
+    ("POST", "/registration/{id}/office"), ("GET", "/registration/{id}/certificate.pdf"),
+]
+API_ROUTES = [
+    ("GET", "/api/v1/applications/{id}"), ("GET", "/api/v1/applications/{id}/office"),
+    ("PUT", "/api/v1/applications/{id}/office"),
+    ("POST", "/api/v1/applications/{id}/documents"),
+    ("GET", "/api/v1/applications/{id}/people/director"),
+    ("POST", "/api/v1/applications/{id}/submit"),
+]
+DESK_PAGES = [
+    ("GET", "/desk/cases/{id}"), ("POST", "/desk/cases/{id}/approve"),
+    ("GET", "/desk/cases/{id}/documents/1"), ("GET", "/desk/cases/1/documents/{id}"),
+]
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_ids_past_64_bits_are_not_found_pages_in_the_users_language(app, lang):
+    with client(app) as c:
+        browser = Browser(c)
+        create_user(browser, lang=lang)
+        own = create_application(browser)
+        for method, path in APPLICANT_PAGES:
+            url = path.format(id=PAST_64_BITS)
+            r = browser.post(url, {}) if method == "POST" else browser.get(url)
+            assert r.status_code == 404, (url, r.status_code)
+            assert r.headers["content-type"].startswith("text/html"), url
+            assert heading(r.text) == text("error.not_found", lang), url
+        assert browser.get(f"/registration/{own}").status_code in (200, 303)  # still served
+
+
+def test_ids_past_64_bits_on_the_api_are_localized_problems(app):
+    with client(app) as c:
+        browser = Browser(c)
+        create_user(browser, lang="th")
+        for method, path in API_ROUTES:
+            url = path.format(id=PAST_64_BITS)
+            r = browser.api(method, url, json={} if method in ("PUT", "POST") else None)
+            assert r.status_code == 404, (url, r.status_code, r.text[:200])
+            assert r.headers["content-type"].startswith("application/problem+json")
+            body = r.json()
+            assert body["status"] == 404 and body["key"] == "error.not_found"
+            assert body["title"] == text("error.not_found", "th")
+        assert browser.api("GET", "/api/v1/applications").status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_desk_ids_past_64_bits_are_not_found(app, session, lang):
+    with client(app) as c:
+        browser = Browser(c)
+        sign_in(browser, create_officer(session))
+        browser.get(f"/lang/{lang}")  # the header's language switch, as a user would
+        for method, path in DESK_PAGES:
+            url = path.format(id=PAST_64_BITS)
+            r = browser.post(url, {}) if method == "POST" else browser.get(url)
+            assert r.status_code == 404, (url, r.status_code)
+            assert heading(r.text) == text("error.not_found", lang), url
+
+
+@pytest.mark.parametrize("page", ["²", HUGE, "1" * 40, "-1", "x"])
+@pytest.mark.parametrize("desk", ["/desk", "/desk/tickets"])
+def test_desk_pages_that_are_no_page_number_say_so(app, session, desk, page):
+    with client(app) as c:
+        browser = Browser(c)
+        sign_in(browser, create_officer(session))
+        browser.get("/lang/th")
+        r = browser.get(f"{desk}?status=&page={page}")
+        assert r.status_code == 400, (desk, page, r.status_code)
+        assert text("error.page_invalid", "th") in html.unescape(r.text)
+        assert browser.get(desk).status_code == 200
+
+
+@pytest.mark.parametrize("desk", ["/desk", "/desk/tickets"])
+def test_desk_pages_in_thai_or_arabic_indic_digits_are_read(app, session, desk):
+    with client(app) as c:
+        browser = Browser(c)
+        sign_in(browser, create_officer(session))
+        for page in ("๒", "٣", "2"):
+            assert browser.get(f"{desk}?page={page}").status_code == 200, page
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_removing_a_document_by_a_non_numeric_id_keeps_the_page_and_the_file(app, session,
+                                                                              lang):
+    from registration.models import Document
+
+    with client(app) as c:
+        browser = Browser(c)
+        create_user(browser, lang=lang)
+        app_id = create_application(browser)
+        r = browser.post(f"/registration/{app_id}/documents",
+                         {"action": "upload", "kind": "other"},
+                         files={"file": ("plan.pdf", PDF, "application/pdf")})
+        assert r.status_code == 303, r.text[:500]
+        for bad in ("abc", "²", PAST_64_BITS, HUGE, ""):
+            r = browser.post(f"/registration/{app_id}/documents",
+                             {"action": "remove", "document_id": bad})
+            assert r.status_code == 422, (bad, r.status_code)
+            assert text("field.choice", lang) in html.unescape(r.text), bad
+            assert "plan.pdf" in r.text  # the step is shown again, with the file still there
+        session.expire_all()
+        assert len(session.exec(select(Document).where(
+            Document.application_id == app_id)).all()) == 1
+
+
+@pytest.mark.parametrize("query", [
+    "start_date=9999-12-31T00:00:00", "end_date=0001-01-01T00:00:00",
+    "start_date=0001-01-01T00:00:00", "start_date=9999-12-31T23:00:00-12:00",
+    "end_date=9999-12-31T23:00:00-12:00", "start_date=0001-01-01T00:00:00%2B14:00",
+    "start_date=9999-10-03T05:00:00%2B14:00",
+    "start_date=9999-12-01T00:00:00&end_date=9999-12-31T00:00:00",
+])
+def test_open311_dates_at_the_ends_of_the_calendar_are_refused(app, query):
+    with client(app) as c:
+        r = c.get(f"/open311/v2/requests.json?{query}", headers={"Accept-Language": "th"})
+        assert r.status_code == 400, (query, r.status_code, r.text[:200])
+        assert r.headers["content-type"].startswith("application/json")
+        [error] = r.json()
+        assert error["code"] == 400
+        field = query.split("=")[0]
+        assert error["description"] == text("open311.date_out_of_range", "th", field=field)
+        assert c.get("/open311/v2/requests.json").status_code == 200
+
+
+def test_a_sensible_open311_range_still_answers(app):
+    with client(app) as c:
+        r = c.get("/open311/v2/requests.json?start_date=2026-01-01T00:00:00%2B07:00")
+        assert r.status_code == 200 and isinstance(r.json(), list)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_an_unexpected_error_has_its_own_page_and_problem(app, lang):
+    def broken() -> None:
+        raise RuntimeError("a bug, not the user's input")
+
+    app.add_api_route("/registration-broken", broken)
+    app.add_api_route("/api/v1/broken", broken)
+    with client(app) as c:
+        c.cookies.set("lang", lang)
+        r = c.get("/registration-broken")
+        assert r.status_code == 500
+        assert heading(r.text) == text("error.server_title", lang)
+        assert heading(r.text) != text("error.invalid_input", lang)
+        assert text("error.server", lang) in html.unescape(r.text)
+        r = c.get("/api/v1/broken")
+        assert r.status_code == 500
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["title"] == text("error.server", lang)
+
+
+def test_a_form_field_that_fails_fastapi_validation_is_an_html_page(app):
+    """Query parameters FastAPI checks (the name check's row) answer pages, not JSON, to a
+    browser."""
+    with client(app) as c:
+        browser = Browser(c)
+        create_user(browser, lang="th")
+        r = browser.post("/registration/names/check?row=abc",
+                         {"entity_type": "limited_company"})
+        assert r.status_code == 422
+        assert r.headers["content-type"].startswith("text/html")
+        assert heading(r.text) == text("error.invalid_input", "th")
