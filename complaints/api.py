@@ -23,6 +23,7 @@ from complaints.models import Channel, Ticket, TicketCreate
 from web.db import SessionDep
 from web.errors import DomainError, N_, register_messages
 from web.i18n import get_locale
+from web.problems import problems
 from web.settings import get_settings
 
 register_messages({
@@ -48,7 +49,7 @@ def require_service_token(authorization: Annotated[str, Header()] = "") -> None:
 
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets-api"],
-                   dependencies=[Depends(require_service_token)])
+                   dependencies=[Depends(require_service_token)], responses=problems(401))
 
 
 def filed_json(ticket: Ticket) -> dict[str, Any]:
@@ -87,7 +88,8 @@ REQUEST_BODY = {"required": True,
                 "content": {"application/json": {"schema": TicketCreate.model_json_schema()}}}
 
 
-@router.post("", status_code=201, openapi_extra={"requestBody": REQUEST_BODY})
+@router.post("", status_code=201, openapi_extra={"requestBody": REQUEST_BODY},
+             responses=problems(400, 409, 413, 422))
 async def create_ticket(request: Request, session: SessionDep,
                         idempotency_key: Annotated[str | None, Header()] = None):
     try:
@@ -105,7 +107,7 @@ async def create_ticket(request: Request, session: SessionDep,
     return JSONResponse(filed_json(filing.ticket), status_code=201, headers=headers)
 
 
-@router.get("/{number}")
+@router.get("/{number}", responses=problems(404, 422))
 def ticket_status(number: str, session: SessionDep, conversation_id: str | None = None,
                   contact: str | None = None) -> dict[str, Any]:
     return status_json(service.lookup_status(session, number, conversation_id=conversation_id,

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hmac
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from complaints import contacts, routing, service
@@ -77,6 +79,19 @@ class Open311Error(Exception):
         super().__init__(descriptions)
         self.status = status
         self.descriptions = descriptions
+
+
+class Open311ErrorItem(BaseModel):
+    """One of the errors an Open311 client gets, as an array, for a request it cannot have."""
+
+    code: int
+    description: str
+
+
+def open311_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: these statuses answer the spec's array of errors."""
+    return {status: {"model": list[Open311ErrorItem], "description": HTTPStatus(status).phrase}
+            for status in statuses}
 
 
 def errors_response(exc: Open311Error) -> JSONResponse:
@@ -195,7 +210,7 @@ def search_requests(session: Session, params: Any, at: datetime | None = None) -
                              .limit(MAX_RESULTS)).all())
 
 
-@router.get("/requests.json")
+@router.get("/requests.json", responses=open311_errors(400))
 def list_requests(request: Request, session: SessionDep):
     try:
         found = search_requests(session, request.query_params)
@@ -204,7 +219,7 @@ def list_requests(request: Request, session: SessionDep):
     return [request_json(ticket, session) for ticket in found]
 
 
-@router.get("/requests/{request_id}.json")
+@router.get("/requests/{request_id}.json", responses=open311_errors(404))
 def one_request(request_id: str, session: SessionDep):
     ticket = session.exec(select(Ticket).where(
         Ticket.number == service.normalise_number(request_id))).first()
@@ -246,7 +261,7 @@ def _to_ticket_data(form: Any) -> dict[str, Any]:
             "lat": form.get("lat") or "", "long": form.get("long") or ""}
 
 
-@router.post("/requests.json", status_code=201)
+@router.post("/requests.json", status_code=201, responses=open311_errors(400, 403, 404, 413))
 async def post_request(request: Request, session: SessionDep):
     if request.headers.get("content-type", "").startswith("application/json"):
         try:

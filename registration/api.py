@@ -21,6 +21,7 @@ from web.accounts.models import User
 from web.db import RowId, SessionDep, parse_row_id
 from web.errors import NotFound
 from web.i18n import get_locale, message
+from web.problems import problems
 from web.security import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["registration-api"])
@@ -87,7 +88,7 @@ def session_info(request: Request, user: OptionalUser) -> dict[str, Any]:
             "lang": get_locale()}
 
 
-@router.post("/names/check")
+@router.post("/names/check", responses=problems(400, 401, 403, 413, 422))
 def check_name(body: NameCheckIn, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     result = service.check_name(session, body.entity_type, body.name_th, body.name_en)
     return {
@@ -99,7 +100,8 @@ def check_name(body: NameCheckIn, session: SessionDep, user: CurrentUser) -> dic
     }
 
 
-@router.post("/reservations", status_code=201)
+@router.post("/reservations", status_code=201,
+             responses=problems(400, 401, 403, 413, 422))
 def reserve(body: ReservationIn, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     reservation, application = service.reserve_name(
         session, user, body.entity_type, [(n.name_th, n.name_en) for n in body.names])
@@ -110,18 +112,18 @@ def reserve(body: ReservationIn, session: SessionDep, user: CurrentUser) -> dict
             "application": application_json(session, application)}
 
 
-@router.get("/applications")
+@router.get("/applications", responses=problems(401))
 def list_applications(session: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
     return [{"id": a.id, "status": a.status, "reference": a.reference, "name_th": a.name_th,
              "name_en": a.name_en} for a in service.applications_of(session, user)]
 
 
-@router.get("/applications/{application_id}")
+@router.get("/applications/{application_id}", responses=problems(401, 404))
 def get_application(application_id: RowId, session: SessionDep, user: CurrentUser):
     return application_json(session, service.get_application(session, user, application_id))
 
 
-@router.get("/applications/{application_id}/{step}")
+@router.get("/applications/{application_id}/{step}", responses=problems(401, 404))
 def get_step(application_id: RowId, step: str, session: SessionDep, user: CurrentUser):
     application = service.get_application(session, user, application_id)
     if step not in EDITABLE_STEPS:
@@ -129,7 +131,8 @@ def get_step(application_id: RowId, step: str, session: SessionDep, user: Curren
     return stored_values(session, application, step)
 
 
-@router.put("/applications/{application_id}/{step}")
+@router.put("/applications/{application_id}/{step}",
+            responses=problems(400, 401, 403, 404, 413, 422))
 def put_step(application_id: RowId, step: str, body: dict[str, Any], session: SessionDep,
              user: CurrentUser) -> dict[str, Any]:
     application = service.get_application(session, user, application_id)
@@ -140,7 +143,8 @@ def put_step(application_id: RowId, step: str, body: dict[str, Any], session: Se
     return application_json(session, application)
 
 
-@router.post("/applications/{application_id}/documents", status_code=201)
+@router.post("/applications/{application_id}/documents", status_code=201,
+             responses=problems(400, 401, 403, 404, 413, 422))
 async def upload_document(application_id: RowId, request: Request, session: SessionDep,
                           user: CurrentUser) -> dict[str, Any]:
     application = service.get_application(session, user, application_id)
@@ -156,7 +160,8 @@ async def upload_document(application_id: RowId, request: Request, session: Sess
             "filename": document.filename, "person_id": document.person_id}
 
 
-@router.get("/applications/{application_id}/people/{role}")
+@router.get("/applications/{application_id}/people/{role}",
+            responses=problems(401, 404))
 def list_people(application_id: RowId, role: PersonRole, session: SessionDep,
                 user: CurrentUser) -> list[dict[str, Any]]:
     from registration.identity import mask_pin
@@ -168,7 +173,8 @@ def list_people(application_id: RowId, role: PersonRole, session: SessionDep,
             for p in service.people_of(session, application, role)]
 
 
-@router.post("/applications/{application_id}/submit")
+@router.post("/applications/{application_id}/submit",
+             responses=problems(400, 401, 403, 404, 409, 413, 422))
 async def submit(application_id: RowId, body: SubmitIn, session: SessionDep,
                  user: CurrentUser) -> dict[str, Any]:
     """Returns the receipt only; GET the application for its full state and timeline.

@@ -22,7 +22,7 @@ from web.errors import DomainError, FieldError, Invalid
 from web.forms import localized_errors
 from web.i18n import LocaleMiddleware, message
 from web.logging_setup import configure_logging
-from web.problems import problem_response
+from web.problems import document_problems, problem_response
 from web.security import verify_csrf
 from web.settings import get_settings
 
@@ -31,9 +31,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
-        "accept", ""
-    )
+    return request.url.path.startswith(("/api/", "/open311/")) or \
+        "application/json" in request.headers.get("accept", "")
 
 
 def _render_error(request: Request, status: int, key: str, params: dict | None = None) -> Response:
@@ -83,8 +82,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        key = {404: "error.not_found", 403: "error.forbidden", 405: "error.not_found"}.get(
-            exc.status_code, "error.server")
+        key = {400: "error.bad_request", 404: "error.not_found", 403: "error.forbidden",
+               405: "error.not_found"}.get(exc.status_code, "error.server")
         if wants_json(request):
             return problem_response(exc.status_code, key, instance=request.url.path)
         return _render_error(request, exc.status_code, key)
@@ -155,16 +154,20 @@ def create_app() -> FastAPI:
     # Routes are matched in order, one regex each. The machine-facing paths (the JSON API
     # and the callbacks), with prefixes no page shares, come first: every request pays for
     # the routes tried before its own.
+    # The OpenAPI document describes the JSON APIs (registration, tickets, Open311); the pages
+    # and the partners' signed callbacks, whose contract is the partner's, stay out of it.
     app.include_router(registration_api.router)
-    app.include_router(webhooks.router)
+    app.include_router(webhooks.router, include_in_schema=False)
     # Before the wizard's router, whose /registration/{id}/{step} would take certificate.pdf.
-    app.include_router(certificate.router)
+    app.include_router(certificate.router, include_in_schema=False)
     # Complaints before the case desk, so /desk/tickets never falls to a /desk route.
     for router in (complaint_routes.router, complaints_desk.router, ticket_api.router,
                    open311.router):
-        app.include_router(router)
+        app.include_router(router, include_in_schema=router in (ticket_api.router,
+                                                                open311.router))
     for router in (pages.router, account_routes.router, registration_routes.router,
                    registration_routes.address_router, desk.router, chat.router):
-        app.include_router(router)
+        app.include_router(router, include_in_schema=False)
     install_error_handlers(app)
+    app.openapi = document_problems(app.openapi)  # type: ignore[method-assign]
     return app

@@ -59,16 +59,16 @@ async def get_session() -> AsyncIterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
-# Row ids are 64-bit on both databases: a larger number in a URL names no row, and would
-# overflow the driver (a 500) if it reached a query.
-MAX_ROW_ID = 2**63 - 1
+# Row ids are INTEGER columns: 32-bit on PostgreSQL (64-bit on SQLite). A larger number in
+# a URL or a form names no row, and would overflow the database (a 500) if it reached a query.
+MAX_ROW_ID = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def parse_row_id(raw: object) -> int | None:
     """A row id typed into a form field (ASCII digits, in range), or None."""
     text = str(raw or "").strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ROW_ID)):
         return None
     value = int(text)
     return value if 1 <= value <= MAX_ROW_ID else None

@@ -1,5 +1,6 @@
-"""Bad input never gives a 500: ids past 64 bits, Open311 dates at the ends of the calendar,
-a document id that is no number, desk pages that are no page. Each answers a clear 4xx in
+"""Bad input never gives a 500: ids past the databases' integers (2^31 on PostgreSQL),
+Open311 dates at the ends of the calendar, a document id that is no number, desk pages that
+are no page. Each answers a clear 4xx in
 the user's language (an HTML page, or RFC 9457 problem details on the API) and changes
 nothing; an unexpected error has a page of its own."""
 
@@ -17,7 +18,9 @@ from tests.conftest import (PDF, Browser, create_application, create_officer, cr
 from web.i18n import message, set_locale
 
 PAST_64_BITS = str(2**63)
+PAST_32_BITS = str(2**31)  # PostgreSQL's INTEGER ids end at 2^31 - 1
 HUGE = "1" + "0" * 30
+TOO_BIG = (PAST_32_BITS, PAST_64_BITS)
 
 
 def text(key: str, lang: str, **params) -> str:
@@ -56,13 +59,13 @@ DESK_PAGES = [
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
-def test_ids_past_64_bits_are_not_found_pages_in_the_users_language(app, lang):
+def test_ids_past_the_databases_integers_are_not_found_pages_in_the_users_language(app, lang):
     with client(app) as c:
         browser = Browser(c)
         create_user(browser, lang=lang)
         own = create_application(browser)
-        for method, path in APPLICANT_PAGES:
-            url = path.format(id=PAST_64_BITS)
+        for method, url in ((m, p.format(id=big)) for m, p in APPLICANT_PAGES
+                             for big in TOO_BIG):
             r = browser.post(url, {}) if method == "POST" else browser.get(url)
             assert r.status_code == 404, (url, r.status_code)
             assert r.headers["content-type"].startswith("text/html"), url
@@ -70,12 +73,11 @@ def test_ids_past_64_bits_are_not_found_pages_in_the_users_language(app, lang):
         assert browser.get(f"/registration/{own}").status_code in (200, 303)  # still served
 
 
-def test_ids_past_64_bits_on_the_api_are_localized_problems(app):
+def test_ids_past_the_databases_integers_on_the_api_are_localized_problems(app):
     with client(app) as c:
         browser = Browser(c)
         create_user(browser, lang="th")
-        for method, path in API_ROUTES:
-            url = path.format(id=PAST_64_BITS)
+        for method, url in ((m, p.format(id=big)) for m, p in API_ROUTES for big in TOO_BIG):
             r = browser.api(method, url, json={} if method in ("PUT", "POST") else None)
             assert r.status_code == 404, (url, r.status_code, r.text[:200])
             assert r.headers["content-type"].startswith("application/problem+json")
@@ -86,13 +88,12 @@ def test_ids_past_64_bits_on_the_api_are_localized_problems(app):
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
-def test_desk_ids_past_64_bits_are_not_found(app, session, lang):
+def test_desk_ids_past_the_databases_integers_are_not_found(app, session, lang):
     with client(app) as c:
         browser = Browser(c)
         sign_in(browser, create_officer(session))
         browser.get(f"/lang/{lang}")  # the header's language switch, as a user would
-        for method, path in DESK_PAGES:
-            url = path.format(id=PAST_64_BITS)
+        for method, url in ((m, p.format(id=big)) for m, p in DESK_PAGES for big in TOO_BIG):
             r = browser.post(url, {}) if method == "POST" else browser.get(url)
             assert r.status_code == 404, (url, r.status_code)
             assert heading(r.text) == text("error.not_found", lang), url
@@ -133,7 +134,7 @@ def test_removing_a_document_by_a_non_numeric_id_keeps_the_page_and_the_file(app
                          {"action": "upload", "kind": "other"},
                          files={"file": ("plan.pdf", PDF, "application/pdf")})
         assert r.status_code == 303, r.text[:500]
-        for bad in ("abc", "²", PAST_64_BITS, HUGE, ""):
+        for bad in ("abc", "²", *TOO_BIG, HUGE, ""):
             r = browser.post(f"/registration/{app_id}/documents",
                              {"action": "remove", "document_id": bad})
             assert r.status_code == 422, (bad, r.status_code)
@@ -200,3 +201,15 @@ def test_a_form_field_that_fails_fastapi_validation_is_an_html_page(app):
         assert r.status_code == 422
         assert r.headers["content-type"].startswith("text/html")
         assert heading(r.text) == text("error.invalid_input", "th")
+
+
+def test_a_body_that_is_no_json_is_a_bad_request_problem_not_a_server_error(app):
+    with client(app) as c:
+        browser = Browser(c)
+        create_user(browser, lang="th")
+        r = browser.api("POST", "/api/v1/names/check", content=b"j\x197\x03\x10I@\xff",
+                        headers={"Content-Type": "application/json"})
+        assert r.status_code == 400
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["key"] == "error.bad_request"
+        assert r.json()["title"] == text("error.bad_request", "th")
