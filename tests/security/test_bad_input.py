@@ -213,3 +213,25 @@ def test_a_body_that_is_no_json_is_a_bad_request_problem_not_a_server_error(app)
         assert r.headers["content-type"].startswith("application/problem+json")
         assert r.json()["key"] == "error.bad_request"
         assert r.json()["title"] == text("error.bad_request", "th")
+
+
+def test_a_registered_capital_past_two_billion_baht_is_saved(app):
+    """The wizard allows up to 10^13 baht and 10^12 shares; PostgreSQL's INTEGER columns ended
+    at 2^31 - 1, so a large (and real) company's capital answered 500 there."""
+    from tests.conftest import CAPITAL, people_form
+
+    big = {**CAPITAL, "registered_capital": "5000000000", "share_count": "500000000",
+           "par_value": "10"}
+    with client(app) as c:
+        browser = Browser(c)
+        create_user(browser, lang="en")
+        app_id = create_application(browser)
+        r = browser.post(f"/registration/{app_id}/capital", big)
+        assert r.status_code == 303, r.text[:500]
+        people = {**people_form(), "people-0-shares": "300000000", "people-1-shares": "200000000"}
+        r = browser.post(f"/registration/{app_id}/people", people)
+        assert r.status_code == 303, r.text[:500]
+        step = browser.api("GET", f"/api/v1/applications/{app_id}/capital").json()
+        assert int(step["registered_capital"]) == 5_000_000_000
+        shares = browser.api("GET", f"/api/v1/applications/{app_id}/people/shareholder").json()
+        assert sorted(p["shares"] for p in shares) == [200_000_000, 300_000_000]
