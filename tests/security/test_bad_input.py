@@ -7,7 +7,9 @@ nothing; an unexpected error has a page of its own."""
 from __future__ import annotations
 
 import html
+import http.client
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +17,7 @@ from sqlmodel import select
 
 from tests.conftest import (PDF, Browser, create_application, create_officer, create_user,
                             sign_in)
+from tests.stack import served
 from web.i18n import message, set_locale
 
 PAST_64_BITS = str(2**63)
@@ -235,3 +238,31 @@ def test_a_registered_capital_past_two_billion_baht_is_saved(app):
         assert int(step["registered_capital"]) == 5_000_000_000
         shares = browser.api("GET", f"/api/v1/applications/{app_id}/people/shareholder").json()
         assert sorted(p["shares"] for p in shares) == [200_000_000, 300_000_000]
+
+
+@pytest.fixture(scope="module")
+def portal(database_url, tmp_path_factory):
+    """The portal under uvicorn, for what only a real HTTP connection shows."""
+    with served("web.main:app", {}, tmp_path_factory.mktemp("portal"), ready_path="/healthz",
+                timeout_s=90) as base_url:
+        yield base_url
+
+
+def test_bad_input_keeps_the_connection_open(portal):
+    """One keep-alive connection carries every bad request and then a good one."""
+    url = urlsplit(portal)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    paths = [f"/api/v1/applications/{PAST_32_BITS}", f"/api/v1/applications/{PAST_64_BITS}",
+             "/open311/v2/requests.json?start_date=9999-12-31T00:00:00",
+             "/open311/v2/requests.json?end_date=0001-01-01T00:00:00", "/healthz"]
+    connection.connect()
+    sock = connection.sock
+    for path in paths:
+        connection.request("GET", path, headers={"Accept-Language": "th"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status < 500, (path, response.status)
+        assert not response.will_close, path
+        assert connection.sock is sock, path
+    assert response.status == 200
+    connection.close()
