@@ -107,7 +107,7 @@ async def create_ticket(request: Request, session: SessionDep,
     return JSONResponse(filed_json(filing.ticket), status_code=201, headers=headers)
 
 
-@router.get("/{number}", responses=problems(404, 422))
+@router.get("/{number}", responses=problems(400, 404, 422))
 def ticket_status(number: str, session: SessionDep, conversation_id: str | None = None,
                   contact: str | None = None) -> dict[str, Any]:
     return status_json(service.lookup_status(session, number, conversation_id=conversation_id,

@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -87,6 +87,15 @@ def install_error_handlers(app: FastAPI) -> None:
         if wants_json(request):
             return problem_response(exc.status_code, key, instance=request.url.path)
         return _render_error(request, exc.status_code, key)
+
+    @app.exception_handler(DataError)
+    async def data_refused(request: Request, exc: DataError) -> Response:
+        # The database refused a value (a number past its column, a NUL in text) that no
+        # check before it caught: the request was bad, so a 4xx, but the check is missing.
+        log.warning("database refused a value on %s: %s", request.url.path, exc.orig)
+        if wants_json(request):
+            return problem_response(400, "error.bad_request", instance=request.url.path)
+        return _render_error(request, 400, "error.bad_request")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

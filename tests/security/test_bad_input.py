@@ -266,3 +266,42 @@ def test_bad_input_keeps_the_connection_open(portal):
         assert connection.sock is sock, path
     assert response.status == 200
     connection.close()
+
+
+NUL = "a\x00b"
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_nul_characters_in_forms_and_json_are_dropped_not_a_server_error(app, session, lang):
+    """No one types NUL, and PostgreSQL's text refuses it: it answered 500 on sign-in, every
+    wizard step, the complaint form and the ticket API."""
+    from registration.models import Application
+    from tests.conftest import CAPITAL, COMPLAINT, OFFICE, SERVICE_TOKEN
+
+    with client(app) as c:
+        browser = Browser(c)
+        r = browser.post("/sign-in", {"email": "x\x00@example.com", "password": NUL},
+                         page="/sign-in")
+        assert r.status_code == 401, r.status_code
+        create_user(browser, lang=lang)
+        app_id = create_application(browser)
+        r = browser.post(f"/registration/{app_id}/office", {**OFFICE, "house_no": "99\x00/1"})
+        assert r.status_code == 303, r.status_code
+        r = browser.api("PUT", f"/api/v1/applications/{app_id}/capital",
+                        json={**CAPITAL, "objectives": "Trading\x00 of parts"})
+        assert r.status_code == 200, r.text[:300]
+        session.expire_all()
+        stored = session.get(Application, app_id)
+        assert (stored.house_no, stored.objectives) == ("99/1", "Trading of parts")
+        description = "Black water\x00 flows into the canal behind plant 3 since this morning."
+        r = browser.post("/complaints/new", {**COMPLAINT, "description": description,
+                                             "consent": "on"})
+        assert r.status_code in (200, 303), r.status_code
+        r = c.post("/api/v1/tickets", json={**COMPLAINT, "description": description},
+                   headers=SERVICE_TOKEN)
+        assert r.status_code == 201, r.text[:300]
+        r = c.get(f"/api/v1/tickets/{r.json()['number']}?conversation_id=a%00b",
+                  headers={**SERVICE_TOKEN, "Accept-Language": lang})
+        assert r.status_code < 500, r.status_code
+        if r.status_code == 400:  # PostgreSQL refused it: a problem, not a crash
+            assert r.json()["title"] == text("error.bad_request", lang)
