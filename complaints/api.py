@@ -23,6 +23,7 @@ from web.db import SessionDep
 from web.errors import DomainError, N_, register_messages
 from web.i18n import get_locale
 from web.limits import parse_json
+from web.problems import problems
 from web.settings import get_settings
 
 register_messages({
@@ -49,7 +50,7 @@ def require_service_token(authorization: Annotated[str, Header()] = "") -> None:
 
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets-api"],
-                   dependencies=[Depends(require_service_token)])
+                   dependencies=[Depends(require_service_token)], responses=problems(401))
 
 
 def filed_json(ticket: Ticket) -> dict[str, Any]:
@@ -88,7 +89,8 @@ REQUEST_BODY = {"required": True,
                 "content": {"application/json": {"schema": TicketCreate.model_json_schema()}}}
 
 
-@router.post("", status_code=201, openapi_extra={"requestBody": REQUEST_BODY})
+@router.post("", status_code=201, openapi_extra={"requestBody": REQUEST_BODY},
+             responses=problems(400, 409, 413, 422))
 async def create_ticket(request: Request, session: SessionDep,
                         idempotency_key: Annotated[str | None, Header()] = None):
     # The token was checked (the router's dependency) before this reads or parses the body.
@@ -108,7 +110,7 @@ async def create_ticket(request: Request, session: SessionDep,
     return JSONResponse(filed_json(filing.ticket), status_code=201, headers=headers)
 
 
-@router.get("/{number}")
+@router.get("/{number}", responses=problems(400, 404, 422))
 def ticket_status(number: str, session: SessionDep, conversation_id: str | None = None,
                   contact: str | None = None) -> dict[str, Any]:
     return status_json(service.lookup_status(session, number, conversation_id=conversation_id,

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hmac
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from complaints import contacts, routing, service
@@ -59,6 +61,7 @@ register_messages({
                                  "estate id, or an address_string that names the estate."),
     "open311.date_invalid": N_(
         "{field} must be a W3C date and time, like 2026-01-01T00:00:00+07:00."),
+    "open311.date_out_of_range": N_("{field} is too far in the past or the future."),
     "open311.range_too_long": N_("start_date and end_date may not span more than 90 days."),
     "open311.request_not_found": N_("Service request {id} was not found."),
 })
@@ -77,6 +80,19 @@ class Open311Error(Exception):
         super().__init__(descriptions)
         self.status = status
         self.descriptions = descriptions
+
+
+class Open311ErrorItem(BaseModel):
+    """One of the errors an Open311 client gets, as an array, for a request it cannot have."""
+
+    code: int
+    description: str
+
+
+def open311_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: these statuses answer the spec's array of errors."""
+    return {status: {"model": list[Open311ErrorItem], "description": HTTPStatus(status).phrase}
+            for status in statuses}
 
 
 def errors_response(exc: Open311Error) -> JSONResponse:
@@ -155,7 +171,13 @@ def _w3c_param(name: str, value: str | None) -> datetime | None:
     except ValueError as exc:
         raise Open311Error(400, message("open311.date_invalid", {"field": name})) from exc
     # A time without an offset is read as Bangkok's, the jurisdiction's own clock.
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=BANGKOK)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=BANGKOK)
+    try:  # the search shifts it by the default range, and to UTC: all must stay in the calendar
+        for moment in (parsed, parsed.astimezone(UTC)):
+            moment - DEFAULT_RANGE, moment + DEFAULT_RANGE  # noqa: B018
+    except OverflowError as exc:
+        raise Open311Error(400, message("open311.date_out_of_range", {"field": name})) from exc
+    return parsed
 
 
 def search_requests(session: Session, params: Any, at: datetime | None = None) -> list[Ticket]:
@@ -189,7 +211,7 @@ def search_requests(session: Session, params: Any, at: datetime | None = None) -
                              .limit(MAX_RESULTS)).all())
 
 
-@router.get("/requests.json")
+@router.get("/requests.json", responses=open311_errors(400))
 def list_requests(request: Request, session: SessionDep):
     try:
         found = search_requests(session, request.query_params)
@@ -198,7 +220,7 @@ def list_requests(request: Request, session: SessionDep):
     return [request_json(ticket, session) for ticket in found]
 
 
-@router.get("/requests/{request_id}.json")
+@router.get("/requests/{request_id}.json", responses=open311_errors(404))
 def one_request(request_id: str, session: SessionDep):
     ticket = session.exec(select(Ticket).where(
         Ticket.number == service.normalise_number(request_id))).first()
@@ -240,7 +262,7 @@ def _to_ticket_data(form: Any) -> dict[str, Any]:
             "lat": form.get("lat") or "", "long": form.get("long") or ""}
 
 
-@router.post("/requests.json", status_code=201)
+@router.post("/requests.json", status_code=201, responses=open311_errors(400, 403, 404, 413))
 async def post_request(request: Request, session: SessionDep):
     # An api_key in the query string is checked before the body is read. One in the body
     # is checked once the body (at most Settings.api_body_max_bytes) is parsed, no deeper

@@ -15,7 +15,7 @@ from registration import eec
 from registration.models import ApplicationEvent, Document
 from web.accounts.deps import require_roles
 from web.accounts.models import Role, User
-from web.db import SessionDep
+from web.db import RowId, SessionDep
 from web.errors import DomainError, Invalid, NotFound
 from web.forms import form_dict, localized_errors
 from web.i18n import message
@@ -76,13 +76,13 @@ def _case_context(session: SessionDep, case: Case) -> dict:
 
 
 @router.get("/cases/{case_id}")
-def case_page(case_id: int, request: Request, session: SessionDep, officer: Officer):
+def case_page(case_id: RowId, request: Request, session: SessionDep, officer: Officer):
     case = cases.get_case(session, case_id)
     return render(request, "desk/case.html", _case_context(session, case))
 
 
 @router.post("/cases/{case_id}/{action}")
-async def case_action(case_id: int, action: str, request: Request, session: SessionDep,
+async def case_action(case_id: RowId, action: str, request: Request, session: SessionDep,
                       officer: Officer):
     from eec_bridge.delivery import lock_case
 
@@ -114,7 +114,7 @@ async def case_action(case_id: int, action: str, request: Request, session: Sess
 
 
 @router.get("/cases/{case_id}/documents/{document_id}")
-def case_document(case_id: int, document_id: int, session: SessionDep, officer: Officer):
+def case_document(case_id: RowId, document_id: RowId, session: SessionDep, officer: Officer):
     """A file the applicant attached to this case's application, for the officer to read."""
     from fastapi.responses import FileResponse
 

@@ -18,9 +18,10 @@ from registration.routes import stored_values
 from registration.steps import STEP_NAMES
 from web.accounts.deps import CurrentUser, OptionalUser
 from web.accounts.models import User
-from web.db import SessionDep
+from web.db import RowId, SessionDep, parse_row_id
 from web.errors import NotFound
 from web.i18n import get_locale, message
+from web.problems import problems
 from web.security import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["registration-api"])
@@ -87,7 +88,7 @@ def session_info(request: Request, user: OptionalUser) -> dict[str, Any]:
             "lang": get_locale()}
 
 
-@router.post("/names/check")
+@router.post("/names/check", responses=problems(400, 401, 403, 413, 422))
 def check_name(body: NameCheckIn, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     result = service.check_name(session, body.entity_type, body.name_th, body.name_en)
     return {
@@ -99,7 +100,8 @@ def check_name(body: NameCheckIn, session: SessionDep, user: CurrentUser) -> dic
     }
 
 
-@router.post("/reservations", status_code=201)
+@router.post("/reservations", status_code=201,
+             responses=problems(400, 401, 403, 413, 422))
 def reserve(body: ReservationIn, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     reservation, application = service.reserve_name(
         session, user, body.entity_type, [(n.name_th, n.name_en) for n in body.names])
@@ -110,27 +112,28 @@ def reserve(body: ReservationIn, session: SessionDep, user: CurrentUser) -> dict
             "application": application_json(session, application)}
 
 
-@router.get("/applications")
+@router.get("/applications", responses=problems(401))
 def list_applications(session: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
     return [{"id": a.id, "status": a.status, "reference": a.reference, "name_th": a.name_th,
              "name_en": a.name_en} for a in service.applications_of(session, user)]
 
 
-@router.get("/applications/{application_id}")
-def get_application(application_id: int, session: SessionDep, user: CurrentUser):
+@router.get("/applications/{application_id}", responses=problems(401, 404))
+def get_application(application_id: RowId, session: SessionDep, user: CurrentUser):
     return application_json(session, service.get_application(session, user, application_id))
 
 
-@router.get("/applications/{application_id}/{step}")
-def get_step(application_id: int, step: str, session: SessionDep, user: CurrentUser):
+@router.get("/applications/{application_id}/{step}", responses=problems(401, 404))
+def get_step(application_id: RowId, step: str, session: SessionDep, user: CurrentUser):
     application = service.get_application(session, user, application_id)
     if step not in EDITABLE_STEPS:
         raise NotFound()
     return stored_values(session, application, step)
 
 
-@router.put("/applications/{application_id}/{step}")
-def put_step(application_id: int, step: str, body: dict[str, Any], session: SessionDep,
+@router.put("/applications/{application_id}/{step}",
+            responses=problems(400, 401, 403, 404, 413, 422))
+def put_step(application_id: RowId, step: str, body: dict[str, Any], session: SessionDep,
              user: CurrentUser) -> dict[str, Any]:
     application = service.own_application(session, user, application_id)
     if step not in EDITABLE_STEPS:
@@ -140,16 +143,16 @@ def put_step(application_id: int, step: str, body: dict[str, Any], session: Sess
     return application_json(session, application)
 
 
-@router.post("/applications/{application_id}/documents", status_code=201)
-async def upload_document(application_id: int, request: Request, session: SessionDep,
+@router.post("/applications/{application_id}/documents", status_code=201,
+             responses=problems(400, 401, 403, 404, 413, 422))
+async def upload_document(application_id: RowId, request: Request, session: SessionDep,
                           user: CurrentUser) -> dict[str, Any]:
     application = service.own_application(session, user, application_id)
     form = await request.form()
     upload = form.get("file")
-    person = str(form.get("person_id") or "")
     document = service.add_document(
         session, application, kind=str(form.get("kind", "")),
-        person_id=int(person) if person.isdigit() else None,
+        person_id=parse_row_id(form.get("person_id")),
         filename=upload.filename if isinstance(upload, UploadFile) else None,
         content=await upload.read() if isinstance(upload, UploadFile) else None)
     session.commit()
@@ -157,8 +160,9 @@ async def upload_document(application_id: int, request: Request, session: Sessio
             "filename": document.filename, "person_id": document.person_id}
 
 
-@router.get("/applications/{application_id}/people/{role}")
-def list_people(application_id: int, role: PersonRole, session: SessionDep,
+@router.get("/applications/{application_id}/people/{role}",
+            responses=problems(401, 404))
+def list_people(application_id: RowId, role: PersonRole, session: SessionDep,
                 user: CurrentUser) -> list[dict[str, Any]]:
     from registration.identity import mask_pin
 
@@ -169,8 +173,9 @@ def list_people(application_id: int, role: PersonRole, session: SessionDep,
             for p in service.people_of(session, application, role)]
 
 
-@router.post("/applications/{application_id}/submit")
-async def submit(application_id: int, body: SubmitIn, session: SessionDep,
+@router.post("/applications/{application_id}/submit",
+             responses=problems(400, 401, 403, 404, 409, 413, 422))
+async def submit(application_id: RowId, body: SubmitIn, session: SessionDep,
                  user: CurrentUser) -> dict[str, Any]:
     """Returns the receipt only; GET the application for its full state and timeline.
 

@@ -27,7 +27,7 @@ from registration.identity import format_juristic_number
 from registration.models import Application, ApplicationEvent
 from registration.thai_dates import format_date
 from web.accounts.deps import CurrentUser, OptionalUser
-from web.db import SessionDep
+from web.db import RowId, SessionDep
 from web.errors import N_, NotFound
 from web.i18n import translations
 from web.settings import get_settings
@@ -351,7 +351,7 @@ def render_certificate_pdf(facts: CertificateFacts, issued_at: datetime | None =
 
 
 @router.get("/registration/{application_id}/certificate.pdf")
-def certificate_pdf(application_id: int, session: SessionDep, user: CurrentUser) -> Response:
+def certificate_pdf(application_id: RowId, session: SessionDep, user: CurrentUser) -> Response:
     """The owner's (or staff's) copy; anyone else, or a case without a number yet, gets 404."""
     application = service.get_application(session, user, application_id)
     case = registered_case(session, application)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -90,8 +90,9 @@ class Application(SQLModel, table=True):
 
     # Objectives (วัตถุประสงค์) and capital (ทุนจดทะเบียน)
     objectives: str = Field(default="", max_length=4000)
-    registered_capital: int | None = None
-    share_count: int | None = None
+    # BIGINT: capital up to 10^13 baht and 10^12 shares, past PostgreSQL's INTEGER.
+    registered_capital: int | None = Field(default=None, sa_type=BigInteger)
+    share_count: int | None = Field(default=None, sa_type=BigInteger)
     par_value: Decimal | None = Field(default=None, sa_column=Column(Numeric(14, 2)))
     paid_up_percent: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
 
@@ -130,7 +131,7 @@ class Person(SQLModel, table=True):
     passport_no: str = Field(default="", max_length=20)
     age: int | None = None
     address: str = Field(default="", max_length=500)
-    shares: int | None = None
+    shares: int | None = Field(default=None, sa_type=BigInteger)
     is_promoter: bool = False
     can_sign: bool = False
 

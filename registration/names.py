@@ -86,7 +86,9 @@ register_messages(MESSAGES)
 # --- cleaning ---------------------------------------------------------------------------
 
 # Invisible characters that make two identical-looking names compare unequal.
-_INVISIBLE = re.compile("[\u200b-\u200d\ufeff\u2060\u00ad]")
+# Zero-width and soft-hyphen characters, and the control characters no one types (NUL among
+# them, which PostgreSQL's text refuses).
+_INVISIBLE = re.compile("[\u200b-\u200d\ufeff\u2060\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from registration import address, eec, identity, names, service, steps
 from registration.models import Application, ApplicationStatus, PersonRole
 from web.accounts.deps import CurrentUser
-from web.db import SessionDep
+from web.db import RowId, SessionDep, parse_row_id
 from web.errors import DomainError, FieldError, Invalid
 from web.forms import form_dict, localized_errors
 from web.i18n import gettext as _
@@ -129,7 +129,7 @@ def stored_values(session: SessionDep, application: Application, step: str) -> d
 
 def _row_count(values: dict[str, Any], group: str, extra: int = 0) -> int:
     used = {int(k.split("-")[1]) for k in values if k.startswith(f"{group}-")
-            and k.split("-")[1].isdigit()}
+            and k.split("-")[1].isdecimal()}
     base = max(used) + 1 if used else 0
     return min(steps.MAX_PEOPLE_ROWS, max(base, BLANK_PEOPLE_ROWS.get(group, 0)) + extra)
 
@@ -215,7 +215,7 @@ def _review_context(session: SessionDep, application: Application) -> dict[str, 
 
 
 @router.get("/{application_id}")
-def resume(application_id: int, session: SessionDep, user: CurrentUser):
+def resume(application_id: RowId, session: SessionDep, user: CurrentUser):
     application = service.get_application(session, user, application_id)
     if application.status != ApplicationStatus.draft:
         return _redirect(f"/registration/{application.id}/status")
@@ -236,7 +236,7 @@ def _status_context(session: SessionDep, application: Application) -> dict[str, 
 
 
 @router.get("/{application_id}/status")
-def status_page(application_id: int, request: Request, session: SessionDep, user: CurrentUser,
+def status_page(application_id: RowId, request: Request, session: SessionDep, user: CurrentUser,
                 form: str = ""):
     application = service.get_application(session, user, application_id)
     ctx = _status_context(session, application)
@@ -251,7 +251,7 @@ def status_page(application_id: int, request: Request, session: SessionDep, user
 
 
 @router.post("/{application_id}/answer")
-async def answer_request(application_id: int, request: Request, session: SessionDep,
+async def answer_request(application_id: RowId, request: Request, session: SessionDep,
                          user: CurrentUser):
     """The applicant answers a request for more information, optionally with a file."""
     from eec_bridge import cases
@@ -281,7 +281,7 @@ async def answer_request(application_id: int, request: Request, session: Session
 
 
 @router.get("/{application_id}/{step}")
-def step_form(application_id: int, step: str, request: Request, session: SessionDep,
+def step_form(application_id: RowId, step: str, request: Request, session: SessionDep,
               user: CurrentUser):
     application = service.get_application(session, user, application_id)
     if step not in steps.STEP_NAMES:
@@ -300,24 +300,24 @@ def _next_step(step: str) -> str:
 
 
 @router.post("/{application_id}/documents")
-async def documents_action(application_id: int, request: Request, session: SessionDep,
+async def documents_action(application_id: RowId, request: Request, session: SessionDep,
                            user: CurrentUser):
     application = service.own_application(session, user, application_id)
     form = await request.form()
     values = form_dict(form)
     action = str(values.get("action", "upload"))
-    person_raw = str(values.get("person_id", "") or "")
-    person_id = int(person_raw) if person_raw.isdigit() else None
+    person_id = parse_row_id(values.get("person_id"))
+    document_id = parse_row_id(values.get("document_id"))
     kind = str(values.get("kind", ""))
     try:
         if action == "continue":
             return _redirect(f"/registration/{application.id}/review")
+        if action in ("remove", "reuse") and document_id is None:
+            raise Invalid([FieldError("document_id", "field.choice")])
         if action == "remove":
-            service.remove_document(session, application, int(values.get("document_id", 0)))
+            service.remove_document(session, application, document_id)
         elif action == "reuse":
-            doc_raw = str(values.get("document_id", ""))
-            service.reuse_document(session, application,
-                                   document_id=int(doc_raw) if doc_raw.isdigit() else 0,
+            service.reuse_document(session, application, document_id=document_id,
                                    kind=kind, person_id=person_id)
         else:
             upload = form.get("file")
@@ -334,7 +334,7 @@ async def documents_action(application_id: int, request: Request, session: Sessi
 
 
 @router.post("/{application_id}/submit")
-async def submit(application_id: int, request: Request, session: SessionDep, user: CurrentUser):
+async def submit(application_id: RowId, request: Request, session: SessionDep, user: CurrentUser):
     application = service.own_application(session, user, application_id)
     values = form_dict(await request.form())
     try:
@@ -354,7 +354,7 @@ async def submit(application_id: int, request: Request, session: SessionDep, use
 
 
 @router.post("/{application_id}/{step}")
-async def step_save(application_id: int, step: str, request: Request, session: SessionDep,
+async def step_save(application_id: RowId, step: str, request: Request, session: SessionDep,
                     user: CurrentUser):
     application = service.own_application(session, user, application_id)
     if step not in steps.STEP_NAMES or step in ("documents", "review"):

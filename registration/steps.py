@@ -137,7 +137,7 @@ def _rows(data: Mapping[str, Any], group: str) -> list[tuple[int, dict[str, Any]
     rows: dict[int, dict[str, Any]] = {}
     for key, value in data.items():
         parts = key.split("-", 2)
-        if len(parts) == 3 and parts[0] == group and parts[1].isdigit():
+        if len(parts) == 3 and parts[0] == group and parts[1].isdecimal():
             index = int(parts[1])
             if index < MAX_PEOPLE_ROWS:
                 rows.setdefault(index, {})[parts[2]] = value

@@ -125,13 +125,14 @@ def celery_worker(concurrency: int = 4) -> list[str]:
 
 
 @contextmanager
-def served(app: str, env: dict[str, str], log_dir: Path) -> Iterator[str]:
+def served(app: str, env: dict[str, str], log_dir: Path,
+           ready_path: str = "/_sandbox/config", timeout_s: float = 20) -> Iterator[str]:
     """`uvicorn <app>` on a free port with `env` added; yields its base URL."""
     port = free_port()
     stack = Stack(env, log_dir)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        stack.start(app, uvicorn(app, port), http_ok(f"{base_url}/_sandbox/config"), 20)
+        stack.start(app, uvicorn(app, port), http_ok(f"{base_url}{ready_path}"), timeout_s)
         yield base_url
     finally:
         stack.stop_all()

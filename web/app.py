@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -25,7 +25,7 @@ from web.headers import SecurityHeadersMiddleware
 from web.i18n import LocaleMiddleware, message
 from web.limits import BodyLimitMiddleware
 from web.logging_setup import configure_logging
-from web.problems import problem_response
+from web.problems import document_problems, problem_response
 from web.security import verify_csrf
 from web.settings import get_settings
 
@@ -45,7 +45,8 @@ def wants_json(request: Request) -> bool:
 def _render_error(request: Request, status: int, key: str, params: dict | None = None) -> Response:
     from web.templating import render
 
-    title = {404: "error.not_found", 403: "error.forbidden"}.get(status, "error.invalid_input")
+    title = "error.server_title" if status >= 500 else {
+        404: "error.not_found", 403: "error.forbidden"}.get(status, "error.invalid_input")
     return render(
         request, "error.html",
         {"title": message(title), "detail": message(key, params)}, status_code=status,
@@ -70,21 +71,38 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, exc: RequestValidationError) -> Response:
+        if all(err["loc"][:1] == ("path",) for err in exc.errors()):
+            # An id that is not a number, or past any row's, names nothing: not found.
+            if wants_json(request):
+                return problem_response(404, "error.not_found", instance=request.url.path)
+            return _render_error(request, 404, "error.not_found")
         errors = [
             FieldError(".".join(str(p) for p in err["loc"] if p != "body"),
                        "field.required" if err["type"] == "missing" else "field.choice")
             for err in exc.errors()
         ]
-        return problem_response(422, "error.invalid_input", errors=errors,
-                                instance=request.url.path)
+        if wants_json(request):
+            return problem_response(422, "error.invalid_input", errors=errors,
+                                    instance=request.url.path)
+        return _render_error(request, 422, "error.invalid_input",
+                             {"fields": localized_errors(errors)})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        key = {404: "error.not_found", 403: "error.forbidden", 405: "error.not_found",
-               413: "error.too_large"}.get(exc.status_code, "error.server")
+        key = {400: "error.bad_request", 404: "error.not_found", 403: "error.forbidden",
+               405: "error.not_found", 413: "error.too_large"}.get(exc.status_code, "error.server")
         if wants_json(request):
             return problem_response(exc.status_code, key, instance=request.url.path)
         return _render_error(request, exc.status_code, key)
+
+    @app.exception_handler(DataError)
+    async def data_refused(request: Request, exc: DataError) -> Response:
+        # The database refused a value (a number past its column, a NUL in text) that no
+        # check before it caught: the request was bad, so a 4xx, but the check is missing.
+        log.warning("database refused a value on %s: %s", request.url.path, exc.orig)
+        if wants_json(request):
+            return problem_response(400, "error.bad_request", instance=request.url.path)
+        return _render_error(request, 400, "error.bad_request")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
@@ -168,17 +186,21 @@ def create_app() -> FastAPI:
     # Routes are matched in order, one regex each. The machine-facing paths (the JSON API
     # and the callbacks), with prefixes no page shares, come first: every request pays for
     # the routes tried before its own.
+    # The OpenAPI document describes the JSON APIs (registration, tickets, Open311); the pages
+    # and the partners' signed callbacks, whose contract is the partner's, stay out of it.
     app.include_router(registration_api.router)
-    app.include_router(api_docs.router)
-    app.include_router(webhooks.router)
+    app.include_router(api_docs.router, include_in_schema=False)
+    app.include_router(webhooks.router, include_in_schema=False)
     # Before the wizard's router, whose /registration/{id}/{step} would take certificate.pdf.
-    app.include_router(certificate.router)
+    app.include_router(certificate.router, include_in_schema=False)
     # Complaints before the case desk, so /desk/tickets never falls to a /desk route.
     for router in (complaint_routes.router, complaints_desk.router, ticket_api.router,
                    open311.router):
-        app.include_router(router)
+        app.include_router(router, include_in_schema=router in (ticket_api.router,
+                                                                open311.router))
     for router in (pages.router, account_routes.router, registration_routes.router,
                    registration_routes.address_router, desk.router, chat.router):
-        app.include_router(router)
+        app.include_router(router, include_in_schema=False)
     install_error_handlers(app)
+    app.openapi = document_problems(app.openapi)  # type: ignore[method-assign]
     return app

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Path
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import bindparam, event
 from sqlalchemy.engine import Engine
@@ -58,6 +58,20 @@ async def get_session() -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+# Row ids are INTEGER columns: 32-bit on PostgreSQL (64-bit on SQLite). A larger number in
+# a URL or a form names no row, and would overflow the database (a 500) if it reached a query.
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
+def parse_row_id(raw: object) -> int | None:
+    """A row id typed into a form field (ASCII digits, in range), or None."""
+    text = str(raw or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ROW_ID)):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ROW_ID else None
 
 
 def append_row(session: Session, model: type[SQLModel], **values: Any) -> Any:

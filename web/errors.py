@@ -69,6 +69,10 @@ MESSAGES: dict[str, str] = {
     "error.csrf": N_("Your form expired. Please submit it again."),
     "error.rate_limited": N_("Too many attempts. Please wait a few minutes and try again."),
     "error.server": N_("Something went wrong on our side. Your data is safe; please try again."),
+    "error.server_title": N_("Something went wrong"),
+    "error.bad_request": N_("The request could not be read. Please check it and send it again."),
+    "error.page_invalid": N_("That page number is not valid. Go back to the first page of the "
+                             "list."),
     "error.sign_in_required": N_("Please sign in to continue."),
     "error.too_large": N_("What you sent is too large. Please send less, or a smaller file."),
 }

@@ -32,12 +32,17 @@ def localized_errors(errors: Iterable[FieldError]) -> dict[str, str]:
     return out
 
 
+def _without_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def form_dict(form: FormData | Mapping[str, Any]) -> dict[str, Any]:
-    """Flat form values; repeated keys become lists. The CSRF field is dropped."""
+    """Flat form values; repeated keys become lists. The CSRF field is dropped, and so is
+    any NUL character: no one types it, and PostgreSQL's text refuses it."""
     if isinstance(form, FormData):
         out: dict[str, Any] = {}
         for key in form.keys():
-            values = form.getlist(key)
+            values = [_without_nul(v) for v in form.getlist(key)]
             out[key] = values if len(values) > 1 else values[0]
         out.pop("csrf_token", None)
         return out

@@ -5,12 +5,20 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from web.errors import DomainError
+
 PAGE_SIZE = 25
+# Far past any real list, and small enough that the row offset stays a 64-bit integer.
+MAX_PAGE = 1_000_000
 
 
 def page_number(query: Any) -> int:
-    page = str(query.get("page", "1"))
-    return max(1, int(page)) if page.isdigit() else 1
+    """The `page` of the query: decimal digits of any script (Thai ๒ is 2), 1 if absent; a
+    value that is no page number answers 400 instead of reaching the query."""
+    page = str(query.get("page", "") or "1").strip()
+    if not page.isdecimal() or len(page) > len(str(MAX_PAGE)) or int(page) > MAX_PAGE:
+        raise DomainError("error.page_invalid", 400)
+    return max(1, int(page))
 
 
 def flag(query: Any, name: str) -> bool:
