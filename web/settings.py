@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Complaints: the chatbot's bearer token for /api/v1/tickets, and the Open311 api_keys
     # (comma-separated) of the clients allowed to POST requests.json.
     chatbot_service_token: SecretStr = SecretStr(DEV_SECRET)
+    # The portal's bearer token for Rasa's REST channel (chatbot/portal_channel.py): only the
+    # portal may talk to the assistant, so only the portal names the conversation.
+    rasa_channel_token: SecretStr = SecretStr(DEV_SECRET)
     open311_api_keys: SecretStr = SecretStr(DEV_SECRET)
 
     sign_in_attempts: int = 5
@@ -78,7 +81,7 @@ class Settings(BaseSettings):
             return self
         for name in ("secret_key", "bizportal_api_key", "bizportal_webhook_secret",
                      "eec_oss_client_secret", "eec_oss_webhook_secret",
-                     "chatbot_service_token"):
+                     "chatbot_service_token", "rasa_channel_token"):
             if getattr(self, name).get_secret_value() == DEV_SECRET:
                 raise ValueError(f"EEC_{name.upper()} must be set in production")
         if DEV_SECRET in self.open311_keys():
