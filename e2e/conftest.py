@@ -423,6 +423,8 @@ def chat_stack(tmp_path_factory) -> Iterator[ChatStack]:
         "EEC_BASE_URL": web, "EEC_RASA_URL": rasa,
         # The action server's side of the ticket API; the portal checks the same token.
         "EEC_PORTAL_URL": web, "EEC_CHATBOT_SERVICE_TOKEN": "e2e-chatbot-" + os.urandom(8).hex(),
+        # The portal's token for Rasa's channel (credentials.yml): Rasa answers only the portal.
+        "EEC_RASA_CHANNEL_TOKEN": "e2e-rasa-" + os.urandom(8).hex(),
         "SANIC_HOST": "127.0.0.1",
     }
     endpoints = work / "endpoints.yml"  # chatbot/endpoints.yml names the default port
@@ -460,6 +462,7 @@ def chat_stack(tmp_path_factory) -> Iterator[ChatStack]:
             # would give up on it, so a throwaway conversation warms it up.
             httpx.post(f"{rasa}/webhooks/rest/webhook",
                        json={"sender": "e2e-warm-up", "message": "hello"},
+                       headers={"Authorization": f"Bearer {env['EEC_RASA_CHANNEL_TOKEN']}"},
                        timeout=RASA_WARM_UP_LIMIT_S).raise_for_status()
         except (TimeoutError, RuntimeError, httpx.HTTPError) as exc:
             pytest.fail(f"the chat stack did not start: {exc}\n{server.logs()}")

@@ -19,7 +19,8 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 CHATBOT_DOCKERFILE = ROOT / "chatbot" / "Dockerfile"
 SERVICES = {"web", "worker", "postgres", "redis", "actions", "rasa"}
 SECRETS = {"EEC_SECRET_KEY": "test-only-not-a-secret", "POSTGRES_PASSWORD": "testonly",
-           "EEC_CHATBOT_SERVICE_TOKEN": "test-only-chatbot-token"}
+           "EEC_CHATBOT_SERVICE_TOKEN": "test-only-chatbot-token",
+           "EEC_RASA_CHANNEL_TOKEN": "test-only-rasa-channel-token"}
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +122,9 @@ def test_the_assistant_is_wired_to_the_portal_and_not_published(normalised):
     assert command[command.index("-p") + 1] == "5005"
     endpoints = command[command.index("--endpoints") + 1]
     assert rasa["environment"]["ACTION_ENDPOINT_URL"] == "http://actions:5055/webhook"
+    # Rasa's channel answers only the portal's token (chatbot/credentials.yml).
+    assert rasa["environment"]["EEC_RASA_CHANNEL_TOKEN"] == SECRETS["EEC_RASA_CHANNEL_TOKEN"]
+    assert web["environment"]["EEC_RASA_CHANNEL_TOKEN"] == SECRETS["EEC_RASA_CHANNEL_TOKEN"]
     # The image writes that endpoints file, reading the variable compose sets.
     dockerfile = CHATBOT_DOCKERFILE.read_text()
     assert f"> {endpoints}" in dockerfile and "${ACTION_ENDPOINT_URL}" in dockerfile

@@ -55,6 +55,8 @@ def main() -> int:
     env.setdefault("EEC_BASE_URL", url.rstrip("/"))
     env.setdefault("BIZPORTAL_SANDBOX_CALLBACK_URL", f"{url}webhooks/bizportal")
     env.setdefault("OSS_SANDBOX_CALLBACK_URL", f"{url}webhooks/eec-oss")
+    # Rasa's channel (chatbot/credentials.yml) takes the token the portal sends.
+    env.setdefault("EEC_RASA_CHANNEL_TOKEN", settings.rasa_channel_token.get_secret_value())
     banner = "=" * 64
     print(f"{banner}\n  EEC Business One-Stop is starting at {url}\n"
           f"  Database: {settings.database_url.split('@')[-1]}\n  Stop with Ctrl+C\n{banner}",
