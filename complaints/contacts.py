@@ -69,17 +69,6 @@ def masked_contact(phone: str, email: str) -> str:
     return " · ".join(part for part in (mask_phone(phone), mask_email(email)) if part)
 
 
-def same_contact(phone: str, email: str, given: str) -> bool:
-    """Whether `given` is the ticket's phone number (any Thai spelling of its digits) or its
-    e-mail address (case ignored)."""
-    given = (given or "").strip()
-    if not given:
-        return False
-    if "@" in given:
-        return bool(email) and given.lower() == email.lower()
-    return bool(phone) and normalise_phone(given) == phone
-
-
 # Free-text contacts, as complainants write them in Thai or English. A mailbox or domain may
 # be Thai (สมชาย@ตัวอย่าง.ไทย); "at" and "dot" may be spelled out: name(at)domain, name [at]
 # domain [dot] com, name แอท gmail ดอท com.
