@@ -25,7 +25,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 
 from complaints import access, service
-from complaints.models import Channel, Ticket, TicketCreate
+from complaints.models import Channel, TicketCreate
 from web.db import SessionDep
 from web.errors import DomainError, N_, register_messages
 from web.i18n import get_locale
