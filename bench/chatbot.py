@@ -76,6 +76,7 @@ REQUEST_TIMEOUT_S = 60.0
 RASA_LOAD_TIMEOUT_S = 180.0  # a busy two-core machine has taken 40-120 s to load the model
 ACTIONS_START_TIMEOUT_S = 180.0
 SERVICE_TOKEN = secrets.token_urlsafe(32)  # the portal and the action server share it
+RASA_CHANNEL_TOKEN = secrets.token_urlsafe(32)  # Rasa's REST channel answers only this
 THAI = re.compile("[\u0e00-\u0e7f]")
 # `[text](entity)` and `[text]{"entity": ...}` annotations in Rasa's training format.
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
@@ -139,7 +140,7 @@ def assistant(workdir: Path) -> Iterator[Assistant]:
         actions_url = f"http://127.0.0.1:{ports['actions']}"
         endpoints = workdir / "endpoints.yml"
         endpoints.write_text(f'action_endpoint:\n  url: "{actions_url}/webhook"\n')
-        stack = Stack(rasa_env(), workdir)
+        stack = Stack({**rasa_env(), "EEC_RASA_CHANNEL_TOKEN": RASA_CHANNEL_TOKEN}, workdir)
         started = time.monotonic()
         try:
             stack.start("rasa", rasa_command(ports["rasa"], endpoints))
@@ -311,7 +312,9 @@ def run(workdir: Path) -> list[Figure]:
     messages = holdout_messages()
     warm_turns = webhook_turns(WEBHOOK_WARMUP, first_serial=1)
     turns = webhook_turns(WEBHOOK_CONVERSATIONS, first_serial=1000)
-    with assistant(workdir) as bot, httpx.Client(timeout=REQUEST_TIMEOUT_S) as client:
+    with assistant(workdir) as bot, httpx.Client(
+            timeout=REQUEST_TIMEOUT_S,
+            headers={"Authorization": f"Bearer {RASA_CHANNEL_TOKEN}"}) as client:
         measure_parses(client, bot.rasa_url, messages[::len(messages) // PARSE_WARMUP])
         parse_s, parse_ping_s = measure_parses(client, bot.rasa_url, messages)
         measure_webhooks(client, bot.rasa_url, warm_turns)

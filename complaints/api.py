@@ -3,28 +3,36 @@ token (Settings.chatbot_service_token) instead of a session and CSRF; errors are
 problem details with message keys.
 
 POST /api/v1/tickets         TicketCreate as JSON, optional Idempotency-Key header
-                             → 201 {number, status, status_label{th,en}, ack/resolve due …}
-GET  /api/v1/tickets/{number}?conversation_id=…&contact=…
+                             → 201 {number, access_code, status, status_label{th,en}, …}
+GET  /api/v1/tickets/{number}?conversation_id=…
                              → 200 {number, status, status_label, latest_public_note,
                                     updated_at, is_complainant, private (complainant only)}
+
+The service token lets the chatbot in; it does not make every caller the complainant.
+Private details need proof (complaints.access): the ticket's access code in the
+`Ticket-Access-Code` header, or the portal's proof for the conversation that filed the ticket
+in `Conversation-Proof`. A filing's conversation_id is recorded only with its proof.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 
-from complaints import service
-from complaints.models import Channel, Ticket, TicketCreate
+from complaints import access, service
+from complaints.models import Channel, TicketCreate
 from web.db import SessionDep
 from web.errors import DomainError, N_, register_messages
 from web.i18n import get_locale
 from web.limits import parse_json
 from web.problems import problems
 from web.settings import get_settings
+
+log = logging.getLogger("complaints.api")
 
 register_messages({
     "ticket_api.unauthorized": N_("A valid service token is required."),
@@ -53,9 +61,11 @@ router = APIRouter(prefix="/api/v1/tickets", tags=["tickets-api"],
                    dependencies=[Depends(require_service_token)], responses=problems(401))
 
 
-def filed_json(ticket: Ticket) -> dict[str, Any]:
+def filed_json(filing: service.Filing) -> dict[str, Any]:
+    ticket = filing.ticket
     return {
         "number": ticket.number,
+        "access_code": filing.access_code,
         "status": ticket.status.value,
         "open311_status": "open" if ticket.is_open else "closed",
         "status_label": service.status_labels(ticket.status),
@@ -92,7 +102,8 @@ REQUEST_BODY = {"required": True,
 @router.post("", status_code=201, openapi_extra={"requestBody": REQUEST_BODY},
              responses=problems(400, 409, 413, 422))
 async def create_ticket(request: Request, session: SessionDep,
-                        idempotency_key: Annotated[str | None, Header()] = None):
+                        idempotency_key: Annotated[str | None, Header()] = None,
+                        conversation_proof: Annotated[str | None, Header()] = None):
     # The token was checked (the router's dependency) before this reads or parses the body.
     max_depth = get_settings().json_max_depth
     try:
@@ -101,17 +112,25 @@ async def create_ticket(request: Request, session: SessionDep,
         data = None
     if not isinstance(data, dict):
         raise DomainError("ticket_api.bad_json", status=400, max_depth=max_depth)
+    claimed = data.get("conversation_id")
+    if claimed and not access.proven_conversation(str(claimed), conversation_proof):
+        # Filed all the same (the complainant gets the access code), but no conversation
+        # gains the right to see it by naming itself.
+        log.warning("ticket filed without proof for its conversation; conversation not kept")
+        data = {**data, "conversation_id": None}
     filing = service.file_ticket(session, data, channel=Channel.chatbot, language=get_locale(),
                                  idempotency_key=idempotency_key)
     session.commit()
     headers = {"Location": f"/api/v1/tickets/{filing.ticket.number}"}
     if not filing.created:
         headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(filed_json(filing.ticket), status_code=201, headers=headers)
+    return JSONResponse(filed_json(filing), status_code=201, headers=headers)
 
 
 @router.get("/{number}", responses=problems(400, 404, 422))
 def ticket_status(number: str, session: SessionDep, conversation_id: str | None = None,
-                  contact: str | None = None) -> dict[str, Any]:
-    return status_json(service.lookup_status(session, number, conversation_id=conversation_id,
-                                             contact=contact))
+                  conversation_proof: Annotated[str | None, Header()] = None,
+                  ticket_access_code: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    return status_json(service.lookup_status(
+        session, number, access_code=ticket_access_code,
+        conversation_id=access.proven_conversation(conversation_id, conversation_proof)))

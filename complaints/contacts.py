@@ -1,5 +1,6 @@
 """A complainant's contact details: Thai phone numbers (phonenumbers) and e-mail addresses
-(email-validator), and their PDPA masking for lists, the desk inbox and logs."""
+(email-validator), their PDPA masking for lists, the desk inbox and logs, and the scrubbing
+of contacts written into free text."""
 
 from __future__ import annotations
 
@@ -68,26 +69,60 @@ def masked_contact(phone: str, email: str) -> str:
     return " · ".join(part for part in (mask_phone(phone), mask_email(email)) if part)
 
 
-def same_contact(phone: str, email: str, given: str) -> bool:
-    """Whether `given` is the ticket's phone number (any Thai spelling of its digits) or its
-    e-mail address (case ignored)."""
-    given = (given or "").strip()
-    if not given:
-        return False
-    if "@" in given:
-        return bool(email) and given.lower() == email.lower()
-    return bool(phone) and normalise_phone(given) == phone
+# Free-text contacts, as complainants write them in Thai or English. A mailbox or domain may
+# be Thai (สมชาย@ตัวอย่าง.ไทย); "at" and "dot" may be spelled out: name(at)domain, name [at]
+# domain [dot] com, name แอท gmail ดอท com.
+_WORD_AT = r"(?:at|แอท|แอ็ท)"
+_WORD_DOT = r"(?:dot|ดอท|จุด)"
+_AT = (rf"(?:[@＠]|\s*[(\[{{<]\s*{_WORD_AT}\s*[)\]}}>]\s*|\s+{_WORD_AT}\s+)")
+_DOT = (rf"(?:\.|\s*[(\[{{<]\s*{_WORD_DOT}\s*[)\]}}>]\s*|\s+{_WORD_DOT}\s+)")
+_PART = r"[^\s@＠()\[\]{}<>,;:\"'.]+"
+# A spelled-out address must end in a top-level domain of letters, so that "dust at 10.30"
+# stays as it is.
+_EMAIL_IN_TEXT = re.compile(
+    rf"{_PART}(?:\.{_PART})*{_AT}{_PART}(?:{_DOT}{_PART})*{_DOT}[^\W\d_]{{2,}}"
+    r"(?![^\s@＠()\[\]{}<>,;:\"'.])", re.IGNORECASE)
+# LINE ids: after "LINE ID", "LINE:", ไลน์ or ไอดีไลน์, and official accounts written @name.
+_LINE_ID = r"@?[A-Za-z0-9][A-Za-z0-9._-]{2,19}"
+_LINE_IN_TEXT = re.compile(
+    rf"(?:\bline\s*id\s*[:：=]?|\bline\s*[:：=]|\bline\s+(?=@)|ไอดีไลน์|ไลน์\s*(?:ไอดี)?)"
+    rf"\s*[:：=]?\s*({_LINE_ID})(?![A-Za-z0-9._-])", re.IGNORECASE)
+_AT_HANDLE = re.compile(r"(?<![\w.+*-])@[A-Za-z0-9][A-Za-z0-9._-]{2,19}(?![\w@.-])")
+# Passports: Thai ones are one or two letters and seven digits; after the word, any number.
+_PASSPORT_IN_TEXT = re.compile(
+    r"(?:passport|หนังสือเดินทาง|พาสปอร์ต)\s*(?:no\.?|number|เลขที่|หมายเลข|เลข)?\s*[:：#]?\s*"
+    r"([A-Za-z0-9]{6,9})(?![A-Za-z0-9])", re.IGNORECASE)
+_PASSPORT_NUMBER = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,2}[0-9]{7}(?![A-Za-z0-9])")
+_AT_SPELLED = re.compile(rf"[(\[{{<]\s*{_WORD_AT}|\s{_WORD_AT}\s", re.IGNORECASE)
 
 
-_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+def _mask_free_email(found: re.Match[str]) -> str:
+    text = found.group(0)
+    if "@" in text and _AT_SPELLED.search(text) is None:
+        local, _sep, domain = text.partition("@")
+        if "." in domain:
+            return mask_email(text)
+    return f"{text.strip()[:1]}***@***"
+
+
+
+def _mask_group(found: re.Match[str]) -> str:
+    start, end = found.span(1)
+    return found.group(0)[:start - found.start()] + "***" + found.group(0)[end - found.start():]
 
 
 def scrub_text(text: str) -> str:
-    """Free text fit for public output: Thai phone numbers, e-mail addresses and 13-digit ID
-    numbers in it are masked, since complainants write their contact into descriptions."""
+    """Free text fit for public output: Thai phone numbers, e-mail addresses (Thai ones and
+    spelled-out ones too), LINE ids, passport numbers and 13-digit ID numbers in it are
+    masked, since complainants write their contact into descriptions. A draft for an
+    officer to read, not a guarantee: Open311 publishes only summaries an officer approved."""
     for match in reversed(list(phonenumbers.PhoneNumberMatcher(text, THAILAND))):
         e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         masked = mask_phone(e164) if e164.startswith("+66") else "X" * len(match.raw_string)
         text = text[:match.start] + masked + text[match.end:]
-    text = _EMAIL_IN_TEXT.sub(lambda m: mask_email(m.group(0)), text)
+    text = _LINE_IN_TEXT.sub(_mask_group, text)
+    text = _AT_HANDLE.sub("@***", text)
+    text = _EMAIL_IN_TEXT.sub(_mask_free_email, text)
+    text = _PASSPORT_IN_TEXT.sub(_mask_group, text)
+    text = _PASSPORT_NUMBER.sub("XXXXXXXXX", text)
     return mask_pins_in_text(text)

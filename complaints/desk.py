@@ -1,5 +1,6 @@
 """The complaint desk (HTML, TH/EN) for EEC officers, admins and estate operators: the inbox,
-a ticket with its full history and actions, and the dashboard. The role check sits on the
+a ticket with its full history and actions (including the public summary that Open311 may
+publish once an officer approved it), and the dashboard. The role check sits on the
 router; an estate operator only ever sees the tickets of their own estate."""
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def visible_ticket(session: Session, user: User, number: str, *, lock: bool = Fa
 
 
 def _ticket_context(session: Session, ticket: Ticket) -> dict[str, Any]:
-    people_ids = {ticket.assignee_id}
+    people_ids = {ticket.assignee_id, ticket.public_summary_approved_by_id}
     events = service.history(session, ticket)
     people_ids |= {e.actor_id for e in events}
     users = {u.id: u for u in session.exec(select(User).where(
@@ -87,7 +88,7 @@ def _ticket_context(session: Session, ticket: Ticket) -> dict[str, Any]:
     return {
         "ticket": ticket, "events": events, "notes": service.notes(session, ticket),
         "users": users, "actor_label": actor_label, "duplicates": duplicates,
-        "original": original,
+        "original": original, "summary_draft": service.summary_draft(ticket),
         "phone": contacts.format_phone(ticket.contact_phone),
         "ack_late": ticket.is_open and ticket.acknowledged_at is None and ticket.ack_due_at < at,
         "resolve_late": ticket.is_open and ticket.resolve_due_at < at,
@@ -114,6 +115,11 @@ def _apply(session: Session, user: User, ticket: Ticket, action: str,
                               note=str(values.get("note", "")), public=public)
     elif action == "note":
         service.add_note(session, ticket, user, str(values.get("note", "")), public=public)
+    elif action == "summary":
+        service.approve_public_summary(session, ticket, user,
+                                       str(values.get("public_summary", "")))
+    elif action == "withdraw-summary":
+        service.withdraw_public_summary(session, ticket, user)
     elif action == "merge":
         original_number = str(values.get("original", "")).strip()
         if not original_number:

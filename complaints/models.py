@@ -104,6 +104,13 @@ class Ticket(TicketBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
+    # SHA-256 of the access code the complainant was given: with the number it shows the
+    # private details (the code itself is shown once and never stored).
+    access_code_hash: str | None = Field(default=None, max_length=64)
+    # What Open311 publishes instead of the complainant's words, once an officer approved it.
+    public_summary: str = Field(default="", max_length=1000)
+    public_summary_approved_at: datetime | None = None
+    public_summary_approved_by_id: int | None = Field(default=None, foreign_key="users.id")
 
     @property
     def is_open(self) -> bool:

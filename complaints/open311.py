@@ -1,7 +1,11 @@
 """Open311 GeoReport v2 (JSON) at /open311/v2/: the service list (one service per complaint
 category), requests with the spec's filters, one request, and posting a request with an
-api_key. Errors are the spec's array of {"code", "description"}; contacts never leave here,
-and descriptions are scrubbed of phone numbers, e-mail addresses and ID numbers."""
+api_key. Errors are the spec's array of {"code", "description"}.
+
+What a request shows is public: the estate, the category, the status, the dates, public notes
+and, as its description, the summary an officer approved on the desk (FixMyStreet moderates
+for the same reason). The complainant's own words, the location they gave, their coordinates
+and their contact never leave here."""
 
 from __future__ import annotations
 
@@ -135,7 +139,7 @@ def request_json(ticket: Ticket, session: Session) -> dict[str, Any]:
     if notes is None and ticket.duplicate_of_id:
         original = session.get(Ticket, ticket.duplicate_of_id)
         notes = message("open311.duplicate_of", {"number": original.number if original else ""})
-    address = ", ".join(part for part in (ticket.location, estate_label(ticket.estate_id)) if part)
+    summary = ticket.public_summary if ticket.public_summary_approved_at else ""
     closed = ticket.status in CLOSED_STATUSES
     return {
         "service_request_id": ticket.number,
@@ -143,18 +147,18 @@ def request_json(ticket: Ticket, session: Session) -> dict[str, Any]:
         "status_notes": contacts.scrub_text(notes) if notes else None,
         "service_name": category_label(ticket.category),
         "service_code": ticket.category,
-        "description": contacts.scrub_text(ticket.description),
+        "description": summary,
         "agency_responsible": routing.team_label(ticket.team),
         "service_notice": None,
         "requested_datetime": service.iso(ticket.created_at),
         "updated_datetime": service.iso(ticket.closed_at if closed and ticket.closed_at
                                 else ticket.updated_at),
         "expected_datetime": service.iso(ticket.resolve_due_at),
-        "address": contacts.scrub_text(address),
+        "address": estate_label(ticket.estate_id),
         "address_id": None,
         "zipcode": None,
-        "lat": ticket.latitude,
-        "long": ticket.longitude,
+        "lat": None,
+        "long": None,
         "media_url": None,
     }
 

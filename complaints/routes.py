@@ -1,5 +1,6 @@
 """The public complaint pages (HTML, TH/EN, no JavaScript needed): the complaint form for
-people who would rather not chat, its confirmation, and the status lookup by number."""
+people who would rather not chat, its confirmation (which shows the access code once), and
+the status lookup: by number the public status, with the access code the private details."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from complaints.models import Channel
 from registration import eec
 from web.accounts.deps import OptionalUser
 from web.db import SessionDep
-from web.errors import DomainError, Invalid, NotFound
+from web.errors import DomainError, Invalid, N_, NotFound, register_messages
 from web.forms import form_dict, localized_errors
 from web.i18n import get_locale, message
 from web.templating import render
@@ -24,6 +25,14 @@ router = APIRouter(prefix="/complaints", tags=["complaints"])
 
 # The form's one-time key: a double click or a resent form files the complaint once.
 FORM_KEY = "form_key"
+# The access code on its way from the filing to the confirmation page, which takes it out.
+JUST_FILED = "complaint_just_filed"
+
+register_messages({
+    "ticket.access_code_wrong": N_(
+        "This access code does not match the complaint. Check the code you were given when "
+        "you filed it; the public status is shown below."),
+})
 
 
 def helpers() -> dict[str, Any]:
@@ -60,25 +69,52 @@ async def file_complaint(request: Request, session: SessionDep, user: OptionalUs
         session.rollback()
         return _form(request, values, localized_errors(exc.errors), status_code=422)
     session.commit()
+    request.session[JUST_FILED] = {"number": filing.ticket.number, "code": filing.access_code}
     return RedirectResponse(f"/complaints/filed/{filing.ticket.number}", status_code=303)
 
 
 @router.get("/filed/{number}")
 def filed(number: str, request: Request, session: SessionDep, user: OptionalUser):
+    """The public facts of the ticket, and its access code only on the first view by the
+    browser that filed it."""
     ticket = service.get_ticket(session, number)
-    return render(request, "complaints/filed.html", {"ticket": ticket, **helpers()})
+    just_filed = request.session.get(JUST_FILED) or {}
+    access_code = None
+    if just_filed.get("number") == ticket.number:
+        access_code = request.session.pop(JUST_FILED)["code"]
+    return render(request, "complaints/filed.html",
+                  {"ticket": ticket, "access_code": access_code, **helpers()})
+
+
+def _status_page(request: Request, session: SessionDep, number: str, access_code: str = ""):
+    context: dict[str, Any] = {"number": number, "view": None, "not_found": False,
+                               "code_wrong": False, **helpers()}
+    status_code = 200
+    if number.strip():
+        try:
+            view = service.lookup_status(session, number, access_code=access_code or None)
+        except NotFound:
+            context["not_found"] = message("ticket.not_found")
+            status_code = 404
+        else:
+            context["view"] = view
+            if access_code.strip() and not view.is_complainant:
+                context["code_wrong"] = message("ticket.access_code_wrong")
+                status_code = 403
+    return render(request, "complaints/status.html", context, status_code=status_code)
 
 
 @router.get("/status")
 def status(request: Request, session: SessionDep, user: OptionalUser, number: str = ""):
     """Anyone with the number sees the public status and the latest public note; the
     description and the contact stay private."""
-    context: dict[str, Any] = {"number": number, "view": None, "not_found": False, **helpers()}
-    status_code = 200
-    if number.strip():
-        try:
-            context["view"] = service.lookup_status(session, number)
-        except NotFound:
-            context["not_found"] = message("ticket.not_found")
-            status_code = 404
-    return render(request, "complaints/status.html", context, status_code=status_code)
+    return _status_page(request, session, number)
+
+
+@router.post("/status")
+async def status_with_code(request: Request, session: SessionDep, user: OptionalUser):
+    """The number and the access code (posted, so the code stays out of URLs and logs): the
+    complainant's own view, with the description, the location and the contact."""
+    values = form_dict(await request.form())
+    return _status_page(request, session, str(values.get("number", ""))[:40],
+                        str(values.get("access_code", ""))[:40])

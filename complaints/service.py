@@ -1,10 +1,12 @@
 """Complaint operations: filing a ticket (validated, numbered, routed, idempotent), the desk's
-actions (status, notes, assignment, acknowledgement, merging duplicates) and the status
-lookup that shows private details only to the complainant. Services never commit."""
+actions (status, notes, assignment, acknowledgement, merging duplicates, the public summary)
+and the status lookup that shows private details only to the complainant (complaints.access
+says who that is). Services never commit."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 from collections.abc import Mapping
@@ -17,7 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from complaints import contacts, policy, routing
+from complaints import access, contacts, policy, routing
 from complaints.categories import categories
 from complaints.models import (CLOSED_STATUSES, Channel, Ticket, TicketCounter, TicketEvent,
                                TicketNote, TicketStatus, open311_status)
@@ -34,6 +36,7 @@ log = logging.getLogger("complaints")
 NUMBER_PREFIX = "CMP"
 MAX_DESCRIPTION = 4000
 MAX_NOTE = 4000
+MAX_SUMMARY = 1000
 # Closing a ticket tells the complainant why, so these need a note.
 NOTE_REQUIRED = (TicketStatus.fixed, TicketStatus.closed, TicketStatus.not_responsible)
 
@@ -87,6 +90,10 @@ register_messages({
     "ticket.event.note_private": N_("Private note: {text}"),
     "ticket.event.merged_into": N_("Marked as a duplicate of {number}."),
     "ticket.event.duplicate_received": N_("{number} was merged into this ticket as a duplicate."),
+    "ticket.summary_required": N_(
+        "Write the public summary: what the problem is, without names or contact details."),
+    "ticket.event.summary_approved": N_("Public summary approved: {text}"),
+    "ticket.event.summary_withdrawn": N_("Public summary withdrawn."),
 })
 
 
@@ -129,6 +136,8 @@ def _bilingual(name: str, key: str, params: dict[str, Any] | None = None) -> dic
 class Filing:
     ticket: Ticket
     created: bool  # False when an idempotent retry found the ticket it filed before
+    # Shown to the complainant once; a retry gets a new one (it already knows the details).
+    access_code: str
 
 
 def next_number(session: Session, at: datetime) -> str:
@@ -210,10 +219,15 @@ def _find_by_key(session: Session, channel: Channel, key: str) -> Ticket | None:
                                              Ticket.idempotency_key == key)).first()
 
 
-def _replay(found: Ticket, fingerprint: str) -> Filing:
+def _replay(session: Session, found: Ticket, fingerprint: str) -> Filing:
+    """The same complaint sent again: its sender gets the ticket and a fresh access code (the
+    first answer, and its code, may never have arrived)."""
     if found.idempotency_hash != fingerprint:
         raise DomainError("complaint.idempotency_reused", status=422)
-    return Filing(found, created=False)
+    code = access.new_access_code()
+    found.access_code_hash = access.hash_code(code)
+    session.add(found)
+    return Filing(found, created=False, access_code=code)
 
 
 def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
@@ -227,14 +241,15 @@ def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
     key = (idempotency_key or "").strip()[:120] or None
     fingerprint = given.fingerprint()
     if key and (found := _find_by_key(session, channel, key)):
-        return _replay(found, fingerprint)
+        return _replay(session, found, fingerprint)
     at = at or now()
     number = next_number(session, at)
     # Under the counter's lock a concurrent retry has either committed or not started; a
     # retry found only now leaves a gap in the year's numbers, which is harmless.
     if key and (found := _find_by_key(session, channel, key)):
-        return _replay(found, fingerprint)
+        return _replay(session, found, fingerprint)
     where = routing.route(given.estate_id, given.category)
+    code = access.new_access_code()
     ticket = Ticket(
         number=number, estate_id=given.estate_id, category=given.category,
         description=given.description, location=given.location,
@@ -244,6 +259,7 @@ def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
         language=given.language, conversation_id=given.conversation_id,
         idempotency_key=key, idempotency_hash=fingerprint if key else None,
         team=where.team, eec_environment=where.eec_environment,
+        access_code_hash=access.hash_code(code),
         ack_due_at=policy.acknowledge_due(given.category, at),
         resolve_due_at=policy.resolve_due(given.category, at),
         created_at=at, updated_at=at)
@@ -258,7 +274,7 @@ def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
     log.info("complaint %s filed via %s for %s (%s), contact %s", number, channel.value,
              ticket.estate_id, ticket.category,
              contacts.masked_contact(ticket.contact_phone, ticket.contact_email))
-    return Filing(ticket, created=True)
+    return Filing(ticket, created=True, access_code=code)
 
 
 def _team_params(team: str) -> dict[str, Any]:
@@ -432,6 +448,35 @@ def merge_duplicate(session: Session, duplicate: Ticket, original: Ticket, actor
            number=duplicate.number)
 
 
+def summary_draft(ticket: Ticket) -> str:
+    """A starting point for the public summary: the complainant's words with contacts, ID
+    numbers and the like masked. An officer reads and edits it before it is published."""
+    return contacts.scrub_text(ticket.description)[:MAX_SUMMARY]
+
+
+def approve_public_summary(session: Session, ticket: Ticket, actor: User, text: str) -> None:
+    """The officer's summary becomes what Open311 publishes about the ticket. It is scrubbed
+    once more, in case a contact slipped through the officer's reading."""
+    text = contacts.scrub_text(" ".join(text.split()))[:MAX_SUMMARY]
+    if not text:
+        raise Invalid([FieldError("public_summary", "ticket.summary_required")])
+    ticket.public_summary = text
+    ticket.public_summary_approved_at = now()
+    ticket.public_summary_approved_by_id = actor.id
+    _touch(session, ticket)
+    record(session, ticket, "summary", "ticket.event.summary_approved", actor=actor, text=text)
+
+
+def withdraw_public_summary(session: Session, ticket: Ticket, actor: User) -> None:
+    if ticket.public_summary_approved_at is None:
+        return
+    ticket.public_summary = ""
+    ticket.public_summary_approved_at = None
+    ticket.public_summary_approved_by_id = None
+    _touch(session, ticket)
+    record(session, ticket, "summary", "ticket.event.summary_withdrawn", actor=actor)
+
+
 # --- Status lookup --------------------------------------------------------------------------
 
 
@@ -457,22 +502,27 @@ class StatusView:
                 "contact": contacts.masked_contact(t.contact_phone, t.contact_email)}
 
 
-def is_complainant(ticket: Ticket, *, conversation_id: str | None = None,
-                   contact: str | None = None) -> bool:
-    """The same chat conversation, or the phone number or e-mail given when filing."""
-    if conversation_id and ticket.conversation_id \
-            and conversation_id.strip() == ticket.conversation_id:
+def is_complainant(ticket: Ticket, *, access_code: str | None = None,
+                   conversation_id: str | None = None) -> bool:
+    """The holder of the ticket's access code, or the chat conversation that filed it.
+    `conversation_id` must be one the caller has proven (access.proven_conversation): a
+    phone number or a claimed conversation id alone proves nothing."""
+    if access.code_matches(ticket.access_code_hash, access_code):
         return True
-    return contacts.same_contact(ticket.contact_phone, ticket.contact_email, contact or "")
+    return bool(conversation_id and ticket.conversation_id
+                and hmac.compare_digest(conversation_id.encode(),
+                                        ticket.conversation_id.encode()))
 
 
-def lookup_status(session: Session, number: str, *, conversation_id: str | None = None,
-                  contact: str | None = None) -> StatusView:
+def lookup_status(session: Session, number: str, *, access_code: str | None = None,
+                  conversation_id: str | None = None) -> StatusView:
+    """The public status for anyone with the number; the private details too for the
+    complainant (see is_complainant)."""
     ticket = get_ticket(session, number)
     original = session.get(Ticket, ticket.duplicate_of_id) if ticket.duplicate_of_id else None
     return StatusView(ticket=ticket,
-                      is_complainant=is_complainant(ticket, conversation_id=conversation_id,
-                                                    contact=contact),
+                      is_complainant=is_complainant(ticket, access_code=access_code,
+                                                    conversation_id=conversation_id),
                       latest_note=latest_public_note(session, ticket),
                       duplicate_of=original.number if original else None)
 

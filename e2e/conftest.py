@@ -505,6 +505,7 @@ def chat_stack(tmp_path_factory) -> Iterator[ChatStack]:
             # would give up on it, so a throwaway conversation warms it up.
             httpx.post(f"{rasa}/webhooks/rest/webhook",
                        json={"sender": "e2e-warm-up", "message": "hello"},
+                       headers={"Authorization": f"Bearer {env['EEC_RASA_CHANNEL_TOKEN']}"},
                        timeout=RASA_WARM_UP_LIMIT_S).raise_for_status()
         except (TimeoutError, RuntimeError, httpx.HTTPError) as exc:
             pytest.fail(f"the chat stack did not start: {exc}\n{server.logs()}")

@@ -106,6 +106,12 @@ def test_a_complaint_from_the_chat_is_handled_on_the_desk_and_its_status_told_ba
     number = TICKET.search(reply).group(0)
     assert t.message("Your complaint has been filed. Your ticket number is {number} "
                      "(status: {status}).", number=number, status=t.message("Received")) in reply
+    # The access code, told once; with the number it opens the complaint anywhere.
+    code = re.search(r"\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b", reply)
+    assert code and t.message(
+        "Your access code is {code}. It is shown only this once: write it down and keep it "
+        "to yourself. Send it with the ticket number to see your complaint's details from "
+        "another chat or on the website.", code=code.group(0)) in reply
     expect_language(reply, lang)
 
     # An EEC officer signs in, finds the ticket on the complaints desk and opens it.
@@ -141,6 +147,9 @@ def test_a_complaint_from_the_chat_is_handled_on_the_desk_and_its_status_told_ba
         "Complaint {number}: {status}.", number=number, status=t.message("In progress")))
     expect(status.last).to_contain_text(
         t.message("Latest note from the estate: {note}", note=NOTES[lang]))
+    # This chat filed it (the portal proves so to the ticket API): it sees its own details.
+    expect(status.last).to_contain_text(
+        t.message("Your complaint: {description}", description=DESCRIPTIONS[lang]))
     expect_language(chat.latest_reply_text(), lang)
 
 

@@ -21,7 +21,8 @@ CHATBOT_DOCKERFILE = ROOT / "chatbot" / "Dockerfile"
 SERVICES = {"web", "worker", "postgres", "redis", "actions", "rasa"}
 # Random for the run: no secret, not even a test's, is one that appears in the repository.
 SECRETS = {"EEC_SECRET_KEY": secrets.token_urlsafe(32), "POSTGRES_PASSWORD": secrets.token_hex(16),
-           "EEC_CHATBOT_SERVICE_TOKEN": secrets.token_urlsafe(32)}
+           "EEC_CHATBOT_SERVICE_TOKEN": secrets.token_urlsafe(32),
+           "EEC_RASA_CHANNEL_TOKEN": secrets.token_urlsafe(32)}
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +126,9 @@ def test_the_assistant_is_wired_to_the_portal_and_not_published(normalised):
     assert command[command.index("-p") + 1] == "5005"
     endpoints = command[command.index("--endpoints") + 1]
     assert rasa["environment"]["ACTION_ENDPOINT_URL"] == "http://actions:5055/webhook"
+    # Rasa's channel answers only the portal's token (chatbot/credentials.yml).
+    assert rasa["environment"]["EEC_RASA_CHANNEL_TOKEN"] == SECRETS["EEC_RASA_CHANNEL_TOKEN"]
+    assert web["environment"]["EEC_RASA_CHANNEL_TOKEN"] == SECRETS["EEC_RASA_CHANNEL_TOKEN"]
     # The image writes that endpoints file, reading the variable compose sets.
     dockerfile = CHATBOT_DOCKERFILE.read_text()
     assert f"> {endpoints}" in dockerfile and "${ACTION_ENDPOINT_URL}" in dockerfile

@@ -1,7 +1,9 @@
 """The chat widget's server side: the browser talks to the portal, the portal to Rasa's REST
-channel, so Rasa's port is never exposed. Rate-limited per browser session and per client
-address; long messages, and button payloads that are not the assistant's buttons, are
-refused before they reach the assistant."""
+channel, so Rasa's port is never exposed. Rasa answers only the portal (its channel wants
+Settings.rasa_channel_token), and every message carries the portal's proof for its
+conversation, which the ticket API asks for before it shows the complaint that conversation
+filed. Rate-limited per browser session and per client address; long messages, and button
+payloads that are not the assistant's buttons, are refused before they reach the assistant."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import yaml
 from fastapi import APIRouter, Request
 from limits import RateLimitItemPerMinute
 
+from complaints.access import conversation_proof
 from web.forms import form_dict
 from web.i18n import get_locale
 from web.i18n import gettext as _
@@ -75,10 +78,13 @@ def is_button_payload(payload: str) -> bool:
 async def ask_rasa(sender: str, text: str, lang: str) -> list[dict[str, Any]]:
     """Async: while the assistant answers, its actions call this portal's ticket API."""
     settings = get_settings()
+    token = settings.rasa_channel_token.get_secret_value()
     async with httpx.AsyncClient(timeout=settings.http_timeout_s * 3) as client:
         response = await client.post(
             f"{settings.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": text, "metadata": {"lang": lang}})
+            headers={"Authorization": f"Bearer {token}"},
+            json={"sender": sender, "message": text,
+                  "metadata": {"lang": lang, "conversation_proof": conversation_proof(sender)}})
     response.raise_for_status()
     return [m for m in response.json() if isinstance(m, dict)]
 

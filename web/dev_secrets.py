@@ -13,7 +13,7 @@ FILE_NAME = "secrets.json"
 # The Settings fields that hold secrets; each process of the stack gets the same values.
 SECRET_FIELDS = ("secret_key", "bizportal_api_key", "bizportal_webhook_secret",
                  "eec_oss_client_secret", "eec_oss_webhook_secret", "chatbot_service_token",
-                 "open311_api_keys")
+                 "rasa_channel_token", "open311_api_keys")
 
 
 def env_name(field: str) -> str:

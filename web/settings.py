@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     # Complaints: the chatbot's bearer token for /api/v1/tickets, and the Open311 api_keys
     # (comma-separated) of the clients allowed to POST requests.json.
     chatbot_service_token: SecretStr = SecretStr("")
+    # The portal's bearer token for Rasa's REST channel (chatbot/portal_channel.py): only the
+    # portal may talk to the assistant, so only the portal names the conversation.
+    rasa_channel_token: SecretStr = SecretStr("")
     open311_api_keys: SecretStr = SecretStr("")
 
     sign_in_attempts: int = 5

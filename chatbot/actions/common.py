@@ -48,6 +48,19 @@ def latest_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
+def conversation_proof(tracker: Tracker) -> Optional[str]:
+    """The portal's proof for this conversation, sent with the user's latest message (the
+    metadata of the REST channel, which only the portal may call). Never a slot."""
+    metadata = (tracker.latest_message or {}).get("metadata")
+    if not isinstance(metadata, dict):
+        for event in reversed(tracker.events or []):
+            if event.get("event") == "user":
+                metadata = event.get("metadata")
+                break
+    proof = metadata.get("conversation_proof") if isinstance(metadata, dict) else None
+    return str(proof) if proof else None
+
+
 def entity_values(tracker: Tracker, entity: str) -> List[Any]:
     return [e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
             if e.get("entity") == entity and e.get("value") is not None]

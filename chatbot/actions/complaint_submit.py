@@ -17,8 +17,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import reference
-from actions.common import (COMPLAINT_SLOTS, NO_LOCATION, BilingualAction, button, format_time,
-                            main_menu)
+from actions.common import (COMPLAINT_SLOTS, NO_LOCATION, BilingualAction, button,
+                            conversation_proof, format_time, main_menu)
 from actions.i18n import N_, t
 from actions.ticket_api import (ComplaintFiling, TicketApiError, TicketInvalid, ticket_api)
 
@@ -78,7 +78,8 @@ class ActionSubmitComplaint(BilingualAction):
         nonce = tracker.get_slot("complaint_nonce") or uuid.uuid4().hex
         try:
             ticket = await ticket_api().file_ticket(filing_from(tracker, lang),
-                                                    idempotency_key(tracker.sender_id, nonce))
+                                                    idempotency_key(tracker.sender_id, nonce),
+                                                    conversation_proof=conversation_proof(tracker))
         except TicketInvalid as exc:
             return self.refused(dispatcher, lang, exc, nonce)
         except TicketApiError as exc:
@@ -101,13 +102,19 @@ class ActionSubmitComplaint(BilingualAction):
                            resolve=format_time(ticket.resolve_due_at, lang)))
         lines.append(t(lang, N_("Keep the number: send it to me any time to see how your "
                                 "complaint is going.")))
+        if ticket.access_code:
+            lines.append(t(lang, N_("Your access code is {code}. It is shown only this once: "
+                                    "write it down and keep it to yourself. Send it with the "
+                                    "ticket number to see your complaint's details from "
+                                    "another chat or on the website."), code=ticket.access_code))
         dispatcher.utter_message(text="\n".join(lines),
                                  buttons=[button(t(lang, N_("Check this complaint")),
                                                  "check_ticket_status", ticket_id=ticket.number)])
         return [*(SlotSet(s, None) for s in COMPLAINT_SLOTS),
                 SlotSet("submit_failed", False),
                 SlotSet("last_ticket_id", ticket.number),
-                SlotSet("last_contact", tracker.get_slot("contact"))]
+                # No longer proof of anything: the portal recognises this conversation itself.
+                SlotSet("last_contact", None)]
 
     def refused(self, dispatcher: CollectingDispatcher, lang: str, exc: TicketInvalid,
                 nonce: str) -> List[EventType]:

@@ -1,8 +1,10 @@
 """Status checks by ticket number: status_form asks for the number, validate_status_form
 checks its format, action_check_ticket_status asks the portal and answers.
 
-Private details (the description, the contact) are shown only when the portal recognises the
-complainant: the same conversation, or the contact given when the complaint was filed.
+Private details (the description, the location, the contact) are shown only when the portal
+recognises the complainant: the conversation that filed the complaint (by the proof the
+portal sent with the user's message), or the access code given at filing, sent with the
+number ("CMP-2026-000123 K7QM-4XPA"). A phone number or a slot proves nothing.
 """
 
 from __future__ import annotations
@@ -16,18 +18,29 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import BilingualAction, button, first, format_time, latest_intent, latest_text, main_menu
+from actions.common import (BilingualAction, button, conversation_proof, first, format_time,
+                            latest_intent, latest_text, main_menu)
 from actions.i18n import N_, t
 from actions.ticket_api import TicketApiError, TicketNotFound, ticket_api
 
 TICKET_ID = re.compile(r"\bCMP-(\d{4})-(\d{6})\b", re.IGNORECASE)
 # Something meant as a ticket number but mistyped: "CMP 2026 12", "cmp-26-000123", "000123".
 TICKET_ATTEMPT = re.compile(r"cmp|\d{4,}", re.IGNORECASE)
+# The access code given at filing (complaints/access.py): XXXX-XXXX without 0, 1, I, L, O.
+ACCESS_CODE = re.compile(r"(?<![0-9A-Za-z])([2-9A-HJKMNP-Z]{4})-?([2-9A-HJKMNP-Z]{4})"
+                         r"(?![0-9A-Za-z])", re.IGNORECASE)
 
 
 def find_ticket_id(text: Any) -> Optional[str]:
     match = TICKET_ID.search(str(text or ""))
     return f"CMP-{match.group(1)}-{match.group(2)}" if match else None
+
+
+def find_access_code(text: Any) -> Optional[str]:
+    """An access code typed next to the ticket number, in the message that completed the
+    status check; it goes to the portal, which alone can tell whether it is right."""
+    match = ACCESS_CODE.search(TICKET_ID.sub(" ", str(text or "")))
+    return f"{match.group(1)}-{match.group(2)}".upper() if match else None
 
 
 class ValidateStatusForm(FormValidationAction):
@@ -90,7 +103,8 @@ class ActionCheckTicketStatus(BilingualAction):
         try:
             found = await ticket_api().ticket_status(
                 number, conversation_id=tracker.sender_id,
-                contact=tracker.get_slot("last_contact"), language=lang)
+                conversation_proof=conversation_proof(tracker),
+                access_code=find_access_code(latest_text(tracker)), language=lang)
         except TicketNotFound:
             dispatcher.utter_message(
                 text=t(lang, N_("I could not find a complaint with the number {number}. Please "
@@ -118,6 +132,12 @@ class ActionCheckTicketStatus(BilingualAction):
         else:
             lines.append(t(lang, N_("There is no note from the estate yet.")))
         private = found.private if found.is_complainant else None
+        if not private and find_access_code(latest_text(tracker)):
+            lines.append(t(lang, N_("That access code does not match this complaint, so I can "
+                                    "show only its public status.")))
+        elif not private:
+            lines.append(t(lang, N_("To see the details of your own complaint, send its number "
+                                    "with the access code you were given when you filed it.")))
         if private:
             lines.append(t(lang, N_("Your complaint: {description}"),
                            description=private.get("description") or ""))

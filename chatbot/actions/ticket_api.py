@@ -10,6 +10,11 @@ tests run the client against a real HTTP server. Errors are typed:
 
 Filing is retried with exponential backoff. It is safe because every filing carries an
 Idempotency-Key: the portal returns the ticket it already filed for a repeated key.
+
+The service token is not a right to anyone's complaint: the portal shows private details
+only for the ticket's access code (`Ticket-Access-Code`) or for the conversation that filed
+it, proven by the proof the portal gave Rasa with the user's message (`Conversation-Proof`).
+The actions pass both on as they got them; they cannot make either.
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ class NewTicket:
     status_label: dict[str, str]
     ack_due_at: Optional[str] = None
     resolve_due_at: Optional[str] = None
+    access_code: Optional[str] = None  # shown to the complainant once
 
 
 @dataclass(frozen=True)
@@ -121,10 +127,12 @@ class ComplaintFiling:
 
 
 class TicketAPI(Protocol):
-    async def file_ticket(self, filing: ComplaintFiling, idempotency_key: str) -> NewTicket: ...
+    async def file_ticket(self, filing: ComplaintFiling, idempotency_key: str, *,
+                          conversation_proof: Optional[str] = None) -> NewTicket: ...
 
     async def ticket_status(self, number: str, *, conversation_id: Optional[str] = None,
-                            contact: Optional[str] = None,
+                            conversation_proof: Optional[str] = None,
+                            access_code: Optional[str] = None,
                             language: str = "th") -> TicketStatus: ...
 
 
@@ -177,14 +185,18 @@ class HttpTicketAPI:
             verify=_tls_context(),
         )
 
-    async def file_ticket(self, filing: ComplaintFiling, idempotency_key: str) -> NewTicket:
+    async def file_ticket(self, filing: ComplaintFiling, idempotency_key: str, *,
+                          conversation_proof: Optional[str] = None) -> NewTicket:
         attempts = max(1, self.settings.submit_attempts)
+        headers = {"Idempotency-Key": idempotency_key}
+        if conversation_proof:
+            headers["Conversation-Proof"] = conversation_proof
         last_error: Exception | None = None
         async with self._client(filing.language) as client:
             for attempt in range(1, attempts + 1):
                 try:
                     response = await client.post("/api/v1/tickets", json=filing.as_json(),
-                                                 headers={"Idempotency-Key": idempotency_key})
+                                                 headers=headers)
                 except httpx.TransportError as exc:  # refused, reset, timed out
                     last_error = exc
                     log.warning("ticket API unreachable (attempt %s/%s): %s",
@@ -195,7 +207,8 @@ class HttpTicketAPI:
                         return NewTicket(number=body["number"], status=body.get("status", ""),
                                          status_label=_label(body),
                                          ack_due_at=body.get("ack_due_at"),
-                                         resolve_due_at=body.get("resolve_due_at"))
+                                         resolve_due_at=body.get("resolve_due_at"),
+                                         access_code=body.get("access_code"))
                     if response.status_code == 422:
                         raise TicketInvalid(*_problem(response))
                     if response.status_code < 500 and response.status_code != 429:
@@ -208,13 +221,16 @@ class HttpTicketAPI:
         raise TicketApiUnavailable(str(last_error)) from last_error
 
     async def ticket_status(self, number: str, *, conversation_id: Optional[str] = None,
-                            contact: Optional[str] = None,
+                            conversation_proof: Optional[str] = None,
+                            access_code: Optional[str] = None,
                             language: str = "th") -> TicketStatus:
-        params = {k: v for k, v in {"conversation_id": conversation_id,
-                                    "contact": contact}.items() if v}
+        params = {"conversation_id": conversation_id} if conversation_id else {}
+        headers = {k: v for k, v in {"Conversation-Proof": conversation_proof,
+                                     "Ticket-Access-Code": access_code}.items() if v}
         async with self._client(language) as client:
             try:
-                response = await client.get(f"/api/v1/tickets/{number}", params=params)
+                response = await client.get(f"/api/v1/tickets/{number}", params=params,
+                                            headers=headers)
             except httpx.TransportError as exc:
                 raise TicketApiUnavailable(str(exc)) from exc
         if response.status_code == 404:

@@ -43,6 +43,9 @@ def stack(chatbot_model, tmp_path_factory) -> Iterator[Stack]:
         "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(tmp / "uploads"), "EEC_BASE_URL": web,
         "EEC_PORTAL_URL": web, "EEC_CHATBOT_BACKOFF_S": "0.2", "EEC_CHATBOT_HTTP_TIMEOUT_S": "3",
         "SANIC_HOST": "127.0.0.1",
+        # The portal's own secrets, so that this test can speak to Rasa as the portal does.
+        "EEC_SECRET_KEY": "live-test-" + uuid.uuid4().hex,
+        "EEC_RASA_CHANNEL_TOKEN": "live-test-rasa-" + uuid.uuid4().hex,
     }
     saved = dict(os.environ)
     os.environ.update(env)
@@ -77,7 +80,8 @@ def stack(chatbot_model, tmp_path_factory) -> Iterator[Stack]:
 
 
 class Chat:
-    """One conversation through the REST channel, as the portal's chat widget has it."""
+    """One conversation through the REST channel, as the portal's chat widget has it: with
+    the portal's channel token and its proof for the conversation."""
 
     def __init__(self, stack: Stack, lang: str | None = None) -> None:
         self.url = f"{stack.urls['rasa']}/webhooks/rest/webhook"
@@ -85,10 +89,16 @@ class Chat:
         self.lang = lang
 
     def say(self, text: str) -> list[dict]:
-        body = {"sender": self.sender, "message": text}
+        from complaints.access import conversation_proof
+        from web.settings import get_settings
+
+        metadata = {"conversation_proof": conversation_proof(self.sender)}
         if self.lang:
-            body["metadata"] = {"lang": self.lang}
-        replies = httpx.post(self.url, json=body, timeout=60).json()
+            metadata["lang"] = self.lang
+        token = get_settings().rasa_channel_token.get_secret_value()
+        replies = httpx.post(self.url, json={"sender": self.sender, "message": text,
+                                             "metadata": metadata},
+                             headers={"Authorization": f"Bearer {token}"}, timeout=60).json()
         assert replies, f"no reply to {text!r}"
         return replies
 
@@ -161,6 +171,11 @@ def test_a_thai_complaint_with_bad_input_and_a_correction_then_its_status(stack)
     assert number in status and "มีน้ำสีดำไหลลงคลอง" not in status
     assert "CMP-2026-000123" in stranger.text("check ticket CMP-26-12")
     assert "could not find" in stranger.text("CMP-2020-999999")
+    # Rasa itself answers nobody but the portal: no token, no conversation.
+    for headers in ({}, {"Authorization": "Bearer guessed"}):
+        refused = httpx.post(chat.url, json={"sender": chat.sender, "message": number},
+                             headers=headers, timeout=10)
+        assert refused.status_code == 401, headers
 
 
 def test_a_portal_outage_loses_nothing_and_try_again_files_once(stack):

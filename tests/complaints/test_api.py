@@ -30,11 +30,16 @@ def test_a_retried_call_with_the_same_idempotency_key_files_once(app, browser, s
 
     from complaints.models import Ticket
 
+    from complaints.access import conversation_proof
+
     body = {**COMPLAINT, "conversation_id": "rasa-retry"}
-    first = file(browser, body, **{"Idempotency-Key": "rasa-retry-1"})
-    again = file(browser, body, **{"Idempotency-Key": "rasa-retry-1"})
+    proof = {"Conversation-Proof": conversation_proof("rasa-retry")}
+    first = file(browser, body, **{"Idempotency-Key": "rasa-retry-1"}, **proof)
+    again = file(browser, body, **{"Idempotency-Key": "rasa-retry-1"}, **proof)
     assert first.status_code == again.status_code == 201
     assert again.json()["number"] == first.json()["number"]
+    # The retry's answer carries a fresh code: the first answer may never have arrived.
+    assert again.json()["access_code"] != first.json()["access_code"]
     assert again.headers["idempotent-replayed"] == "true"
     assert "idempotent-replayed" not in first.headers
     assert len(session.exec(select(Ticket).where(
@@ -74,7 +79,12 @@ def test_invalid_input_is_a_422_problem_with_message_keys(app, browser):
 
 
 def test_status_lookup_shows_private_details_only_to_the_complainant(app, browser):
-    number = file(browser, {**COMPLAINT, "conversation_id": "rasa-owner"}).json()["number"]
+    from complaints.access import conversation_proof
+
+    proof = conversation_proof("rasa-owner")
+    filed = file(browser, {**COMPLAINT, "conversation_id": "rasa-owner"},
+                 **{"Conversation-Proof": proof}).json()
+    number = filed["number"]
     path = f"/api/v1/tickets/{number}"
     stranger = browser.client.get(path, headers=SERVICE_TOKEN)
     assert stranger.status_code == 200
@@ -82,9 +92,10 @@ def test_status_lookup_shows_private_details_only_to_the_complainant(app, browse
     assert body["is_complainant"] is False and body["private"] is None
     assert COMPLAINT["description"] not in stranger.text and "Somchai" not in stranger.text
     assert body["status_label"]["en"] == "Received" and body["latest_public_note"] is None
-    for query in ({"conversation_id": "rasa-owner"}, {"contact": "0812345678"},
-                  {"contact": "Somchai@Example.com"}):
-        owner = browser.client.get(path, params=query, headers=SERVICE_TOKEN).json()
+    for query, headers in (({"conversation_id": "rasa-owner"}, {"Conversation-Proof": proof}),
+                           ({}, {"Ticket-Access-Code": filed["access_code"]})):
+        owner = browser.client.get(path, params=query,
+                                   headers={**SERVICE_TOKEN, **headers}).json()
         assert owner["is_complainant"] is True, query
         assert owner["private"]["description"] == COMPLAINT["description"]
         assert owner["private"]["contact"] == "08X-XXX-X678 · s***@example.com"

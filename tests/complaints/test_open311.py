@@ -56,11 +56,13 @@ def test_a_request_carries_the_spec_fields_but_no_contact(app, browser, session)
     assert request["agency_responsible"] == "Map Ta Phut Industrial Estate: environment unit"
     assert request["requested_datetime"].endswith("+07:00")
     assert request["expected_datetime"] > request["requested_datetime"]
-    assert request["address"] == "Canal behind plant 3, Map Ta Phut Industrial Estate"
-    assert request["description"] == "Foam on the canal. Call me: 08X-XXX-X678."
+    # The estate only, and no description until an officer approves a public summary.
+    assert request["address"] == "Map Ta Phut Industrial Estate"
+    assert request["description"] == ""
     for key in ("status_notes", "lat", "long", "media_url", "service_notice"):
         assert key in request
-    for secret in ("Somchai", "081-234-5678", "+66812345678", "somchai@example.com"):
+    for secret in ("Somchai", "081-234-5678", "+66812345678", "somchai@example.com", "Foam",
+                   "Canal behind plant 3"):
         assert secret not in r.text
     missing = browser.client.get(f"{BASE}/requests/CMP-1999-000001.json")
     assert_spec_errors(missing, 404)

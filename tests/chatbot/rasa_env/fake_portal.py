@@ -1,7 +1,9 @@
 """A stand-in for the portal's ticket API (/api/v1/tickets) over real HTTP, with the same
 contract as complaints/api.py: bearer token, Idempotency-Key replay, 422 problem details,
-404 for unknown numbers. `fail_next` makes the next calls answer 503 (an outage);
-`stop()` takes it off the network entirely."""
+404 for unknown numbers, an access code per filing, and private details only for that code
+or for the filing conversation with the portal's proof (here `FakePortal.proof(id)`).
+`fail_next` makes the next calls answer 503 (an outage); `stop()` takes it off the network
+entirely."""
 
 from __future__ import annotations
 
@@ -19,6 +21,15 @@ LABELS = {"confirmed": {"th": "รับเรื่องแล้ว", "en": "
 
 class FakePortal:
     TOKEN = secrets.token_urlsafe(32)  # random per run
+
+    @staticmethod
+    def proof(conversation_id: str) -> str:
+        """The portal's proof for a conversation (an HMAC there, a fixed shape here)."""
+        return f"proof-of-{conversation_id}"
+
+    @staticmethod
+    def code_for(number: str) -> str:
+        return "K7QM-" + "ABCDEFGH"[int(number[-1]) % 8] + "XPA"
 
     def __init__(self) -> None:
         self.tickets: dict[str, dict[str, Any]] = {}
@@ -66,7 +77,11 @@ class FakePortal:
                     self._send(201, portal.tickets[portal.by_key[key]])
                     return
                 number = f"CMP-2026-{len(portal.tickets) + 1:06d}"
+                conversation = body.get("conversation_id")
+                if self.headers.get("Conversation-Proof") != FakePortal.proof(conversation or ""):
+                    body = {**body, "conversation_id": None}  # not proven: not kept
                 ticket = {"number": number, "status": "confirmed",
+                          "access_code": FakePortal.code_for(number),
                           "status_label": LABELS["confirmed"],
                           "ack_due_at": "2026-11-27T02:00:00+00:00",
                           "resolve_due_at": "2026-12-03T10:00:00+00:00",
@@ -87,9 +102,11 @@ class FakePortal:
                     return
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 body = ticket["body"]
-                mine = (query.get("conversation_id") == body.get("conversation_id")
-                        or query.get("contact") in (body.get("contact_phone"),
-                                                    body.get("contact_email")))
+                conversation = query.get("conversation_id")
+                proven = (conversation and self.headers.get("Conversation-Proof")
+                          == FakePortal.proof(conversation))
+                mine = bool(proven and conversation == body.get("conversation_id")) or (
+                    self.headers.get("Ticket-Access-Code") == ticket["access_code"])
                 self._send(200, {
                     "number": ticket["number"], "status": "in_progress",
                     "status_label": LABELS["in_progress"],

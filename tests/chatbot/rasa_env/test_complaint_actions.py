@@ -12,6 +12,7 @@ from actions.complaint_prompts import (ActionAskConfirmed, ActionAskContact, Act
 from actions.complaint_submit import ActionSubmitComplaint
 from actions.general import ActionCancel, ActionGreet
 from conftest import run
+from fake_portal import FakePortal
 from helpers import domain, entity, slot_events, tracker
 
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -196,9 +197,14 @@ def test_cancel_makes_the_form_reject_and_the_cancel_action_forgets_everything()
 
 def test_filing_a_confirmed_complaint(portal):
     slots, messages, _ = act(ActionSubmitComplaint(), text="ยืนยัน", intent="affirm",
-                             slots=FILLED)
+                             slots=FILLED,
+                             metadata={"conversation_proof": FakePortal.proof("user-1")})
     number = slots["last_ticket_id"]
     assert re.fullmatch(r"CMP-\d{4}-\d{6}", number) and number in messages[0]["text"]
+    # The access code is told once, in the user's language; the contact is not kept.
+    assert FakePortal.code_for(number) in messages[0]["text"] and "รหัส" in messages[0]["text"]
+    assert slots["last_contact"] is None
+    assert portal.requests[-1]["headers"]["Conversation-Proof"] == FakePortal.proof("user-1")
     assert "2569" in messages[0]["text"]  # the due dates in Buddhist Era years
     assert slots["estate"] is None and slots["submit_failed"] is False
     body = portal.tickets[number]["body"]

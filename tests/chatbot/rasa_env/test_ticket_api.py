@@ -89,14 +89,21 @@ def test_a_wrong_token_is_rejected_without_retries(portal, monkeypatch):
 
 
 def test_status_lookup_and_private_details(portal):
-    number = run(HttpTicketAPI().file_ticket(filing(), "k")).number
-    mine = run(HttpTicketAPI().ticket_status(number, conversation_id="user-1"))
+    filed = run(HttpTicketAPI().file_ticket(filing(), "k",
+                                            conversation_proof=FakePortal.proof("user-1")))
+    number = filed.number
+    assert filed.access_code == FakePortal.code_for(number)
+    mine = run(HttpTicketAPI().ticket_status(number, conversation_id="user-1",
+                                             conversation_proof=FakePortal.proof("user-1")))
     assert mine.is_complainant and mine.private["description"] == "กลิ่นเหม็นมาก"
     assert mine.status_label["en"] == "In progress"
     assert mine.latest_public_note["text"]
     other = run(HttpTicketAPI().ticket_status(number, conversation_id="someone-else"))
     assert not other.is_complainant and other.private is None
-    by_contact = run(HttpTicketAPI().ticket_status(number, contact="+66812345678"))
-    assert by_contact.is_complainant
+    unproven = run(HttpTicketAPI().ticket_status(number, conversation_id="user-1"))
+    assert not unproven.is_complainant and unproven.private is None
+    by_code = run(HttpTicketAPI().ticket_status(number, access_code=filed.access_code))
+    assert by_code.is_complainant and by_code.private["location"] == "ประตู 3"
+    assert portal.requests[-1]["headers"]["Ticket-Access-Code"] == filed.access_code
     with pytest.raises(TicketNotFound):
         run(HttpTicketAPI().ticket_status("CMP-2026-999999"))
