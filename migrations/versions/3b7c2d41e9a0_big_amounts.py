@@ -2,7 +2,7 @@
 10^13 baht and 10^12 shares and PostgreSQL's INTEGER ends at 2^31 - 1 (2.1 billion)
 
 Revision ID: 3b7c2d41e9a0
-Revises: fb05685bcf51
+Revises: a7c3e5d91b20
 Create Date: 2026-12-07 13:10:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '3b7c2d41e9a0'
-down_revision: Union[str, Sequence[str], None] = 'fb05685bcf51'
+down_revision: Union[str, Sequence[str], None] = 'a7c3e5d91b20'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

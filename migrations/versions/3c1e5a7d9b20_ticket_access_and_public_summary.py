@@ -2,7 +2,7 @@
 that Open311 publishes
 
 Revision ID: 3c1e5a7d9b20
-Revises: fb05685bcf51
+Revises: 3b7c2d41e9a0
 Create Date: 2026-12-07 13:10:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = '3c1e5a7d9b20'
-down_revision: Union[str, Sequence[str], None] = 'fb05685bcf51'
+down_revision: Union[str, Sequence[str], None] = '3b7c2d41e9a0'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
