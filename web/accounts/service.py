@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from web.accounts.models import Role, User
 from web.errors import FieldError, Invalid, N_, register_messages
@@ -104,8 +104,8 @@ def user_by_email(session: Session, email: str) -> User | None:
 
 def end_sessions(session: Session, user: User) -> None:
     """Sign the user out everywhere: every session cookie issued so far stops working."""
-    session.execute(update(User).where(User.id == user.id)  # type: ignore[arg-type]
-                    .values(session_version=User.session_version + 1))
+    session.exec(update(User).where(col(User.id) == user.id)  # type: ignore[call-overload]
+                 .values(session_version=col(User.session_version) + 1))
     session.refresh(user)
 
 
