@@ -206,7 +206,7 @@ def test_bodies_over_their_limit_are_refused_from_content_length(app, browser):
     assert "<html" in upload.text.lower()
 
 
-def _session_cookie_and_token(browser: Browser, app_id: int) -> tuple[str, str]:
+def _session_cookie_and_token(browser: Browser) -> tuple[str, str]:
     token = browser.client.get("/api/v1/session").json()["csrf_token"]
     return browser.client.cookies["eec_session"], token
 
@@ -260,7 +260,7 @@ def test_a_120_mb_upload_is_stopped_at_the_limit_and_memory_stays_flat(
     base_url, process = served_portal
     create_user(browser, lang="en")
     app_id = create_application(browser)
-    cookie, token = _session_cookie_and_token(browser, app_id)
+    cookie, token = _session_cookie_and_token(browser)
     boundary = "limits-test-boundary"
     head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nmoa\r\n"
             f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
@@ -299,7 +299,7 @@ def test_a_declared_120_mb_upload_is_refused_before_a_byte_is_read(browser, serv
     base_url, _process = served_portal
     create_user(browser, lang="th")
     app_id = create_application(browser)
-    cookie, token = _session_cookie_and_token(browser, app_id)
+    cookie, token = _session_cookie_and_token(browser)
     host, port = base_url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
     try:  # the headers only: the portal must answer without waiting for the body

@@ -50,6 +50,9 @@ def test_the_rest_channel_refuses_what_is_too_long_or_not_text(rasa):
     for body in ({"sender": "t-1", "message": {"text": "hi"}},
                  {"sender": "s" * 101, "message": "hi"}, ["not", "an", "object"]):
         assert httpx.post(webhook, json=body, timeout=30).status_code == 400, body
+    # A message at the cap is taken (no action server here: the answer has no text).
+    at_cap = httpx.post(webhook, json={"sender": "t-ok", "message": "x" * 1000}, timeout=60)
+    assert at_cap.status_code == 200 and isinstance(at_cap.json(), list)
     # The conversation of the long message was never started.
     tracker = httpx.get(f"{url}/conversations/t-long/tracker", timeout=30).json()
     assert not [e for e in tracker.get("events", []) if e.get("event") == "user"]
