@@ -37,6 +37,17 @@ def heading(page: str) -> str:
     return html.unescape(found.group(1).strip())
 
 
+def sign_in_officer(browser: Browser, session, lang: str) -> None:
+    """An officer whose language is `lang`: signing in sets the page language to theirs."""
+    from web.accounts.models import User
+
+    email = create_officer(session)
+    officer = session.exec(select(User).where(User.email == email)).one()
+    officer.preferred_lang = lang
+    session.commit()
+    sign_in(browser, email)
+
+
 def client(app) -> TestClient:
     """Errors come back as the user sees them (a 500 page), not raised into the test."""
     return TestClient(app, raise_server_exceptions=False)
@@ -94,8 +105,7 @@ def test_ids_past_the_databases_integers_on_the_api_are_localized_problems(app):
 def test_desk_ids_past_the_databases_integers_are_not_found(app, session, lang):
     with client(app) as c:
         browser = Browser(c)
-        sign_in(browser, create_officer(session))
-        browser.get(f"/lang/{lang}")  # the header's language switch, as a user would
+        sign_in_officer(browser, session, lang)
         for method, url in ((m, p.format(id=big)) for m, p in DESK_PAGES for big in TOO_BIG):
             r = browser.post(url, {}) if method == "POST" else browser.get(url)
             assert r.status_code == 404, (url, r.status_code)
@@ -107,8 +117,7 @@ def test_desk_ids_past_the_databases_integers_are_not_found(app, session, lang):
 def test_desk_pages_that_are_no_page_number_say_so(app, session, desk, page):
     with client(app) as c:
         browser = Browser(c)
-        sign_in(browser, create_officer(session))
-        browser.get("/lang/th")
+        sign_in_officer(browser, session, "th")
         r = browser.get(f"{desk}?status=&page={page}")
         assert r.status_code == 400, (desk, page, r.status_code)
         assert text("error.page_invalid", "th") in html.unescape(r.text)
