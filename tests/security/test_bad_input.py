@@ -314,3 +314,17 @@ def test_nul_characters_in_forms_and_json_are_dropped_not_a_server_error(app, se
         assert r.status_code < 500, r.status_code
         if r.status_code == 400:  # PostgreSQL refused it: a problem, not a crash
             assert r.json()["title"] == text("error.bad_request", lang)
+
+
+def test_ticket_numbers_with_nul_name_no_ticket(app):
+    from tests.conftest import SERVICE_TOKEN
+
+    with client(app) as c:
+        r = c.get("/open311/v2/requests/TK%00-1.json")
+        assert r.status_code == 404 and r.json()[0]["code"] == 404
+        r = c.get("/open311/v2/requests.json?service_code=wastewater%00,noise&status=open")
+        assert r.status_code == 200 and isinstance(r.json(), list)
+        r = c.get("/api/v1/tickets/TK%00-1", headers=SERVICE_TOKEN)
+        assert r.status_code == 404 and r.json()["key"] == "ticket.not_found"
+        r = c.get("/complaints/status?number=TK%00-1")
+        assert r.status_code < 500
