@@ -328,3 +328,19 @@ def test_ticket_numbers_with_nul_name_no_ticket(app):
         assert r.status_code == 404 and r.json()["key"] == "ticket.not_found"
         r = c.get("/complaints/status?number=TK%00-1")
         assert r.status_code < 500
+
+
+@pytest.mark.parametrize("query", ["/desk?province=a%00b", "/desk/tickets?estate=a%00b"])
+def test_a_value_the_database_refuses_is_a_bad_request_page(app, session, database_url, query):
+    """A desk filter with NUL reaches the query as typed: PostgreSQL refuses it, which is the
+    request's fault (400 in the user's language), not the portal's (500)."""
+    with client(app) as c:
+        browser = Browser(c)
+        sign_in_officer(browser, session, "th")
+        r = browser.get(query)
+        if database_url.startswith("sqlite"):
+            assert r.status_code == 200  # SQLite stores and compares NUL like any character
+        else:
+            assert r.status_code == 400, r.status_code
+            assert text("error.bad_request", "th") in html.unescape(r.text)
+        assert browser.get(query.split("?")[0]).status_code == 200
