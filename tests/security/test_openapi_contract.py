@@ -29,7 +29,7 @@ from tests.stack import served
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 40  # about two minutes for both roles on both databases
 
 
 @pytest.fixture(scope="module")
