@@ -164,7 +164,8 @@ def request_json(ticket: Ticket, session: Session) -> dict[str, Any]:
 
 
 def _csv(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
+    parts = (value or "").replace("\x00", "").split(",")  # PostgreSQL refuses NUL in a query
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _w3c_param(name: str, value: str | None) -> datetime | None:

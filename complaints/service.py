@@ -326,7 +326,8 @@ def latest_public_note(session: Session, ticket: Ticket) -> TicketNote | None:
 
 
 def normalise_number(number: str) -> str:
-    return "".join((number or "").split()).upper()
+    # NUL names no ticket, and PostgreSQL refuses it in a query.
+    return "".join((number or "").replace("\x00", "").split()).upper()
 
 
 def get_ticket(session: Session, number: str) -> Ticket:

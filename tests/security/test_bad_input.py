@@ -37,6 +37,17 @@ def heading(page: str) -> str:
     return html.unescape(found.group(1).strip())
 
 
+def sign_in_officer(browser: Browser, session, lang: str) -> None:
+    """An officer whose language is `lang`: signing in sets the page language to theirs."""
+    from web.accounts.models import User
+
+    email = create_officer(session)
+    officer = session.exec(select(User).where(User.email == email)).one()
+    officer.preferred_lang = lang
+    session.commit()
+    sign_in(browser, email)
+
+
 def client(app) -> TestClient:
     """Errors come back as the user sees them (a 500 page), not raised into the test."""
     return TestClient(app, raise_server_exceptions=False)
@@ -94,8 +105,7 @@ def test_ids_past_the_databases_integers_on_the_api_are_localized_problems(app):
 def test_desk_ids_past_the_databases_integers_are_not_found(app, session, lang):
     with client(app) as c:
         browser = Browser(c)
-        sign_in(browser, create_officer(session))
-        browser.get(f"/lang/{lang}")  # the header's language switch, as a user would
+        sign_in_officer(browser, session, lang)
         for method, url in ((m, p.format(id=big)) for m, p in DESK_PAGES for big in TOO_BIG):
             r = browser.post(url, {}) if method == "POST" else browser.get(url)
             assert r.status_code == 404, (url, r.status_code)
@@ -107,8 +117,7 @@ def test_desk_ids_past_the_databases_integers_are_not_found(app, session, lang):
 def test_desk_pages_that_are_no_page_number_say_so(app, session, desk, page):
     with client(app) as c:
         browser = Browser(c)
-        sign_in(browser, create_officer(session))
-        browser.get("/lang/th")
+        sign_in_officer(browser, session, "th")
         r = browser.get(f"{desk}?status=&page={page}")
         assert r.status_code == 400, (desk, page, r.status_code)
         assert text("error.page_invalid", "th") in html.unescape(r.text)
@@ -305,3 +314,33 @@ def test_nul_characters_in_forms_and_json_are_dropped_not_a_server_error(app, se
         assert r.status_code < 500, r.status_code
         if r.status_code == 400:  # PostgreSQL refused it: a problem, not a crash
             assert r.json()["title"] == text("error.bad_request", lang)
+
+
+def test_ticket_numbers_with_nul_name_no_ticket(app):
+    from tests.conftest import SERVICE_TOKEN
+
+    with client(app) as c:
+        r = c.get("/open311/v2/requests/TK%00-1.json")
+        assert r.status_code == 404 and r.json()[0]["code"] == 404
+        r = c.get("/open311/v2/requests.json?service_code=wastewater%00,noise&status=open")
+        assert r.status_code == 200 and isinstance(r.json(), list)
+        r = c.get("/api/v1/tickets/TK%00-1", headers=SERVICE_TOKEN)
+        assert r.status_code == 404 and r.json()["key"] == "ticket.not_found"
+        r = c.get("/complaints/status?number=TK%00-1")
+        assert r.status_code < 500
+
+
+@pytest.mark.parametrize("query", ["/desk?province=a%00b", "/desk/tickets?estate=a%00b"])
+def test_a_value_the_database_refuses_is_a_bad_request_page(app, session, database_url, query):
+    """A desk filter with NUL reaches the query as typed: PostgreSQL refuses it, which is the
+    request's fault (400 in the user's language), not the portal's (500)."""
+    with client(app) as c:
+        browser = Browser(c)
+        sign_in_officer(browser, session, "th")
+        r = browser.get(query)
+        if database_url.startswith("sqlite"):
+            assert r.status_code == 200  # SQLite stores and compares NUL like any character
+        else:
+            assert r.status_code == 400, r.status_code
+            assert text("error.bad_request", "th") in html.unescape(r.text)
+        assert browser.get(query.split("?")[0]).status_code == 200

@@ -29,7 +29,7 @@ from tests.stack import served
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance]
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 40  # about two minutes for both roles on both databases
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,10 @@ def test_every_answer_is_documented_and_none_is_a_server_error(portal, session, 
     failures: list[str] = []
     for operation in operations:
         for name, strategy in strategies(operation, caller):
+            # Derandomized: `make test` sends the same requests every run, so a failure is
+            # reproducible and never a flake; raise EXAMPLES_PER_OPERATION to explore more.
             @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+                      derandomize=True,
                       phases=[Phase.explicit, Phase.generate],
                       suppress_health_check=list(HealthCheck))
             @given(case=strategy)
