@@ -24,7 +24,7 @@ from sqlmodel import select
 
 from complaints import access, contacts, service
 from complaints.models import Channel, Ticket
-from tests.conftest import COMPLAINT, SERVICE_TOKEN, create_officer, sign_in
+from tests.conftest import COMPLAINT, SERVICE_TOKEN, choose_language, create_officer, sign_in
 
 VICTIM = {**COMPLAINT, "description": "My neighbour's dye works pours dye into the canal.",
           "location": "Behind house 12/3, Soi 7", "contact_name": "Malee Srisuk",
@@ -116,7 +116,7 @@ WORDS = {"en": {"code": "Your access code is", "wrong": "does not match"},
 @pytest.mark.parametrize("lang", ["en", "th"])
 def test_the_web_form_shows_the_access_code_once_and_the_code_shows_the_details(
         app, browser, lang):
-    browser.get(f"/lang/{lang}")
+    choose_language(browser, lang)
     page = browser.get("/complaints/new").text
     key = re.search(r'name="form_key" value="([0-9a-f]+)"', page).group(1)
     form = {k: str(v) for k, v in VICTIM.items() if k != "consent"}
@@ -196,7 +196,7 @@ def rasa(monkeypatch):
 
 
 def test_the_portal_sends_rasa_its_token_and_the_proof_for_this_chat_only(app, browser, rasa):
-    browser.get("/lang/en")
+    choose_language(browser, "en")
     r = browser.post("/chat/send", {"message": "status CMP-2026-000001"})
     assert r.status_code == 200 and "hello" in r.text
     [call] = rasa.received
@@ -237,7 +237,7 @@ def test_open311_publishes_only_a_summary_an_officer_approved(app, browser, sess
     assert before["service_code"] == VICTIM["category"] and before["address"]
 
     sign_in(browser, create_officer(session))
-    browser.get(f"/lang/{lang}")
+    choose_language(browser, lang)
     desk = html.unescape(browser.get(f"/desk/tickets/{number}").text)
     draft = re.search(r'<textarea id="f-public_summary"[^>]*>([^<]*)</textarea>', desk).group(1)
     assert "Dye in the canal again." in draft

@@ -8,6 +8,7 @@ Live: the trained model served by chatbot/serve.py, as the Procfile runs it."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
@@ -44,14 +45,18 @@ def rasa(chatbot_model, tmp_path_factory) -> Iterator[tuple[str, psutil.Process]
 def test_the_rest_channel_refuses_what_is_too_long_or_not_text(rasa):
     url, _process = rasa
     webhook = f"{url}/webhooks/rest/webhook"
+    # The portal's token: the caps hold even for the one caller the channel answers.
+    portal = {"Authorization": f"Bearer {os.environ['EEC_RASA_CHANNEL_TOKEN']}"}
     for text in ("x" * 1001, "ไฟดับ" * 10_000):
-        r = httpx.post(webhook, json={"sender": "t-long", "message": text}, timeout=30)
+        r = httpx.post(webhook, json={"sender": "t-long", "message": text}, headers=portal,
+                       timeout=30)
         assert r.status_code == 413, r.text[:300]
     for body in ({"sender": "t-1", "message": {"text": "hi"}},
                  {"sender": "s" * 101, "message": "hi"}, ["not", "an", "object"]):
-        assert httpx.post(webhook, json=body, timeout=30).status_code == 400, body
+        assert httpx.post(webhook, json=body, headers=portal, timeout=30).status_code == 400, body
     # A message at the cap is taken (no action server here: the answer has no text).
-    at_cap = httpx.post(webhook, json={"sender": "t-ok", "message": "x" * 1000}, timeout=60)
+    at_cap = httpx.post(webhook, json={"sender": "t-ok", "message": "x" * 1000},
+                        headers=portal, timeout=60)
     assert at_cap.status_code == 200 and isinstance(at_cap.json(), list)
     # The conversation of the long message was never started.
     tracker = httpx.get(f"{url}/conversations/t-long/tracker", timeout=30).json()
