@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 from pathlib import Path
 
 import filetype
@@ -73,6 +74,7 @@ log = logging.getLogger(__name__)
 
 _TO_WRITE = "registration.blobs_to_write"
 _TO_DELETE = "registration.blobs_to_delete"
+_WRITTEN = "registration.blobs_written"  # digest -> its file, written but not yet in place
 
 
 def stage_blob(session: Session, content: bytes) -> str:
@@ -89,20 +91,25 @@ def unlink_blob_after_commit(session: Session, digest: str) -> None:
     session.info.setdefault(_TO_DELETE, set()).add(digest)
 
 
-def _write_blob(digest: str, content: bytes) -> None:
-    path = blob_path(digest)
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(content)
-    tmp.replace(path)  # atomic: a reader never sees half a file
+@event.listens_for(Session, "before_commit")
+def _write_staged_blobs(session: Session) -> None:
+    """Written beside their place before the commit, so a full disk refuses the change
+    instead of leaving a document without its file; moved into place after it."""
+    written = session.info.setdefault(_WRITTEN, {})
+    for digest, content in session.info.pop(_TO_WRITE, {}).items():
+        path = blob_path(digest)
+        if path.exists() or digest in written:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{digest}.{secrets.token_hex(4)}.part")
+        written[digest] = tmp
+        tmp.write_bytes(content)
 
 
 @event.listens_for(Session, "after_commit")
 def _apply_blob_changes(session: Session) -> None:
-    for digest, content in session.info.pop(_TO_WRITE, {}).items():
-        _write_blob(digest, content)
+    for digest, tmp in session.info.pop(_WRITTEN, {}).items():
+        tmp.replace(blob_path(digest))  # atomic: a reader never sees half a file
     for digest in session.info.pop(_TO_DELETE, set()):
         try:
             blob_path(digest).unlink(missing_ok=True)
@@ -116,6 +123,8 @@ def _forget_blob_changes(session: Session, transaction) -> None:  # noqa: ANN001
     if transaction.parent is None:
         session.info.pop(_TO_WRITE, None)
         session.info.pop(_TO_DELETE, None)
+        for tmp in session.info.pop(_WRITTEN, {}).values():
+            tmp.unlink(missing_ok=True)
 
 
 def safe_filename(name: str | None) -> str:
