@@ -4,8 +4,11 @@ prompt restore of unacknowledged messages."""
 
 from __future__ import annotations
 
+import os
+
 from celery import Celery, signals
 
+from web.local_state import PRIVATE_UMASK
 from web.settings import get_settings
 
 LONGEST_TASK_S = 120
@@ -13,6 +16,7 @@ LONGEST_TASK_S = 120
 
 def make_celery() -> Celery:
     settings = get_settings()
+    os.umask(PRIVATE_UMASK)  # its SQLite -wal/-shm files, like everything in var/, are private
     broker = settings.redis_url or "redis://127.0.0.1:6379/0"
     app = Celery("eec_bridge", broker=broker, backend=broker, include=["eec_bridge.tasks"])
     app.conf.update(

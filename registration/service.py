@@ -28,7 +28,16 @@ from registration.models import (
     StoredFile,
 )
 from web.accounts.models import Role, User
-from web.errors import Conflict, FieldError, Forbidden, Invalid, N_, NotFound, register_messages
+from web.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    Forbidden,
+    Invalid,
+    N_,
+    NotFound,
+    register_messages,
+)
 from web.db import append_row, row_update
 from web.settings import get_settings
 
@@ -357,18 +366,41 @@ def add_document(session: Session, application: Application, *, kind: str,
                  person_id: int | None, filename: str | None, content: bytes | None,
                  answering: bool = False) -> Document:
     """Attach an upload. A submitted application takes files only with an answer to a
-    request for information (`answering`)."""
+    request for information (`answering`). The file is written when the caller commits."""
+    from web.security import upload_allowed
+
     if not answering:
         ensure_draft(application)
     _check_kind_and_person(session, application, kind, person_id)
     content_type = documents.check_upload(content)
     assert content is not None
-    digest = documents.store_blob(content)
+    if not upload_allowed(application.user_id):
+        raise DomainError("doc.rate_limited", status=429)
+    digest = documents.stage_blob(session, content)
     if session.get(StoredFile, digest) is None:
         session.add(StoredFile(sha256=digest, content_type=content_type, size=len(content)))
         session.flush()
-    return _attach(session, application, digest, kind, person_id,
-                   documents.safe_filename(filename))
+    doc = _attach(session, application, digest, kind, person_id,
+                  documents.safe_filename(filename))
+    _check_quota(session, application)
+    return doc
+
+
+def _check_quota(session: Session, application: Application) -> None:
+    """Counted after the change (in its transaction), so a file already attached adds no
+    bytes and a refused one is rolled back with the rest."""
+    settings = get_settings()
+    count = session.exec(select(func.count()).select_from(Document).where(
+        Document.application_id == application.id)).one()
+    if count > settings.upload_max_documents:
+        raise Invalid([FieldError("file", "doc.too_many",
+                                  {"max": settings.upload_max_documents})])
+    files = select(Document.sha256).where(Document.application_id == application.id).distinct()
+    total = session.exec(select(func.coalesce(func.sum(StoredFile.size), 0)).where(
+        StoredFile.sha256.in_(files))).one()  # type: ignore[attr-defined]
+    if total > settings.upload_max_total_bytes:
+        raise Invalid([FieldError("file", "doc.quota_full",
+                                  {"max_mb": settings.upload_max_total_bytes // (1024 * 1024)})])
 
 
 def reuse_document(session: Session, application: Application, *, document_id: int, kind: str,
@@ -397,12 +429,21 @@ def _attach(session: Session, application: Application, digest: str, kind: str,
 
 
 def remove_document(session: Session, application: Application, document_id: int) -> None:
+    """Detach a document; a file no document refers to any more is deleted after commit."""
     ensure_draft(application)
     doc = session.get(Document, document_id)
     if doc is None or doc.application_id != application.id:
         raise NotFound()
+    digest = doc.sha256
     session.delete(doc)
     session.flush()
+    still_used = session.exec(select(Document.id).where(Document.sha256 == digest)).first()
+    if still_used is None:
+        stored = session.get(StoredFile, digest)
+        if stored is not None:
+            session.delete(stored)
+            session.flush()
+        documents.unlink_blob_after_commit(session, digest)
 
 
 def missing_documents(session: Session, application: Application, *,

@@ -19,6 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
 from web.accounts.deps import SignInRequired
+from web.local_state import make_private
 from web.errors import DomainError, FieldError, Invalid
 from web.forms import localized_errors
 from web.headers import SecurityHeadersMiddleware
@@ -150,6 +151,7 @@ class PortalApp(FastAPI):
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    make_private(settings.var_dir, settings.upload_dir)
     configure_logging()
     from registration import api as registration_api
     from registration import routes as registration_routes

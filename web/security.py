@@ -144,3 +144,9 @@ def sign_in_failed(address: str) -> None:
 def sign_in_succeeded(email: str, address: str) -> None:
     """The owner is back: their earlier typos from this address no longer count."""
     _limiter().clear(_items()[0], "sign-in-pair", email, address)
+
+
+def upload_allowed(user_id: int) -> bool:
+    """Counts one upload against the account's hourly allowance."""
+    item = RateLimitItemPerSecond(get_settings().uploads_per_hour, 3600)
+    return _limiter().hit(item, "upload", str(user_id))

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
 
     upload_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "uploads")
     upload_max_bytes: int = 5 * 1024 * 1024
+    # Per application (documents attached, and their distinct files' total size), and per
+    # account and hour, so that one applicant cannot fill the disk.
+    upload_max_documents: int = 30
+    upload_max_total_bytes: int = 50 * 1024 * 1024
+    uploads_per_hour: int = 60
     reservation_days: int = 30
     name_similarity_threshold: int = 88
 
@@ -97,6 +102,8 @@ class Settings(BaseSettings):
     sign_in_attempts: int = 5
     sign_in_window_s: int = 15 * 60
     session_max_age_s: int = 8 * 3600
+    # Idle or not, a sign-in lasts this long: a stolen cookie in constant use still runs out.
+    session_absolute_max_age_s: int = 12 * 3600
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -9,9 +10,11 @@ from fastapi import Depends, Request
 from web.accounts.models import Role, User
 from web.db import SessionDep
 from web.errors import DomainError, Forbidden
+from web.settings import get_settings
 
 SESSION_USER_KEY = "uid"
 SESSION_VERSION_KEY = "sv"
+SESSION_SIGNED_IN_AT_KEY = "iat"  # seconds since the epoch
 
 
 class SignInRequired(DomainError):
@@ -26,14 +29,26 @@ def start_session(request: Request, user: User) -> None:
     request.session.clear()
     request.session[SESSION_USER_KEY] = user.id
     request.session[SESSION_VERSION_KEY] = user.session_version
+    request.session[SESSION_SIGNED_IN_AT_KEY] = int(time.time())
+
+
+def _session_expired(request: Request) -> bool:
+    """The cookie's own lifetime restarts with every response; this one does not. A session
+    from before sign-in times were stored has none, and counts as expired."""
+    signed_in_at = request.session.get(SESSION_SIGNED_IN_AT_KEY)
+    if not isinstance(signed_in_at, int):
+        return True
+    return time.time() - signed_in_at > get_settings().session_absolute_max_age_s
 
 
 def optional_user(request: Request, session: SessionDep) -> User | None:
     uid = request.session.get(SESSION_USER_KEY)
     user = session.get(User, uid) if uid else None
     if user is not None and (not user.is_active
-                             or request.session.get(SESSION_VERSION_KEY) != user.session_version):
-        # Signed out on the server (or disabled): this cookie no longer stands for anyone.
+                             or request.session.get(SESSION_VERSION_KEY) != user.session_version
+                             or _session_expired(request)):
+        # Signed out on the server, disabled, or signed in too long ago: this cookie no
+        # longer stands for anyone.
         request.session.clear()
         user = None
     request.state.user = user
