@@ -215,7 +215,8 @@ def read_directors(data: Mapping[str, Any], entity_type: str) -> StepResult:
     signers = sum(1 for d in directors if d.can_sign)
     if directors and not signers:
         r.error("directors", "directors.no_signer")
-    required = r.integer("signatories_required", required=bool(directors))
+    required = r.integer("signatories_required", required=bool(directors), min=1,
+                         max=MAX_PEOPLE_ROWS)
     if required is not None and signers and not 1 <= required <= signers:
         r.error("signatories_required", "directors.signatories", max=signers)
     witnesses = []
