@@ -105,7 +105,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        key = HTTP_ERROR_KEYS.get(exc.status_code, "error.server")
+        key = HTTP_ERROR_KEYS.get(exc.status_code,
+                                  "error.server" if exc.status_code >= 500 else "error.bad_request")
         if wants_json(request):
             return problem_response(exc.status_code, key, instance=request.url.path)
         return _render_error(request, exc.status_code, key)
