@@ -54,6 +54,26 @@ def test_a_number_past_any_integer_in_the_wizard_is_a_422_that_keeps_what_was_ty
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_par_value_or_paid_up_share_far_below_zero_is_a_422_that_keeps_what_was_typed(
+        app, lang):
+    """Below the minimum, the values were still saved in the draft, past their NUMERIC
+    columns on PostgreSQL (a bad-request page that lost the form)."""
+    from tests.conftest import CAPITAL
+
+    par, paid = "-" + "9" * 30, "-1e400"
+    with client(app) as c:
+        browser = Browser(c)
+        create_user(browser, lang=lang)
+        app_id = create_application(browser)
+        r = browser.post(f"/registration/{app_id}/capital",
+                         {**CAPITAL, "par_value": par, "paid_up_percent": paid})
+        assert r.status_code == 422, (r.status_code, r.text[:300])
+        assert text("error.invalid_input", lang) in html.unescape(r.text)
+        assert f'value="{par}"' in r.text and f'value="{paid}"' in r.text
+        assert browser.get(f"/registration/{app_id}/capital").status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
 def test_an_unexpected_error_for_a_signed_in_user_is_the_styled_page(app, lang):
     """The 500 page read the user's role from a row whose session had rolled back: it failed
     in turn, and the user got English plain text with none of the security headers."""
