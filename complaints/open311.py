@@ -27,6 +27,7 @@ from web.db import SessionDep
 from web.errors import DomainError, Invalid, N_, register_messages
 from web.i18n import format_datetime, get_locale, message
 from web.limits import parse_json
+from web.problems import problems
 from web.settings import get_settings
 
 DEFAULT_RANGE = timedelta(days=90)
@@ -267,7 +268,10 @@ def _to_ticket_data(form: Any) -> dict[str, Any]:
             "lat": form.get("lat") or "", "long": form.get("long") or ""}
 
 
-@router.post("/requests.json", status_code=201, responses=open311_errors(400, 403, 404, 413))
+# A body past its limit is refused before any route runs: that 413 is the portal's problem
+# details, like every other API's, not Open311's error array.
+@router.post("/requests.json", status_code=201,
+             responses={**open311_errors(400, 403, 404), **problems(413)})
 async def post_request(request: Request, session: SessionDep):
     # An api_key in the query string is checked before the body is read. One in the body
     # is checked once the body (at most Settings.api_body_max_bytes) is parsed, no deeper

@@ -166,7 +166,7 @@ def _staff(session: SessionDep) -> list[User]:
 
 
 @router.post("/officers/{user_id}/sign-out-everywhere")
-def sign_out_everywhere(user_id: int, session: SessionDep, admin: Admin):
+def sign_out_everywhere(user_id: RowId, session: SessionDep, admin: Admin):
     """Ends every session of an account (the admin's own included, if it is theirs)."""
     from web.accounts import service as accounts
 

@@ -122,10 +122,14 @@ def read_capital(data: Mapping[str, Any], entity_type: str) -> StepResult:
     shares = r.integer("share_count", min=1, max=10**12)
     par = r.decimal("par_value", max=Decimal(10**9))
     paid = r.decimal("paid_up_percent", max=Decimal(100))
+    # A value below the minimum is refused and not kept in the draft: a large negative one
+    # would overflow its NUMERIC column.
     if par is not None and par < MIN_PAR_VALUE:
         r.error("par_value", "capital.par_min")
+        par = None
     if paid is not None and paid < MIN_PAID_UP_PERCENT:
         r.error("paid_up_percent", "capital.paid_up_min")
+        paid = None
     if capital and shares and par is not None and par >= MIN_PAR_VALUE and capital != shares * par:
         r.error("registered_capital", "capital.mismatch", expected=f"{shares * par:,.2f}")
     values.update(share_count=shares, par_value=par, paid_up_percent=paid)
@@ -215,7 +219,8 @@ def read_directors(data: Mapping[str, Any], entity_type: str) -> StepResult:
     signers = sum(1 for d in directors if d.can_sign)
     if directors and not signers:
         r.error("directors", "directors.no_signer")
-    required = r.integer("signatories_required", required=bool(directors))
+    required = r.integer("signatories_required", required=bool(directors), min=1,
+                         max=MAX_PEOPLE_ROWS)
     if required is not None and signers and not 1 <= required <= signers:
         r.error("signatories_required", "directors.signatories", max=signers)
     witnesses = []

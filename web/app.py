@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError, SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
 
 from web.accounts.deps import SignInRequired
@@ -43,14 +44,29 @@ def wants_json(request: Request) -> bool:
         request.headers.get("accept", "")
 
 
+# Each status has a heading of its own; a 422 is the one that lists fields to correct.
+ERROR_TITLES = {400: "error.bad_request_title", 401: "error.sign_in_required",
+                403: "error.forbidden", 404: "error.not_found",
+                405: "error.method_not_allowed_title", 413: "error.too_large_title",
+                422: "error.invalid_input", 429: "error.rate_limited_title"}
+HTTP_ERROR_KEYS = {400: "error.bad_request", 403: "error.forbidden", 404: "error.not_found",
+                   405: "error.method_not_allowed", 413: "error.too_large",
+                   429: "error.rate_limited"}
+
+
+def error_title(status: int) -> str:
+    if status >= 500:
+        return "error.server_title"
+    return ERROR_TITLES.get(status, "error.refused_title")
+
+
 def _render_error(request: Request, status: int, key: str, params: dict | None = None) -> Response:
     from web.templating import render
 
-    title = "error.server_title" if status >= 500 else {
-        404: "error.not_found", 403: "error.forbidden"}.get(status, "error.invalid_input")
     return render(
         request, "error.html",
-        {"title": message(title), "detail": message(key, params)}, status_code=status,
+        {"title": message(error_title(status)), "detail": message(key, params)},
+        status_code=status,
     )
 
 
@@ -90,8 +106,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        key = {400: "error.bad_request", 404: "error.not_found", 403: "error.forbidden",
-               405: "error.not_found", 413: "error.too_large"}.get(exc.status_code, "error.server")
+        key = HTTP_ERROR_KEYS.get(exc.status_code,
+                                  "error.server" if exc.status_code >= 500 else "error.bad_request")
         if wants_json(request):
             return problem_response(exc.status_code, key, instance=request.url.path)
         return _render_error(request, exc.status_code, key)
@@ -105,12 +121,25 @@ def install_error_handlers(app: FastAPI) -> None:
             return problem_response(400, "error.bad_request", instance=request.url.path)
         return _render_error(request, 400, "error.bad_request")
 
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, exc: ClientDisconnect) -> Response:
+        # The client hung up before its body arrived: no one is left to answer, and nothing
+        # of ours failed, so no traceback (anyone could fill the log with them).
+        log.info("client disconnected mid-body on %s", request.url.path)
+        return Response(status_code=400)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)
         if wants_json(request):
             return problem_response(500, "error.server", instance=request.url.path)
-        return _render_error(request, 500, "error.server")
+        try:
+            return _render_error(request, 500, "error.server")
+        except Exception:  # noqa: BLE001 - the error page must not fail with the request
+            log.exception("the error page failed on %s; rendered without the user",
+                          request.url.path)
+            request.state.user = None
+            return _render_error(request, 500, "error.server")
 
 
 def _warm_up() -> None:

@@ -75,6 +75,13 @@ MESSAGES: dict[str, str] = {
                              "list."),
     "error.sign_in_required": N_("Please sign in to continue."),
     "error.too_large": N_("What you sent is too large. Please send less, or a smaller file."),
+    "error.bad_request_title": N_("We could not read that request"),
+    "error.method_not_allowed": N_("This address does not accept that kind of request. Go back "
+                                   "and use the page's own buttons and links."),
+    "error.method_not_allowed_title": N_("Not available this way"),
+    "error.too_large_title": N_("Too large to accept"),
+    "error.rate_limited_title": N_("Too many attempts"),
+    "error.refused_title": N_("This could not be done"),
 }
 
 

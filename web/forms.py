@@ -49,6 +49,12 @@ def form_dict(form: FormData | Mapping[str, Any]) -> dict[str, Any]:
     return dict(form)
 
 
+# The largest number an INTEGER column holds (PostgreSQL's; SQLite's end at 2^63 - 1): an
+# integer field with no bound of its own stops here, so a typed number never overflows a
+# column (a 500) when a draft is saved.
+INTEGER_MAX = 2**31 - 1
+
+
 class Reader:
     """Reads typed values out of submitted data, collecting field errors instead of raising."""
 
@@ -79,7 +85,7 @@ class Reader:
         return value[:max_len]
 
     def integer(self, name: str, *, required: bool = True, min: int | None = None,
-                max: int | None = None) -> int | None:
+                max: int | None = INTEGER_MAX) -> int | None:
         raw = self._raw(name).replace(",", "").replace(" ", "")
         if not raw:
             if required:

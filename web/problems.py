@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
+from datetime import date, time
 from http import HTTPStatus
 from typing import Any
 
@@ -75,6 +77,30 @@ def document_problems(generate: Callable[[], dict[str, Any]]) -> Callable[[], di
     return openapi
 
 
+# JSON numbers past 2^53 lose digits in JavaScript clients (and Python refuses to write an
+# int of more than 4300 digits): larger ones are sent as text.
+_SAFE_INTEGER = 2**53
+
+
+def json_safe(value: Any) -> Any:
+    """A message parameter as JSON can carry it: strings, safe numbers, booleans and null as
+    they are, containers item by item, anything else (a Decimal bound, a date, an enum) as
+    the text the message shows."""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, int):
+        return value if -_SAFE_INTEGER <= value <= _SAFE_INTEGER else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value)
+
+
 def problem_response(
     status: int,
     key: str,
@@ -93,7 +119,8 @@ def problem_response(
     if instance:
         body["instance"] = instance
     field_errors = [
-        {"field": e.field, "key": e.key, "message": message(e.key, e.params), "params": e.params}
+        {"field": e.field, "key": e.key, "message": message(e.key, e.params),
+         "params": json_safe(e.params)}
         for e in errors
     ]
     if field_errors:

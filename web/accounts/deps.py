@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -41,6 +42,20 @@ def _session_expired(request: Request) -> bool:
     return time.time() - signed_in_at > get_settings().session_absolute_max_age_s
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """What every page shows of the signed-in user (the header's name and desk links), as
+    plain values: a page rendered after the request's database session has closed (the
+    500 page) reads these, never a detached row's lazy attributes."""
+
+    full_name: str
+    role: Role
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.officer, Role.admin)
+
+
 def optional_user(request: Request, session: SessionDep) -> User | None:
     uid = request.session.get(SESSION_USER_KEY)
     user = session.get(User, uid) if uid else None
@@ -51,7 +66,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
         # longer stands for anyone.
         request.session.clear()
         user = None
-    request.state.user = user
+    request.state.user = Viewer(user.full_name, user.role) if user is not None else None
     return user
 
 
