@@ -240,8 +240,9 @@ def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
     """Validates, numbers, routes and stores a complaint. With an idempotency key, a retry
     of the same complaint returns the ticket filed the first time, with a new access code
     only if `replay_code` (the caller knows the retry comes from the complainant: the same
-    browser, or the service token's holder); the same key with other content is refused. `consent_given` is for channels whose client records the PDPA
-    consent itself (Open311 key holders)."""
+    browser, or the service token's holder); the same key with other content is refused.
+    `consent_given` is for channels whose client records the PDPA consent itself (Open311
+    key holders)."""
     given = validate(data, language=language, consent_given=consent_given)
     key = (idempotency_key or "").strip()[:120] or None
     fingerprint = given.fingerprint()
