@@ -67,12 +67,13 @@ def new_form_key(request: Request) -> str:
     """A one-time key sealed to this browser's session, so that a resent form can tell
     whether it comes from the browser that filed the complaint."""
     nonce = uuid.uuid4().hex
-    return f"{nonce}.{_form_key_seal(request, nonce)}"
+    return nonce + _form_key_seal(request, nonce)
 
 
 def form_key_is_ours(request: Request, key: str | None) -> bool:
-    nonce, _sep, seal = (key or "").partition(".")
-    return bool(nonce and seal) and hmac.compare_digest(seal, _form_key_seal(request, nonce))
+    nonce, seal = (key or "")[:32], (key or "")[32:]
+    return len(nonce) == 32 and bool(seal) and hmac.compare_digest(
+        seal, _form_key_seal(request, nonce))
 
 
 @router.get("/new")
