@@ -133,15 +133,17 @@ def ticket_status(request: Request, number: str, session: SessionDep,
                   conversation_id: str | None = None,
                   conversation_proof: Annotated[str | None, Header()] = None,
                   ticket_access_code: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-    """Wrong access codes are counted per ticket and per client address (as on the status
-    page); past the limit a code is not checked at all (429)."""
+    """Wrong access codes are counted per ticket and per client (as on the status page);
+    past the limit a code is not checked at all (429). The chatbot's conversations all
+    come from the action server's address, so a conversation the portal proved counts as
+    the client, and one guesser does not lock the assistant's other users out."""
     code = (ticket_access_code or "").strip() or None
-    address = client_address(request)
-    if code and not access_code_allowed(service.normalise_number(number), address):
+    conversation = access.proven_conversation(conversation_id, conversation_proof)
+    client = f"conversation:{conversation}" if conversation else client_address(request)
+    if code and not access_code_allowed(service.normalise_number(number), client):
         raise DomainError("ticket.access_code_throttled", status=429)
-    view = service.lookup_status(
-        session, number, access_code=code,
-        conversation_id=access.proven_conversation(conversation_id, conversation_proof))
+    view = service.lookup_status(session, number, access_code=code,
+                                 conversation_id=conversation)
     if code and not access.code_matches(view.ticket.access_code_hash, code):
-        access_code_failed(view.ticket.number, address)
+        access_code_failed(view.ticket.number, client)
     return status_json(view)

@@ -160,6 +160,29 @@ def test_guessing_access_codes_through_the_ticket_api_is_throttled(app, browser,
     assert refused.json()["status"] == 429
 
 
+def test_one_chat_guessing_codes_does_not_lock_the_assistants_other_users_out(app, browser,
+                                                                             session):
+    """Every chat reaches the ticket API from the action server's one address: a proven
+    conversation is the client its wrong codes count against."""
+    from complaints import access
+
+    victim = service.file_ticket(session, COMPLAINT, channel=service.Channel.web,
+                                 language="en").ticket.number
+    mine = service.file_ticket(session, COMPLAINT, channel=service.Channel.web, language="en")
+    session.commit()
+
+    def ask(number: str, conversation: str, code: str) -> int:
+        return browser.client.get(
+            f"/api/v1/tickets/{number}", params={"conversation_id": conversation},
+            headers={**SERVICE_TOKEN, "Ticket-Access-Code": code,
+                     "Conversation-Proof": access.conversation_proof(conversation)}
+        ).status_code
+
+    guesses = [ask(victim, "web-guesser", "QQQQ-QQ%02d" % (i + 22)) for i in range(15)]
+    assert guesses[-1] == 429, guesses
+    assert ask(mine.ticket.number, "web-complainant", mine.access_code) == 200
+
+
 def test_a_replayed_form_from_another_browser_does_not_void_the_complainants_code(app,
                                                                                   browser):
     page = browser.get("/complaints/new").text
