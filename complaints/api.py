@@ -30,6 +30,7 @@ from web.errors import DomainError, N_, register_messages
 from web.i18n import get_locale
 from web.limits import parse_json
 from web.problems import problems
+from web.security import access_code_allowed, access_code_failed, client_address
 from web.settings import get_settings
 
 log = logging.getLogger("complaints.api")
@@ -87,7 +88,7 @@ def status_json(view: service.StatusView) -> dict[str, Any]:
         "category": ticket.category,
         "estate_id": ticket.estate_id,
         "duplicate_of": view.duplicate_of,
-        "latest_public_note": ({"text": note.text, "at": service.iso(note.created_at)}
+        "latest_public_note": ({"text": note.public_text, "at": service.iso(note.created_at)}
                                if note else None),
         "updated_at": service.iso(ticket.updated_at),
         "is_complainant": view.is_complainant,
@@ -127,10 +128,22 @@ async def create_ticket(request: Request, session: SessionDep,
     return JSONResponse(filed_json(filing), status_code=201, headers=headers)
 
 
-@router.get("/{number}", responses=problems(400, 404, 422))
-def ticket_status(number: str, session: SessionDep, conversation_id: str | None = None,
+@router.get("/{number}", responses=problems(400, 404, 422, 429))
+def ticket_status(request: Request, number: str, session: SessionDep,
+                  conversation_id: str | None = None,
                   conversation_proof: Annotated[str | None, Header()] = None,
                   ticket_access_code: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-    return status_json(service.lookup_status(
-        session, number, access_code=ticket_access_code,
-        conversation_id=access.proven_conversation(conversation_id, conversation_proof)))
+    """Wrong access codes are counted per ticket and per client (as on the status page);
+    past the limit a code is not checked at all (429). The chatbot's conversations all
+    come from the action server's address, so a conversation the portal proved counts as
+    the client, and one guesser does not lock the assistant's other users out."""
+    code = (ticket_access_code or "").strip() or None
+    conversation = access.proven_conversation(conversation_id, conversation_proof)
+    client = f"conversation:{conversation}" if conversation else client_address(request)
+    if code and not access_code_allowed(service.normalise_number(number), client):
+        raise DomainError("ticket.access_code_throttled", status=429)
+    view = service.lookup_status(session, number, access_code=code,
+                                 conversation_id=conversation)
+    if code and not access.code_matches(view.ticket.access_code_hash, code):
+        access_code_failed(view.ticket.number, client)
+    return status_json(view)

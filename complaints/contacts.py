@@ -5,6 +5,7 @@ of contacts written into free text."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -87,6 +88,15 @@ _LINE_ID = r"@?[A-Za-z0-9][A-Za-z0-9._-]{2,19}"
 _LINE_IN_TEXT = re.compile(
     rf"(?:\bline\s*id\s*[:：=]?|\bline\s*[:：=]|\bline\s+(?=@)|ไอดีไลน์|ไลน์\s*(?:ไอดี)?)"
     rf"\s*[:：=]?\s*({_LINE_ID})(?![A-Za-z0-9._-])", re.IGNORECASE)
+# "LINE somchai99", without a colon: the brand in capitals, or any spelling followed by an id
+# with a digit, a dot, a dash or an underscore in it ("the power line broke" stays).
+_LINE_BARE = re.compile(
+    r"(?:\bLINE|\b[Ll]ine)\s+((?=[A-Za-z0-9._-]*[0-9._-])[A-Za-z0-9][A-Za-z0-9._-]{2,19}"
+    r"|(?<=LINE )[A-Za-z][A-Za-z0-9._-]{2,19})(?![A-Za-z0-9._-])")
+# Facebook profiles and pages: facebook.com/…, fb.com/…, fb.me/…, with or without a scheme.
+_FACEBOOK = re.compile(
+    r"(?<![\w.-])((?:https?://)?(?:(?:www|m|web|mbasic)\.)?(?:facebook\.com|fb\.com|fb\.me)/)"
+    r"[^\s<>\"']+", re.IGNORECASE)
 _AT_HANDLE = re.compile(r"(?<![\w.+*-])@[A-Za-z0-9][A-Za-z0-9._-]{2,19}(?![\w@.-])")
 # Passports: Thai ones are one or two letters and seven digits; after the word, any number.
 _PASSPORT_IN_TEXT = re.compile(
@@ -111,16 +121,26 @@ def _mask_group(found: re.Match[str]) -> str:
     return found.group(0)[:start - found.start()] + "***" + found.group(0)[end - found.start():]
 
 
+def _compatible(text: str) -> str:
+    """NFKC, so full-width and other look-alike forms (somchai＠gmail．com, ０８１…) read as
+    what they are; Thai SARA AM, which NFKC splits in two, is put back together."""
+    return unicodedata.normalize("NFKC", text).replace("\u0e4d\u0e32", "\u0e33")
+
+
 def scrub_text(text: str) -> str:
     """Free text fit for public output: Thai phone numbers, e-mail addresses (Thai ones and
-    spelled-out ones too), LINE ids, passport numbers and 13-digit ID numbers in it are
-    masked, since complainants write their contact into descriptions. A draft for an
-    officer to read, not a guarantee: Open311 publishes only summaries an officer approved."""
+    spelled-out ones too), LINE ids, Facebook links, passport numbers and 13-digit ID
+    numbers in it are masked, since complainants write their contact into descriptions.
+    Full-width forms are normalised first (NFKC). A draft for an officer to read, not a
+    guarantee: Open311 publishes only summaries an officer approved."""
+    text = _compatible(text)
     for match in reversed(list(phonenumbers.PhoneNumberMatcher(text, THAILAND))):
         e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         masked = mask_phone(e164) if e164.startswith("+66") else "X" * len(match.raw_string)
         text = text[:match.start] + masked + text[match.end:]
     text = _LINE_IN_TEXT.sub(_mask_group, text)
+    text = _LINE_BARE.sub(_mask_group, text)
+    text = _FACEBOOK.sub(lambda found: found.group(1) + "***", text)
     text = _AT_HANDLE.sub("@***", text)
     text = _EMAIL_IN_TEXT.sub(_mask_free_email, text)
     text = _PASSPORT_IN_TEXT.sub(_mask_group, text)

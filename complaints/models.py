@@ -131,6 +131,14 @@ class TicketNote(SQLModel, table=True):
     text: str = Field(max_length=4000)
     created_at: datetime = Field(default_factory=utcnow)
 
+    @property
+    def public_text(self) -> str:
+        """What may be published: public notes are scrubbed when they are written
+        (service.add_note); scrubbing again here covers notes written before that."""
+        from complaints.contacts import scrub_text
+
+        return scrub_text(self.text)
+
 
 class TicketEvent(SQLModel, table=True):
     """One line of a ticket's history; `key` is a message key rendered in the reader's

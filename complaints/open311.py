@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from complaints import contacts, routing, service
+from complaints import routing, service
 from complaints.categories import categories, category_label, estate_label, find_estate
 from complaints.models import CLOSED_STATUSES, OPEN_STATUSES, Channel, Ticket, open311_status
 from registration.thai_dates import BANGKOK
@@ -136,7 +136,7 @@ def services() -> list[dict[str, Any]]:
 
 def request_json(ticket: Ticket, session: Session) -> dict[str, Any]:
     note = service.latest_public_note(session, ticket)
-    notes = note.text if note else None
+    notes = note.public_text if note else None
     if notes is None and ticket.duplicate_of_id:
         original = session.get(Ticket, ticket.duplicate_of_id)
         notes = message("open311.duplicate_of", {"number": original.number if original else ""})
@@ -145,7 +145,7 @@ def request_json(ticket: Ticket, session: Session) -> dict[str, Any]:
     return {
         "service_request_id": ticket.number,
         "status": open311_status(ticket.status),
-        "status_notes": contacts.scrub_text(notes) if notes else None,
+        "status_notes": notes,
         "service_name": category_label(ticket.category),
         "service_code": ticket.category,
         "description": summary,

@@ -4,6 +4,8 @@ the status lookup: by number the public status, with the access code the private
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from typing import Any
 
@@ -19,6 +21,9 @@ from web.db import SessionDep
 from web.errors import DomainError, Invalid, N_, NotFound, register_messages
 from web.forms import form_dict, localized_errors
 from web.i18n import get_locale, message
+from web.security import (access_code_allowed, access_code_failed, client_address,
+                          csrf_token, within_limit)
+from web.settings import get_settings
 from web.templating import render
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
@@ -32,6 +37,12 @@ register_messages({
     "ticket.access_code_wrong": N_(
         "This access code does not match the complaint. Check the code you were given when "
         "you filed it; the public status is shown below."),
+    "ticket.access_code_throttled": N_(
+        "Too many wrong access codes were tried. Please wait an hour and try again; the "
+        "public status is shown below."),
+    "complaint.rate_limited": N_(
+        "Several complaints were sent from your connection in a short time. Please wait an "
+        "hour and try again, or call the industrial estate."),
 })
 
 
@@ -40,25 +51,59 @@ def helpers() -> dict[str, Any]:
 
 
 def _form(request: Request, values: dict[str, Any], errors: dict[str, str],
-          status_code: int = 200):
+          status_code: int = 200, form_error: str = ""):
     return render(request, "complaints/new.html",
-                  {"values": values, "errors": errors, "estate_options": eec.estate_options(),
+                  {"values": values, "errors": errors, "form_error": form_error,
+                   "estate_options": eec.estate_options(),
                    "category_options": category_options()}, status_code=status_code)
+
+
+def _form_key_seal(request: Request, nonce: str) -> str:
+    return hmac.new(csrf_token(request).encode(), nonce.encode(),
+                    hashlib.sha256).hexdigest()[:24]
+
+
+def new_form_key(request: Request) -> str:
+    """A one-time key sealed to this browser's session, so that a resent form can tell
+    whether it comes from the browser that filed the complaint."""
+    nonce = uuid.uuid4().hex
+    return nonce + _form_key_seal(request, nonce)
+
+
+def form_key_is_ours(request: Request, key: str | None) -> bool:
+    nonce, seal = (key or "")[:32], (key or "")[32:]
+    return len(nonce) == 32 and bool(seal) and hmac.compare_digest(
+        seal, _form_key_seal(request, nonce))
 
 
 @router.get("/new")
 def complaint_form(request: Request, user: OptionalUser):
-    return _form(request, {FORM_KEY: uuid.uuid4().hex}, {})
+    return _form(request, {FORM_KEY: new_form_key(request)}, {})
 
 
 @router.post("/new")
 async def file_complaint(request: Request, session: SessionDep, user: OptionalUser):
+    """Files the complaint once per form key. Only the browser the form was given to gets
+    an access code again when it resends the form; another browser resending it (a copied
+    form, a shared computer) sees the public status, and the complainant's code stays
+    valid. Each address may file Settings.complaints_per_address_per_hour complaints."""
     values = form_dict(await request.form())
     key = str(values.get(FORM_KEY, ""))[:120] or None
+    ours = form_key_is_ours(request, key)
+    try:
+        service.validate(values, language=get_locale())
+    except Invalid as exc:
+        return _form(request, values, localized_errors(exc.errors), status_code=422)
+    settings = get_settings()
+    if not within_limit("complaint-form", settings.complaints_per_address_per_hour, 3600,
+                        client_address(request)):
+        return _form(request, values, {}, status_code=429,
+                     form_error=message("complaint.rate_limited"))
     try:
         try:
             filing = service.file_ticket(session, values, channel=Channel.web,
-                                         language=get_locale(), idempotency_key=key)
+                                         language=get_locale(), idempotency_key=key,
+                                         replay_code=ours)
         except DomainError as exc:
             if exc.key != "complaint.idempotency_reused":
                 raise
@@ -69,8 +114,11 @@ async def file_complaint(request: Request, session: SessionDep, user: OptionalUs
         session.rollback()
         return _form(request, values, localized_errors(exc.errors), status_code=422)
     session.commit()
-    request.session[JUST_FILED] = {"number": filing.ticket.number, "code": filing.access_code}
-    return RedirectResponse(f"/complaints/filed/{filing.ticket.number}", status_code=303)
+    number = filing.ticket.number
+    if not filing.access_code:
+        return RedirectResponse(f"/complaints/status?number={number}", status_code=303)
+    request.session[JUST_FILED] = {"number": number, "code": filing.access_code}
+    return RedirectResponse(f"/complaints/filed/{number}", status_code=303)
 
 
 @router.get("/filed/{number}")
@@ -91,14 +139,23 @@ def _status_page(request: Request, session: SessionDep, number: str, access_code
                                "code_wrong": False, **helpers()}
     status_code = 200
     if number.strip():
+        code = access_code.strip() or None
+        address = client_address(request)
         try:
-            view = service.lookup_status(session, number, access_code=access_code or None)
+            throttled = bool(code) and not access_code_allowed(
+                service.normalise_number(number), address)
+            view = service.lookup_status(session, number,
+                                         access_code=None if throttled else code)
         except NotFound:
             context["not_found"] = message("ticket.not_found")
             status_code = 404
         else:
             context["view"] = view
-            if access_code.strip() and not view.is_complainant:
+            if throttled:
+                context["code_wrong"] = message("ticket.access_code_throttled")
+                status_code = 429
+            elif code and not view.is_complainant:
+                access_code_failed(view.ticket.number, address)
                 context["code_wrong"] = message("ticket.access_code_wrong")
                 status_code = 403
     return render(request, "complaints/status.html", context, status_code=status_code)

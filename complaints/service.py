@@ -136,7 +136,8 @@ def _bilingual(name: str, key: str, params: dict[str, Any] | None = None) -> dic
 class Filing:
     ticket: Ticket
     created: bool  # False when an idempotent retry found the ticket it filed before
-    # Shown to the complainant once; a retry gets a new one (it already knows the details).
+    # Shown to the complainant once; a retry by the same sender gets a new one (it already
+    # knows the details). Empty when a retry may not have one (see file_ticket).
     access_code: str
 
 
@@ -219,11 +220,13 @@ def _find_by_key(session: Session, channel: Channel, key: str) -> Ticket | None:
                                              Ticket.idempotency_key == key)).first()
 
 
-def _replay(session: Session, found: Ticket, fingerprint: str) -> Filing:
-    """The same complaint sent again: its sender gets the ticket and a fresh access code (the
-    first answer, and its code, may never have arrived)."""
+def _replay(session: Session, found: Ticket, fingerprint: str, new_code: bool) -> Filing:
+    """The same complaint sent again: its sender gets the ticket and, if it is the one that
+    filed it, a fresh access code (the first answer, and its code, may never have arrived)."""
     if found.idempotency_hash != fingerprint:
         raise DomainError("complaint.idempotency_reused", status=422)
+    if not new_code:
+        return Filing(found, created=False, access_code="")
     code = access.new_access_code()
     found.access_code_hash = access.hash_code(code)
     session.add(found)
@@ -232,22 +235,25 @@ def _replay(session: Session, found: Ticket, fingerprint: str) -> Filing:
 
 def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
                 language: str = "th", idempotency_key: str | None = None,
-                consent_given: bool = False, at: datetime | None = None) -> Filing:
+                consent_given: bool = False, at: datetime | None = None,
+                replay_code: bool = True) -> Filing:
     """Validates, numbers, routes and stores a complaint. With an idempotency key, a retry
-    of the same complaint returns the ticket filed the first time; the same key with other
-    content is refused. `consent_given` is for channels whose client records the PDPA
-    consent itself (Open311 key holders)."""
+    of the same complaint returns the ticket filed the first time, with a new access code
+    only if `replay_code` (the caller knows the retry comes from the complainant: the same
+    browser, or the service token's holder); the same key with other content is refused.
+    `consent_given` is for channels whose client records the PDPA consent itself (Open311
+    key holders)."""
     given = validate(data, language=language, consent_given=consent_given)
     key = (idempotency_key or "").strip()[:120] or None
     fingerprint = given.fingerprint()
     if key and (found := _find_by_key(session, channel, key)):
-        return _replay(session, found, fingerprint)
+        return _replay(session, found, fingerprint, replay_code)
     at = at or now()
     number = next_number(session, at)
     # Under the counter's lock a concurrent retry has either committed or not started; a
     # retry found only now leaves a gap in the year's numbers, which is harmless.
     if key and (found := _find_by_key(session, channel, key)):
-        return _replay(session, found, fingerprint)
+        return _replay(session, found, fingerprint, replay_code)
     where = routing.route(given.estate_id, given.category)
     code = access.new_access_code()
     ticket = Ticket(
@@ -377,7 +383,11 @@ def assign(session: Session, ticket: Ticket, actor: User, assignee: User) -> Non
 
 def add_note(session: Session, ticket: Ticket, actor: User, text: str, *,
              public: bool) -> TicketNote:
+    """A public note is scrubbed (contacts.scrub_text) before it is stored: the desk, the
+    status page, the ticket API, the chatbot and Open311 all show that one text."""
     text = text.strip()[:MAX_NOTE]
+    if public:
+        text = contacts.scrub_text(text)
     if not text:
         raise Invalid([FieldError("note", "ticket.note_required")])
     note = TicketNote(ticket_id=ticket.id, public=public, author_id=actor.id,

@@ -146,7 +146,36 @@ def sign_in_succeeded(email: str, address: str) -> None:
     _limiter().clear(_items()[0], "sign-in-pair", email, address)
 
 
+# Other limits, each counted per hour or window from the client's address (or per ticket).
+
+
+def within_limit(name: str, per_window: int, window_s: int, *keys: str,
+                 count: bool = True) -> bool:
+    """True if `keys` have not used up `per_window` hits of the `name` limit; `count` also
+    records this one (hit), otherwise only checks (test)."""
+    item = RateLimitItemPerSecond(per_window, window_s)
+    limiter = _limiter()
+    return limiter.hit(item, name, *keys) if count else limiter.test(item, name, *keys)
+
+
+def access_code_allowed(ticket_number: str, address: str) -> bool:
+    """Whether a complaint access code may be checked now: wrong codes are counted per
+    address over all tickets, and per ticket over all addresses (see access_code_failed)."""
+    s = get_settings()
+    return (within_limit("code-address", s.access_code_failures_per_address,
+                         s.access_code_window_s, address, count=False)
+            and within_limit("code-ticket", s.access_code_failures_per_ticket,
+                             s.access_code_window_s, ticket_number, count=False))
+
+
+def access_code_failed(ticket_number: str, address: str) -> None:
+    s = get_settings()
+    within_limit("code-address", s.access_code_failures_per_address, s.access_code_window_s,
+                 address)
+    within_limit("code-ticket", s.access_code_failures_per_ticket, s.access_code_window_s,
+                 ticket_number)
+
+
 def upload_allowed(user_id: int) -> bool:
     """Counts one upload against the account's hourly allowance."""
-    item = RateLimitItemPerSecond(get_settings().uploads_per_hour, 3600)
-    return _limiter().hit(item, "upload", str(user_id))
+    return within_limit("upload", get_settings().uploads_per_hour, 3600, str(user_id))

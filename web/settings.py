@@ -101,6 +101,15 @@ class Settings(BaseSettings):
 
     sign_in_attempts: int = 5
     sign_in_window_s: int = 15 * 60
+    # Accounts one address may create per hour (an office behind NAT shares one address).
+    sign_ups_per_address_per_hour: int = 10
+    # Complaints one address may file per hour through the anonymous web form.
+    complaints_per_address_per_hour: int = 5
+    # Wrong complaint access codes tolerated per hour from one address (over all tickets) and
+    # for one ticket (from all addresses), on the status page and the ticket API.
+    access_code_failures_per_address: int = 10
+    access_code_failures_per_ticket: int = 20
+    access_code_window_s: int = 3600
     session_max_age_s: int = 8 * 3600
     # Idle or not, a sign-in lasts this long: a stolen cookie in constant use still runs out.
     session_absolute_max_age_s: int = 12 * 3600

@@ -13,7 +13,8 @@ from web.db import SessionDep
 from web.errors import Invalid
 from web.forms import form_dict, localized_errors
 from web.i18n import LANG_COOKIE, LOCALES, get_locale, message, set_locale
-from web.security import client_address, sign_in_allowed, sign_in_failed, sign_in_succeeded
+from web.security import (client_address, sign_in_allowed, sign_in_failed, sign_in_succeeded,
+                          within_limit)
 from web.settings import get_settings
 from web.templating import render
 
@@ -37,7 +38,16 @@ def sign_up_form(request: Request, user: OptionalUser):
 
 @router.post("/sign-up")
 async def sign_up(request: Request, session: SessionDep):
+    """Settings.sign_ups_per_address_per_hour tries per address: the form tells whether an
+    e-mail has an account (until sign-up confirms e-mails), so it must not be a fast oracle."""
     values = form_dict(await request.form())
+    if not within_limit("sign-up", get_settings().sign_ups_per_address_per_hour, 3600,
+                        client_address(request)):
+        values.pop("password", None)
+        values.pop("password_confirm", None)
+        return render(request, "accounts/sign_up.html",
+                      {"values": values, "errors": {},
+                       "form_error": message("error.rate_limited")}, status_code=429)
     try:
         user = service.sign_up(
             session,

@@ -65,12 +65,15 @@ def sign_up(
             errors.append(FieldError("estate_id", "account.estate_required"))
     elif estate_id:
         errors.append(FieldError("estate_id", "account.estate_required"))
+    # Hashed whatever the outcome, so that a taken e-mail is refused as slowly as a new one
+    # is accepted and the timing does not tell which accounts exist.
+    password_hash = hash_password(password)
     if errors:
         raise Invalid(errors)
     user = User(
         email=email,
         full_name=full_name.strip()[:200],
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         preferred_lang=lang,
         role=role,
         estate_id=estate_id if role == Role.estate_operator else None,
