@@ -24,9 +24,9 @@ def distinct_names(rng: random.Random) -> tuple[str, str]:
     return f"บริษัท {th} จำกัด", f"{en.title()} Company Limited"
 
 
-def make_user(session: Session) -> User:
+def make_user(session: Session, password_hash: str | None = None) -> User:
     user = User(email=f"load-{uuid.uuid4().hex[:10]}@example.com", full_name="Load Test",
-                password_hash=hash_password("load test password"))
+                password_hash=password_hash or hash_password("load test password"))
     session.add(user)
     session.flush()
     return user
@@ -58,10 +58,12 @@ def submitted_applications(session: Session, n: int, eec_share: float, seed: int
     no human decision is needed and they travel on to EEC OSS by themselves). They become
     visible `commit_every` at a time (the caller's session commits the rest)."""
     rng = random.Random(seed)
-    user = make_user(session)
+    # One applicant each, as in life: one account may upload only so many files an hour.
+    password_hash = hash_password("load test password")
     ids = []
     for i in range(n):
         eec = EEC_NO_PRIVILEGES if i < round(n * eec_share) else NON_EEC
+        user = make_user(session, password_hash)
         ids.append(submitted_application(session, user, rng, eec))
         if i % commit_every == commit_every - 1:
             session.commit()
