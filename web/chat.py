@@ -16,14 +16,13 @@ from typing import Any
 import httpx
 import yaml
 from fastapi import APIRouter, Request
-from limits import RateLimitItemPerMinute
 
 from complaints.access import conversation_proof
 from web.forms import form_dict
 from web.i18n import get_locale
 from web.i18n import gettext as _
 from web.limits import parse_json
-from web.security import _limiter, client_address
+from web.security import client_address, within_limit
 from web.settings import ROOT, get_settings
 from web.templating import render
 
@@ -99,8 +98,6 @@ async def send(request: Request):
     sender = chat_sender(request)
     replies: list[dict[str, Any]] = []
     status = 200
-    per_session = RateLimitItemPerMinute(settings.chat_messages_per_minute)
-    per_address = RateLimitItemPerMinute(settings.chat_messages_per_address_per_minute)
     if not (text or payload):
         replies = [{"text": _("Please type a message.")}]
     elif len(text) > settings.chat_max_chars or len(payload) > settings.chat_max_payload_chars:
@@ -111,8 +108,9 @@ async def send(request: Request):
         replies = [{"text": _("That choice is not one the assistant offered. Please choose a "
                               "button again, or type your message.")}]
         status = 422
-    elif not (_limiter().hit(per_address, "chat-address", client_address(request))
-              & _limiter().hit(per_session, "chat", sender)):
+    elif not (within_limit("chat-address", settings.chat_messages_per_address_per_minute, 60,
+                           client_address(request))
+              & within_limit("chat", settings.chat_messages_per_minute, 60, sender)):
         replies = [{"text": _("You are sending messages too quickly. Please wait a minute.")}]
         status = 429
     else:
