@@ -195,8 +195,8 @@ def portal_env(workdir: Path, redis_url: str) -> dict[str, str]:
 
 
 def _clear_portal_caches() -> None:
-    from web.db import get_engine
-    from web.settings import get_settings
+    from core.db import get_engine
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     get_engine.cache_clear()
@@ -209,7 +209,7 @@ def portal_database(env: Mapping[str, str], *, seed: bool = True) -> int:
 
     from registration.seed import seed_register
     from web.bootstrap import compiled_catalogs_exist, migrate
-    from web.db import get_engine
+    from core.db import get_engine
 
     if not compiled_catalogs_exist():
         note("note: gettext catalogs are not compiled (`make catalogs`); messages stay English")

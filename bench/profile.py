@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         from sqlalchemy import event
 
         from web.app import create_app
-        from web.db import get_engine
+        from core.db import get_engine
 
         rng = random.Random(2568)
         with httpx.Client(transport=InProcessTransport(create_app())) as client:

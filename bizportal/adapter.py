@@ -52,7 +52,7 @@ class BizPortalHttpGateway:
 
 
 def from_settings() -> BizPortalHttpGateway:
-    from web.settings import get_settings
+    from core.settings import get_settings
 
     settings = get_settings()
     return BizPortalHttpGateway(BizPortalClient(

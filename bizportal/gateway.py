@@ -62,7 +62,7 @@ class LicenceApplication:
     juristic_number: str
     province_code: str
     estate_id: str | None
-    target_industry: str  # our code, registration.eec.TARGET_INDUSTRIES
+    target_industry: str  # our code, core.eec.TARGET_INDUSTRIES
     description_th: str
     description_en: str
     submitted_at: datetime

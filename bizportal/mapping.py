@@ -31,7 +31,7 @@ JURISTIC_TYPES: dict[str, str] = {
     "public_limited_company": "7",
 }
 
-# Our target-industry codes (registration.eec.TARGET_INDUSTRIES) ⇄ Biz Portal's S-curve codes.
+# Our target-industry codes (core.eec.TARGET_INDUSTRIES) ⇄ Biz Portal's S-curve codes.
 INDUSTRIES: dict[str, str] = {
     "next_gen_automotive": "S01",
     "smart_electronics": "S02",

@@ -61,9 +61,9 @@ from eec_bridge.sandbox_kit import (
     sandbox_app,
     utcnow,
 )
-from web.settings import get_settings as portal_settings
+from core.settings import get_settings as portal_settings
 
-ESTATES_CSV = Path(__file__).resolve().parent.parent / "registration" / "data" / "estates.csv"
+ESTATES_CSV = Path(__file__).resolve().parent.parent / "core" / "data" / "estates.csv"
 COMPANY_TYPES = {"5", "7"}
 MIN_PAR_VALUE = 5
 MIN_PAID_UP_PERCENT = 25

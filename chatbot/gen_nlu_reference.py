@@ -3,7 +3,7 @@
     python gen_nlu_reference.py          # rewrite the generated files
     python gen_nlu_reference.py --check  # exit 1 if they are out of date (used by the tests)
 
-Sources: registration/data/estates.csv, complaints/data/complaint_categories.csv and
+Sources: core/data/estates.csv, complaints/data/complaint_categories.csv and
 reference/aliases.yml. Outputs: data/nlu/estates.yml, data/nlu/complaint_categories.yml and
 components/thai_keep_words.txt. Edit the sources, never the outputs.
 """

@@ -17,7 +17,7 @@ import hmac
 import re
 import secrets
 
-from web.settings import get_settings
+from core.settings import get_settings
 
 # No 0/O, 1/I/L: read aloud or copied from a screen without doubt. 31^8 ≈ 2^39.6.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -25,13 +25,13 @@ from fastapi.responses import JSONResponse
 
 from complaints import access, service
 from complaints.models import Channel, TicketCreate
-from web.db import SessionDep
-from web.errors import DomainError, N_, register_messages
-from web.i18n import get_locale
-from web.limits import parse_json
-from web.problems import problems
-from web.security import access_code_allowed, access_code_failed, client_address
-from web.settings import get_settings
+from core.db import SessionDep
+from core.errors import DomainError, N_, register_messages
+from core.i18n import get_locale
+from core.limits import parse_json
+from core.problems import problems
+from core.security import access_code_allowed, access_code_failed, client_address
+from core.settings import get_settings
 
 log = logging.getLogger("complaints.api")
 

@@ -1,5 +1,5 @@
 """Complaint categories (complaint_categories.csv, copied from the domain facts) with their
-Thai and English names; the industrial estates come from registration.eec."""
+Thai and English names; the industrial estates come from core.eec."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from registration import eec
-from web.i18n import get_locale
+from core import eec
+from core.i18n import get_locale
+from core.options import Option
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -31,10 +32,10 @@ def categories() -> dict[str, Category]:
                 for row in csv.DictReader(fh)}
 
 
-def category_options() -> list[eec.Option]:
+def category_options() -> list[Option]:
     """In the CSV's order, which puts the common complaints first and "other" last."""
     lang = get_locale()
-    return [eec.Option(c.id, c.label(lang)) for c in categories().values()]
+    return [Option(c.id, c.label(lang)) for c in categories().values()]
 
 
 def category_label(category_id: str, lang: str | None = None) -> str:

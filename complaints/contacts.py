@@ -10,7 +10,7 @@ import unicodedata
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from registration.identity import mask_pins_in_text
+from core.thai_ids import mask_pins_in_text
 
 THAILAND = "TH"
 

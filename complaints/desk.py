@@ -14,14 +14,16 @@ from sqlmodel import Session, col, select
 from complaints import contacts, inbox, routing, service
 from complaints.categories import category_label, category_options, estate_label
 from complaints.models import Channel, Ticket, TicketEvent, TicketStatus
-from registration import eec
-from web.accounts.deps import require_roles
-from web.accounts.models import User
-from web.db import SessionDep
-from web.errors import DomainError, FieldError, Forbidden, Invalid, NotFound
-from web.forms import form_dict, localized_errors
-from web.i18n import message
-from web.templating import render
+from core import eec
+from core.accounts.deps import require_roles
+from core.accounts.models import User
+from core.db import SessionDep
+from core.errors import DomainError, FieldError, Forbidden, Invalid, NotFound
+from core.forms import form_dict, localized_errors
+from core.i18n import message
+from core.templating import render
+from core.clock import utcnow
+from core.options import Option
 
 DeskUser = Annotated[User, Depends(require_roles(*routing.DESK_ROLES))]
 router = APIRouter(prefix="/desk/tickets", tags=["complaints-desk"],
@@ -35,11 +37,11 @@ def helpers() -> dict[str, Any]:
             "status_label": lambda code: message(f"ticket.status.{code}")}
 
 
-def _status_options() -> list[eec.Option]:
-    return [eec.Option(s.value, message(f"ticket.status.{s.value}")) for s in TicketStatus]
+def _status_options() -> list[Option]:
+    return [Option(s.value, message(f"ticket.status.{s.value}")) for s in TicketStatus]
 
 
-def _estate_options(user: User) -> list[eec.Option]:
+def _estate_options(user: User) -> list[Option]:
     options = eec.estate_options()
     return options if routing.sees_all(user) else [o for o in options if o.code == user.estate_id]
 
@@ -76,7 +78,7 @@ def _ticket_context(session: Session, ticket: Ticket) -> dict[str, Any]:
     duplicates = session.exec(select(Ticket).where(Ticket.duplicate_of_id == ticket.id)
                               .order_by(col(Ticket.id))).all()
     original = session.get(Ticket, ticket.duplicate_of_id) if ticket.duplicate_of_id else None
-    at = service.now()
+    at = utcnow()
 
     def actor_label(event: TicketEvent) -> str:
         if event.actor_id in users:

@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 
 from complaints import routing
 from complaints.models import OPEN_STATUSES, Ticket, TicketStatus
-from web import paging
-from web.accounts.models import User
+from core import paging
+from core.accounts.models import User
 
 PAGE_SIZE = paging.PAGE_SIZE
 SORTS = {"due": col(Ticket.resolve_due_at).asc(), "newest": col(Ticket.created_at).desc(),

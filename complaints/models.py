@@ -3,17 +3,15 @@ full history, and the per-year counter behind ticket numbers."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from core.clock import utcnow
+
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class TicketStatus(StrEnum):

@@ -22,13 +22,13 @@ from sqlmodel import Session, col, select
 from complaints import routing, service
 from complaints.categories import categories, category_label, estate_label, find_estate
 from complaints.models import CLOSED_STATUSES, OPEN_STATUSES, Channel, Ticket, open311_status
-from registration.thai_dates import BANGKOK
-from web.db import SessionDep
-from web.errors import DomainError, Invalid, N_, register_messages
-from web.i18n import format_datetime, get_locale, message
-from web.limits import parse_json
-from web.problems import problems
-from web.settings import get_settings
+from core.thai_dates import BANGKOK
+from core.db import SessionDep
+from core.errors import DomainError, Invalid, N_, register_messages
+from core.i18n import format_datetime, get_locale, message
+from core.limits import parse_json
+from core.problems import problems
+from core.settings import get_settings
 
 DEFAULT_RANGE = timedelta(days=90)
 MAX_RESULTS = 1000

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import holidays
 
-from registration.thai_dates import BANGKOK, to_bangkok
+from core.thai_dates import BANGKOK, to_bangkok
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,16 @@ from fastapi.responses import RedirectResponse
 from complaints import service
 from complaints.categories import category_label, category_options, estate_label
 from complaints.models import Channel
-from registration import eec
-from web.accounts.deps import OptionalUser
-from web.db import SessionDep
-from web.errors import DomainError, Invalid, N_, NotFound, register_messages
-from web.forms import form_dict, localized_errors
-from web.i18n import get_locale, message
-from web.security import (access_code_allowed, access_code_failed, client_address,
+from core import eec
+from core.accounts.deps import OptionalUser
+from core.db import SessionDep
+from core.errors import DomainError, Invalid, N_, NotFound, register_messages
+from core.forms import form_dict, localized_errors
+from core.i18n import get_locale, message
+from core.security import (access_code_allowed, access_code_failed, client_address,
                           csrf_token, within_limit)
-from web.settings import get_settings
-from web.templating import render
+from core.settings import get_settings
+from core.templating import render
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 

@@ -11,9 +11,9 @@ from sqlalchemy import false, true
 
 from complaints.categories import estate_label
 from complaints.models import Ticket
-from web.accounts.models import Role, User
-from web.errors import N_, register_messages
-from web.i18n import message
+from core.accounts.models import Role, User
+from core.errors import N_, register_messages
+from core.i18n import message
 
 # The unit of the estate operator (ผู้ประกอบการนิคมอุตสาหกรรม) that takes each category.
 CATEGORY_UNIT: dict[str, str] = {

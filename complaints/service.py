@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,13 +23,14 @@ from complaints import access, contacts, policy, routing
 from complaints.categories import categories
 from complaints.models import (CLOSED_STATUSES, Channel, Ticket, TicketCounter, TicketEvent,
                                TicketNote, TicketStatus, open311_status)
-from registration import eec
-from registration.thai_dates import to_bangkok
-from web.accounts.models import User
-from web.errors import (Conflict, DomainError, FieldError, Forbidden, Invalid, N_, NotFound,
+from core import eec
+from core.thai_dates import to_bangkok
+from core.accounts.models import User
+from core.errors import (Conflict, DomainError, FieldError, Forbidden, Invalid, N_, NotFound,
                         register_messages)
-from web.forms import Reader
-from web.i18n import LOCALES, get_locale, message, set_locale
+from core.forms import Reader
+from core.i18n import LOCALES, get_locale, message, set_locale
+from core.clock import utcnow
 
 log = logging.getLogger("complaints")
 
@@ -95,10 +96,6 @@ register_messages({
     "ticket.event.summary_approved": N_("Public summary approved: {text}"),
     "ticket.event.summary_withdrawn": N_("Public summary withdrawn."),
 })
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -248,7 +245,7 @@ def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
     fingerprint = given.fingerprint()
     if key and (found := _find_by_key(session, channel, key)):
         return _replay(session, found, fingerprint, replay_code)
-    at = at or now()
+    at = at or utcnow()
     number = next_number(session, at)
     # Under the counter's lock a concurrent retry has either committed or not started; a
     # retry found only now leaves a gap in the year's numbers, which is harmless.
@@ -348,7 +345,7 @@ def lock_ticket(session: Session, number: str) -> Ticket:
     on one ticket never overwrite each other's change."""
     number = normalise_number(number)
     session.exec(update(Ticket).where(col(Ticket.number) == number)  # type: ignore[call-overload]
-                 .values(updated_at=now()))
+                 .values(updated_at=utcnow()))
     ticket = session.exec(select(Ticket).where(Ticket.number == number)
                           .execution_options(populate_existing=True)).first()
     if ticket is None:
@@ -357,7 +354,7 @@ def lock_ticket(session: Session, number: str) -> Ticket:
 
 
 def _touch(session: Session, ticket: Ticket) -> None:
-    ticket.updated_at = now()
+    ticket.updated_at = utcnow()
     session.add(ticket)
 
 
@@ -365,7 +362,7 @@ def acknowledge(session: Session, ticket: Ticket, actor: User) -> bool:
     """First response from the estate; True if this call acknowledged the ticket."""
     if ticket.acknowledged_at is not None:
         return False
-    ticket.acknowledged_at = now()
+    ticket.acknowledged_at = utcnow()
     _touch(session, ticket)
     record(session, ticket, "acknowledged", "ticket.event.acknowledged", public=True,
            actor=actor, name=actor.full_name)
@@ -404,7 +401,7 @@ def add_note(session: Session, ticket: Ticket, actor: User, text: str, *,
 def _set_status(session: Session, ticket: Ticket, status: TicketStatus, actor: User) -> None:
     old = ticket.status
     ticket.status = status
-    ticket.closed_at = now() if status in CLOSED_STATUSES else None
+    ticket.closed_at = utcnow() if status in CLOSED_STATUSES else None
     _touch(session, ticket)
     record(session, ticket, "status", "ticket.event.status", public=True, actor=actor,
            from_status=old, to_status=status,
@@ -472,7 +469,7 @@ def approve_public_summary(session: Session, ticket: Ticket, actor: User, text: 
     if not text:
         raise Invalid([FieldError("public_summary", "ticket.summary_required")])
     ticket.public_summary = text
-    ticket.public_summary_approved_at = now()
+    ticket.public_summary_approved_at = utcnow()
     ticket.public_summary_approved_by_id = actor.id
     _touch(session, ticket)
     record(session, ticket, "summary", "ticket.event.summary_approved", actor=actor, text=text)
@@ -540,7 +537,7 @@ def lookup_status(session: Session, number: str, *, access_code: str | None = No
 
 def is_overdue(ticket: Ticket, at: datetime | None = None) -> bool:
     """Open and past a due time: not acknowledged in time, or not resolved in time."""
-    at = at or now()
+    at = at or utcnow()
     if not ticket.is_open:
         return False
     return ticket.resolve_due_at < at or (ticket.acknowledged_at is None

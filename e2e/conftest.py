@@ -107,7 +107,7 @@ def _migrate_and_seed(env: dict[str, str]) -> None:
     prepare = ("from sqlmodel import Session\n"
                "from registration.seed import seed_register\n"
                "from web.bootstrap import migrate\n"
-               "from web.db import get_engine\n"
+               "from core.db import get_engine\n"
                "migrate()\n"
                "with Session(get_engine()) as session:\n"
                "    seed_register(session)\n"

@@ -35,7 +35,7 @@ def _translations(lang: str) -> NullTranslations:
 class Catalog:
     """gettext for the tests: `t("Person %(n)s", n=1)` formats like `_()` in the templates
     (Jinja's new-style gettext always %-formats, so a literal percent sign is written %%);
-    `t.message("… {total} …", total=…)` formats like web.i18n.message for message keys."""
+    `t.message("… {total} …", total=…)` formats like core.i18n.message for message keys."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from e2e.drafts import PDF, Applicant
 from e2e.pages import (Catalog, DeskCasePage, DeskInboxPage, ReviewPage, SignInPage, StatusPage,
                        VerifyPage)
-from registration.identity import format_juristic_number
+from core.thai_ids import format_juristic_number
 
 if TYPE_CHECKING:
     from e2e.conftest import FullStack

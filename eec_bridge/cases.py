@@ -16,8 +16,9 @@ from eec_bridge.models import (FINAL_STATUSES, Case, CaseKind, CaseStatus, InfoR
                                OutboxMessage, OutboxState)
 from registration.models import (Application, ApplicationEvent, NameReservation,
                                  ReservationStatus)
-from web.db import append_row
-from web.errors import Conflict, FieldError, Invalid, N_, NotFound, register_messages
+from core.db import append_row
+from core.errors import Conflict, FieldError, Invalid, N_, NotFound, register_messages
+from core.clock import utcnow
 
 # Service-level targets of the EEC Office desk per case type (policy, set here until the
 # Office publishes its own manual under the Licensing Facilitation Act).
@@ -78,17 +79,13 @@ register_messages({
 })
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def as_aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def is_overdue(case: Case, at: datetime | None = None) -> bool:
     return case.status not in FINAL_STATUSES and case.status != CaseStatus.registered \
-        and as_aware(case.sla_due_at) < (at or now())
+        and as_aware(case.sla_due_at) < (at or utcnow())
 
 
 def record(session: Session, case: Case, key: str, *, internal: bool = False,
@@ -101,7 +98,7 @@ def record(session: Session, case: Case, key: str, *, internal: bool = False,
 def transition(session: Session, case: Case, status: CaseStatus, key: str, *,
                actor_id: int | None = None, **params: Any) -> None:
     case.status = status
-    case.updated_at = now()
+    case.updated_at = utcnow()
     if status in FINAL_STATUSES or (status == CaseStatus.registered and not needs_eec_leg(case)):
         case.closed_at = case.updated_at
     session.add(case)
@@ -152,7 +149,7 @@ def open_registration_case(session: Session, application: Application,
         estate_id=application.estate_id, target_industry=application.target_industry,
         operates_in_eec=bool(application.operates_in_eec),
         requests_privileges=bool(application.requests_eec_privileges),
-        sla_due_at=now() + SLA[CaseKind.company_registration])
+        sla_due_at=utcnow() + SLA[CaseKind.company_registration])
     enqueue(session, case_id, TOPIC_BIZPORTAL_REGISTRATION, payload)
     return case_id
 
@@ -166,7 +163,7 @@ def open_licence_case(session: Session, item: Any) -> Case | None:
                 name_th=item.applicant_name_th, name_en=item.applicant_name_en,
                 province_code=item.province_code or "", estate_id=item.estate_id or "",
                 target_industry=item.target_industry or "", operates_in_eec=True,
-                juristic_number=item.juristic_number, sla_due_at=now() + SLA[kind])
+                juristic_number=item.juristic_number, sla_due_at=utcnow() + SLA[kind])
     session.add(case)
     session.flush()
     record(session, case, "event.licence_received")
@@ -198,7 +195,7 @@ def delivered_to_oss(session: Session, case: Case, case_number: str) -> None:
 def delivery_refused(session: Session, case: Case, reason: str) -> None:
     """A 4xx from the other side: no retry; the officer sees the problem on the case."""
     case.problem = reason[:2000]
-    case.updated_at = now()
+    case.updated_at = utcnow()
     session.add(case)
     record(session, case, "event.delivery_problem", internal=True, reason=reason[:500])
 
@@ -250,7 +247,7 @@ def apply_bizportal_update(session: Session, case: Case, update: Update) -> bool
 
 
 def register_company(session: Session, case: Case, juristic_number: str) -> None:
-    from registration.identity import format_juristic_number
+    from core.thai_ids import format_juristic_number
     from registration.models import RegisteredName
     from registration.names import normalise
 
@@ -359,7 +356,7 @@ def answer_info_request(session: Session, case: Case, answer: str,
     if not answer:
         raise Invalid([FieldError("answer", "case.answer_required")])
     request.answer, request.answer_document_ids = answer, document_ids
-    request.answered_at = now()
+    request.answered_at = utcnow()
     session.add(request)
     if request.origin == "eec_oss":
         transition(session, case, CaseStatus.with_eec_oss, "event.info_answered")
@@ -405,7 +402,7 @@ def replay(session: Session, message: OutboxMessage, officer: Any) -> None:
         raise Conflict("case.not_open")
     message.state = OutboxState.pending
     message.attempts = 0
-    message.next_attempt_at = now()
+    message.next_attempt_at = utcnow()
     session.add(message)
     case = session.get(Case, message.aggregate_id)
     if case is not None:

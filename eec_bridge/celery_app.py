@@ -8,8 +8,8 @@ import os
 
 from celery import Celery, signals
 
-from web.local_state import PRIVATE_UMASK
-from web.settings import get_settings
+from core.local_state import PRIVATE_UMASK
+from core.settings import get_settings
 
 LONGEST_TASK_S = 120
 
@@ -45,7 +45,7 @@ app = make_celery()
 @signals.after_setup_logger.connect
 @signals.after_setup_task_logger.connect
 def _mask_personal_data(**_kwargs) -> None:
-    from web.logging_setup import configure_logging
+    from core.logging_setup import configure_logging
 
     configure_logging()
 

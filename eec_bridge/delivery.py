@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -23,14 +23,11 @@ from sqlmodel import Session, col, select
 from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import AdapterError, RejectedError, SchemaError, TransientError
 from eec_bridge.models import Case, OutboxMessage, OutboxState
-from web.db import get_engine, row_update
-from web.settings import get_settings
+from core.db import get_engine, row_update
+from core.settings import get_settings
+from core.clock import utcnow
 
 log = logging.getLogger("eec_bridge.delivery")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @lru_cache
@@ -73,7 +70,7 @@ def lock_cases(session: Session, case_ids: list[int]) -> dict[int, Case]:
     if session.get_bind().dialect.name == "postgresql":
         query = _CASES.order_by(Case.id).with_for_update()  # type: ignore[arg-type]
     else:  # SQLite locks the whole database for the first write
-        session.connection().execute(_TOUCH_CASES, {"ids": case_ids, "updated_at": now()})
+        session.connection().execute(_TOUCH_CASES, {"ids": case_ids, "updated_at": utcnow()})
         query = _CASES
     rows = session.exec(query.execution_options(populate_existing=True),  # type: ignore[call-overload]
                         params={"ids": case_ids}).all()
@@ -202,7 +199,7 @@ def _sender_pool() -> ThreadPoolExecutor:
 def _record_receipt(session: Session, message: OutboxMessage, case: Case | None,
                     sent: tuple[Call, Any]) -> str:
     marked = session.connection().execute(_MARK, {
-        "row_id": message.id, "state": OutboxState.sent, "sent_at": now(),
+        "row_id": message.id, "state": OutboxState.sent, "sent_at": utcnow(),
         "attempts": message.attempts + 1, "last_error": ""}).rowcount
     if not marked:
         return "skipped"
@@ -221,7 +218,7 @@ def _record_failure(session: Session, message: OutboxMessage, case: Case | None,
     if isinstance(exc, RejectedError):
         outcome = values["state"] = OutboxState.rejected
     elif isinstance(exc, TransientError) and attempt < settings.delivery_max_attempts:
-        outcome, values["next_attempt_at"] = "retry", now() + backoff(attempt)
+        outcome, values["next_attempt_at"] = "retry", utcnow() + backoff(attempt)
     else:
         outcome = values["state"] = OutboxState.parked
     if not session.connection().execute(_MARK, values).rowcount:

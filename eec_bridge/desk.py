@@ -11,15 +11,16 @@ from sqlmodel import col, select
 
 from eec_bridge import cases, exchange_log, inbox
 from eec_bridge.models import Case, CaseKind, CaseStatus, InfoRequest, OutboxMessage, OutboxState
-from registration import eec
+from core import eec
 from registration.models import ApplicationEvent, Document
-from web.accounts.deps import require_roles
-from web.accounts.models import Role, User
-from web.db import RowId, SessionDep
-from web.errors import DomainError, Invalid, NotFound
-from web.forms import form_dict, localized_errors
-from web.i18n import message
-from web.templating import render
+from core.accounts.deps import require_roles
+from core.accounts.models import Role, User
+from core.db import RowId, SessionDep
+from core.errors import DomainError, Invalid, NotFound
+from core.forms import form_dict, localized_errors
+from core.i18n import message
+from core.templating import render
+from core.options import Option
 
 Officer = Annotated[User, Depends(require_roles(Role.officer, Role.admin))]
 Admin = Annotated[User, Depends(require_roles(Role.admin))]
@@ -33,8 +34,8 @@ def _back(case_id: int) -> RedirectResponse:
 
 def _filter_options() -> dict:
     return {
-        "status_options": [eec.Option(s.value, message(f"case.status.{s.value}")) for s in CaseStatus],
-        "kind_options": [eec.Option(k.value, message(f"case.kind.{k.value}")) for k in CaseKind],
+        "status_options": [Option(s.value, message(f"case.status.{s.value}")) for s in CaseStatus],
+        "kind_options": [Option(k.value, message(f"case.kind.{k.value}")) for k in CaseKind],
         "province_options": eec.province_options(),
         "estate_options": eec.estate_options(),
         "industry_options": eec.industry_options(),
@@ -168,7 +169,7 @@ def _staff(session: SessionDep) -> list[User]:
 @router.post("/officers/{user_id}/sign-out-everywhere")
 def sign_out_everywhere(user_id: RowId, session: SessionDep, admin: Admin):
     """Ends every session of an account (the admin's own included, if it is theirs)."""
-    from web.accounts import service as accounts
+    from core.accounts import service as accounts
 
     user = session.get(User, user_id)
     if user is None:
@@ -180,7 +181,7 @@ def sign_out_everywhere(user_id: RowId, session: SessionDep, admin: Admin):
 
 @router.post("/officers")
 async def create_officer(request: Request, session: SessionDep, admin: Admin):
-    from web.accounts import service as accounts
+    from core.accounts import service as accounts
 
     values = form_dict(await request.form())
     role = {"admin": Role.admin, "estate_operator": Role.estate_operator}.get(

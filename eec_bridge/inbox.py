@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from eec_bridge.models import FINAL_STATUSES, Case, CaseStatus
-from web import paging
+from core import paging
 
 PAGE_SIZE = paging.PAGE_SIZE
 SORTS = {"due": col(Case.sla_due_at).asc(), "newest": col(Case.created_at).desc(),

@@ -3,17 +3,15 @@ exchange log, the Biz Portal feed cursor, and the EEC officers' cases."""
 
 from __future__ import annotations
 
+from core.clock import utcnow
+
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class OutboxState(StrEnum):

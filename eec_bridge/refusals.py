@@ -15,7 +15,7 @@ from typing import Any
 
 import redis
 
-from web.settings import get_settings
+from core.settings import get_settings
 
 log = logging.getLogger("eec_bridge.webhooks")
 COUNTS_KEY = "webhooks:refused:count"

@@ -16,7 +16,7 @@ import logging
 import signal
 import time
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
 import redis
@@ -26,8 +26,9 @@ from sqlmodel import Session, select
 from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import AdapterError
 from eec_bridge.models import FeedCursor, OutboxMessage, OutboxState
-from web.db import get_engine
-from web.settings import get_settings
+from core.db import get_engine
+from core.settings import get_settings
+from core.clock import utcnow
 
 log = logging.getLogger("eec_bridge.relay")
 BATCH = 200
@@ -35,20 +36,16 @@ FEED = "bizportal.licences"
 WAKE_KEY = "eec:outbox:wake"
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def claim_due(session: Session, limit: int = BATCH) -> list[tuple[str, str]]:
     """Due messages as (id, destination), leased to this relay, in one UPDATE … RETURNING.
     PostgreSQL lets several relays share the work (SKIP LOCKED); SQLite runs one."""
     outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
     due = (select(outbox.c.id)
-           .where(outbox.c.state == OutboxState.pending, outbox.c.next_attempt_at <= now())
+           .where(outbox.c.state == OutboxState.pending, outbox.c.next_attempt_at <= utcnow())
            .order_by(outbox.c.next_attempt_at).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    lease = now() + timedelta(seconds=get_settings().relay_lease_s)
+    lease = utcnow() + timedelta(seconds=get_settings().relay_lease_s)
     claimed = session.connection().execute(
         outbox.update().where(outbox.c.id.in_(due.scalar_subquery()))
         .values(next_attempt_at=lease).returning(outbox.c.id, outbox.c.destination)).all()
@@ -127,7 +124,7 @@ def poll_feed_once(limit: int = 50) -> int:
         cursor_row = session.get(FeedCursor, FEED) or FeedCursor(name=FEED)
         if page.next_cursor:
             cursor_row.cursor = page.next_cursor
-        cursor_row.updated_at = now()
+        cursor_row.updated_at = utcnow()
         session.add(cursor_row)
         session.commit()
     for item, case_id in opened:
@@ -138,7 +135,7 @@ def poll_feed_once(limit: int = 50) -> int:
 
 
 def run(stop_after_s: float | None = None) -> None:
-    from web.logging_setup import configure_logging
+    from core.logging_setup import configure_logging
 
     configure_logging()
     settings = get_settings()

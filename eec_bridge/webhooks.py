@@ -31,10 +31,11 @@ from eec_bridge import cases, exchange_log, refusals
 from eec_bridge.adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
 from eec_bridge.delivery import lock_cases
 from eec_bridge.models import Case, InboxMessage
-from web.db import get_engine
-from web.limits import parse_json
-from web.security import client_address
-from web.settings import get_settings
+from core.db import get_engine
+from core.limits import parse_json
+from core.security import client_address
+from core.settings import get_settings
+from core.clock import utcnow
 
 log = logging.getLogger("eec_bridge.webhooks")
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -241,7 +242,7 @@ def _apply_found(session: Session, source: Source, events: list[_Event]) -> None
         event.outcome = Outcome(200, "webhook.accepted", detail, update.event_id, event.case_id)
         inbox_rows.append({"source": source.name, "event_id": update.event_id,
                            "payload_sha256": exchange_log.payload_digest(event.logged_payload),
-                           "applied": applied, "received_at": cases.now()})
+                           "applied": applied, "received_at": utcnow()})
     if inbox_rows:
         session.flush()  # the cases' changes before the rows that record them
         session.connection().execute(_INBOX.insert(), inbox_rows)

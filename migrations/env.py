@@ -7,7 +7,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import web.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from web.settings import get_settings
+from core.settings import get_settings
 
 config = context.config
 target_metadata = SQLModel.metadata

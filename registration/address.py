@@ -4,7 +4,6 @@ its one-line rendering, all read from the offline geothai data set."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Literal
 
@@ -12,7 +11,8 @@ import geothai
 from geothai.abolished import abolished_areas
 from pythainlp.util import collate, thai_digit_to_arabic_digit
 
-from web.errors import FieldError, N_, register_messages
+from core.errors import FieldError, N_, register_messages
+from core.options import Option
 
 Lang = Literal["th", "en"]
 
@@ -33,14 +33,6 @@ MESSAGES: dict[str, str] = {
 register_messages(MESSAGES)
 
 _POSTAL_CODE = re.compile(r"[0-9]{5}")
-
-
-@dataclass(frozen=True)
-class Option:
-    """One choice in a select list: the stored code and the label shown in the user's language."""
-
-    code: str
-    label: str
 
 
 def _check_lang(lang: str) -> None:

@@ -16,13 +16,13 @@ from registration import service
 from registration.models import Application, PersonRole
 from registration.routes import stored_values
 from registration.steps import STEP_NAMES
-from web.accounts.deps import CurrentUser, OptionalUser
-from web.accounts.models import User
-from web.db import RowId, SessionDep, parse_row_id
-from web.errors import NotFound
-from web.i18n import get_locale, message
-from web.problems import problems
-from web.security import csrf_token
+from core.accounts.deps import CurrentUser, OptionalUser
+from core.accounts.models import User
+from core.db import RowId, SessionDep, parse_row_id
+from core.errors import NotFound
+from core.i18n import get_locale, message
+from core.problems import problems
+from core.security import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["registration-api"])
 EDITABLE_STEPS = [s for s in STEP_NAMES if s not in ("documents", "review")]
@@ -164,7 +164,7 @@ async def upload_document(application_id: RowId, request: Request, session: Sess
             responses=problems(401, 404))
 def list_people(application_id: RowId, role: PersonRole, session: SessionDep,
                 user: CurrentUser) -> list[dict[str, Any]]:
-    from registration.identity import mask_pin
+    from core.thai_ids import mask_pin
 
     application = service.get_application(session, user, application_id)
     return [{"id": p.id, "full_name": p.full_name, "nationality": p.nationality,

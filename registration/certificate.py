@@ -23,15 +23,15 @@ from sqlmodel import Session, select
 
 from eec_bridge.models import Case
 from registration import address, service
-from registration.identity import format_juristic_number
+from core.thai_ids import format_juristic_number
 from registration.models import Application, ApplicationEvent
-from registration.thai_dates import format_date
-from web.accounts.deps import CurrentUser, OptionalUser
-from web.db import RowId, SessionDep
-from web.errors import N_, NotFound
-from web.i18n import translations
-from web.settings import get_settings
-from web.templating import render
+from core.thai_dates import format_date
+from core.accounts.deps import CurrentUser, OptionalUser
+from core.db import RowId, SessionDep
+from core.errors import N_, NotFound
+from core.i18n import translations
+from core.settings import get_settings
+from core.templating import render
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "Sarabun"  # OFL-1.1, see fonts/OFL.txt; embedded (subset) in every PDF

@@ -13,8 +13,8 @@ import filetype
 from sqlalchemy import event
 from sqlmodel import Session
 
-from web.errors import FieldError, Invalid, N_, register_messages
-from web.settings import get_settings
+from core.errors import FieldError, Invalid, N_, register_messages
+from core.settings import get_settings
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from babel.numbers import format_currency
 
-from web.errors import N_, register_messages
+from core.errors import N_, register_messages
 
 EntityType = Literal[
     "limited_company", "public_limited_company", "registered_partnership", "limited_partnership"

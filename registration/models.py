@@ -4,17 +4,15 @@ documents and the status timeline."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from core.clock import utcnow
+
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class RegisteredName(SQLModel, table=True):

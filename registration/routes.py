@@ -11,15 +11,18 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from registration import address, eec, identity, names, service, steps
+from core import eec
+from registration import address, identity, names, service, steps
 from registration.models import Application, ApplicationStatus, PersonRole
-from web.accounts.deps import CurrentUser
-from web.db import RowId, SessionDep, parse_row_id
-from web.errors import DomainError, FieldError, Invalid
-from web.forms import form_dict, localized_errors
-from web.i18n import gettext as _
-from web.i18n import get_locale, message
-from web.templating import is_htmx, render
+from core.accounts.deps import CurrentUser
+from core.db import RowId, SessionDep, parse_row_id
+from core.errors import DomainError, FieldError, Invalid
+from core.forms import form_dict, localized_errors
+from core.i18n import gettext as _
+from core.i18n import get_locale, message
+from core.templating import is_htmx, render
+from core.options import Option
+from core.thai_ids import mask_pin
 
 router = APIRouter(prefix="/registration", tags=["registration"])
 BLANK_PEOPLE_ROWS = {"people": 2, "directors": 1}
@@ -38,8 +41,8 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser):
 # --- Name reservation -------------------------------------------------------------------------
 
 
-def _entity_options() -> list[eec.Option]:
-    return [eec.Option(e.value, message(names.entity_label_key(e))) for e in names.EntityType]
+def _entity_options() -> list[Option]:
+    return [Option(e.value, message(names.entity_label_key(e))) for e in names.EntityType]
 
 
 def _candidates(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -179,8 +182,8 @@ def _documents_context(session: SessionDep, application: Application) -> dict[st
             people.append(p)
     return {
         "documents": service.documents_of(session, application),
-        "doc_kinds": [eec.Option(k, message(f"doc.kind.{k}")) for k in DOCUMENT_KINDS],
-        "doc_people": [eec.Option(str(p.id), p.full_name) for p in people],
+        "doc_kinds": [Option(k, message(f"doc.kind.{k}")) for k in DOCUMENT_KINDS],
+        "doc_people": [Option(str(p.id), p.full_name) for p in people],
         "people_by_id": {p.id: p for p in people},
         "missing": localized_errors(service.missing_documents(session, application)),
         "missing_list": [message(e.key, e.params)
@@ -209,7 +212,7 @@ def _review_context(session: SessionDep, application: Application) -> dict[str, 
             application.district_code, application.province_code, application.postal_code, lang)
         if application.subdistrict_code else "",
         "estate": eec.estates().get(application.estate_id),
-        "mask_pin": identity.mask_pin,
+        "mask_pin": mask_pin,
         "entity_label": message(names.entity_label_key(names.EntityType(application.entity_type))),
     }
 

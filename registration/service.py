@@ -27,8 +27,8 @@ from registration.models import (
     ReservationStatus,
     StoredFile,
 )
-from web.accounts.models import Role, User
-from web.errors import (
+from core.accounts.models import Role, User
+from core.errors import (
     Conflict,
     DomainError,
     FieldError,
@@ -38,8 +38,9 @@ from web.errors import (
     NotFound,
     register_messages,
 )
-from web.db import append_row, row_update
-from web.settings import get_settings
+from core.db import append_row, row_update
+from core.settings import get_settings
+from core.clock import utcnow
 
 MAX_CANDIDATES = 3
 
@@ -59,10 +60,6 @@ register_messages(
         "status.submitted": N_("Submitted"),
     }
 )
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def as_aware(value: datetime) -> datetime:
@@ -102,7 +99,7 @@ def _reserved_index(session: Session, exclude_id: int | None = None) -> names.Na
     rows = session.exec(
         select(NameReservation).where(
             NameReservation.status == ReservationStatus.active,
-            NameReservation.expires_at > now(),
+            NameReservation.expires_at > utcnow(),
         )
     ).all()
     return names.NameIndex(
@@ -159,7 +156,7 @@ def reserve_name(session: Session, user: User, entity_type: str,
         raise Invalid(r_errors)
     rank, name_th, name_en = chosen
     name_th, name_en = names.clean_text(name_th), names.clean_text(name_en)
-    reserved_at = now()
+    reserved_at = utcnow()
     reservation = NameReservation(
         user_id=user.id, entity_type=entity_type, name_th=name_th, name_en=name_en,
         norm_th=names.normalise(name_th), norm_en=names.normalise(name_en), rank=rank + 1,
@@ -189,11 +186,11 @@ def reservation_of(session: Session, application: Application) -> NameReservatio
 
 def ensure_reservation_valid(session: Session, application: Application,
                              reservation: NameReservation | None = None) -> NameReservation:
-    from web.i18n import format_date
+    from core.i18n import format_date
 
     reservation = reservation or reservation_of(session, application)
     expires = as_aware(reservation.expires_at)
-    if reservation.status == ReservationStatus.expired or expires <= now():
+    if reservation.status == ReservationStatus.expired or expires <= utcnow():
         if reservation.status != ReservationStatus.expired:
             reservation.status = ReservationStatus.expired
             session.add(reservation)
@@ -335,7 +332,7 @@ def save_step(session: Session, application: Application, step: str,
     if result.ok:
         done.append(step)
     application.completed_steps = done
-    application.updated_at = now()
+    application.updated_at = utcnow()
     session.add(application)
     session.flush()
     return result
@@ -367,7 +364,7 @@ def add_document(session: Session, application: Application, *, kind: str,
                  answering: bool = False) -> Document:
     """Attach an upload. A submitted application takes files only with an answer to a
     request for information (`answering`). The file is written when the caller commits."""
-    from web.security import upload_allowed
+    from core.security import upload_allowed
 
     if not answering:
         ensure_draft(application)
@@ -474,7 +471,7 @@ def foreign_share_percent(session: Session, application: Application) -> Decimal
 def incomplete_steps(session: Session, application: Application, *,
                      shareholders: list[Person] | None = None,
                      docs: list[Document] | None = None) -> list[FieldError]:
-    from web.i18n import message
+    from core.i18n import message
 
     errors = [
         FieldError("review", "application.incomplete", {"step": message(f"step.{name}")})
@@ -574,7 +571,7 @@ def freeze(session: Session, application: Application) -> None:
     """Draft to submitted, as one compare-and-set UPDATE: of two submits of the same draft
     racing each other, only the first opens a case; the other is told it is frozen. The
     loaded object is brought up to date without being marked changed."""
-    at = now()
+    at = utcnow()
     values = {"status": ApplicationStatus.submitted, "submitted_at": at, "updated_at": at,
               "reference": next_reference(application, at)}
     changed = session.connection().execute(_FREEZE, {"row_id": application.id, **values})

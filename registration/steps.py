@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from registration import address, identity
-from registration.eec import EEC_PROVINCES, TARGET_INDUSTRIES, estates
+from core.eec import EEC_PROVINCES, TARGET_INDUSTRIES, estates
 from registration.names import EntityType
-from web.errors import FieldError, N_, register_messages
-from web.forms import Reader
+from core.errors import FieldError, N_, register_messages
+from core.forms import Reader
 
 STEPS: list[tuple[str, str]] = [
     ("office", N_("Head office")),

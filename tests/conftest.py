@@ -73,9 +73,9 @@ def _free_port() -> int:
 
 def _reset_caches() -> None:
     from registration import service
-    from web.db import get_engine
-    from web.security import _limiter
-    from web.settings import get_settings
+    from core.db import get_engine
+    from core.security import _limiter
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     try:
@@ -110,7 +110,7 @@ def prepare_database(url: str) -> None:
         engine.dispose()
     from registration.seed import seed_register
     from web.bootstrap import migrate
-    from web.db import get_engine
+    from core.db import get_engine
 
     migrate()
     with Session(get_engine()) as session:
@@ -136,7 +136,7 @@ def database_url(request, tmp_path_factory, redis_url) -> Iterator[str]:
 
 @pytest.fixture
 def session(database_url) -> Iterator[Session]:
-    from web.db import get_engine
+    from core.db import get_engine
 
     with Session(get_engine(), expire_on_commit=False) as s:
         yield s
@@ -264,8 +264,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def create_officer(session, *, role: str = "officer", password: str = "officer password 1") -> str:
-    from web.accounts.models import Role
-    from web.accounts.service import sign_up
+    from core.accounts.models import Role
+    from core.accounts.service import sign_up
 
     email = unique_email()
     sign_up(session, email=email, full_name=f"Officer {email.split('@')[0]}", password=password,
@@ -306,8 +306,8 @@ COMPLAINT = {"estate_id": "map-ta-phut", "category": "wastewater",
 def create_estate_operator(session, estate_id: str | None,
                            password: str = "officer password 1") -> str:
     """An estate operator account for one estate (estates.csv id); returns its e-mail."""
-    from web.accounts.models import Role
-    from web.accounts.service import sign_up
+    from core.accounts.models import Role
+    from core.accounts.service import sign_up
 
     email = unique_email()
     sign_up(session, email=email, full_name=f"Operator {email.split('@')[0]}",
@@ -332,7 +332,7 @@ def create_ticket(session, *, channel: str = "web", at=None, **fields) -> str:
 def fresh_rate_limits():
     """Every test starts with no sign-in or chat attempts counted: the whole suite signs in
     from one client address, which the per-address limit would otherwise stop."""
-    from web.security import _limiter
+    from core.security import _limiter
 
     _limiter().storage.reset()
     yield

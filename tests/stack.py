@@ -24,7 +24,7 @@ VENV_BIN = Path(sys.executable).parent
 def random_secrets() -> dict[str, str]:
     """Every secret of the portal, random for this run, as environment variables. The sandboxes
     and the action server take the portal's values by default, so one set serves a stack."""
-    from web.dev_secrets import SECRET_FIELDS, env_name
+    from core.dev_secrets import SECRET_FIELDS, env_name
 
     return {env_name(field): secrets.token_urlsafe(32) for field in SECRET_FIELDS}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from web.templating import render
+from core.templating import render
 
 SWAGGER_UI = "vendor/swagger-ui-5.36.0"
 router = APIRouter(include_in_schema=False)

@@ -19,17 +19,33 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
 
-from web.accounts.deps import SignInRequired
-from web.local_state import make_private
-from web.errors import DomainError, FieldError, Invalid
-from web.forms import localized_errors
+from sqlmodel import Session
+
+from complaints import api as ticket_api
+from complaints import desk as complaints_desk
+from complaints import open311
+from complaints import routes as complaint_routes
+from core import templating
+from core.accounts.deps import SignInRequired
+from core.db import get_engine
+from core.local_state import make_private
+from core.errors import DomainError, FieldError, Invalid
+from core.forms import localized_errors
 from web.headers import SecurityHeadersMiddleware
-from web.i18n import LocaleMiddleware, message
-from web.limits import BodyLimitMiddleware
-from web.logging_setup import configure_logging
-from web.problems import document_problems, problem_response
-from web.security import verify_csrf
-from web.settings import get_settings
+from core.i18n import LocaleMiddleware, message
+from core.limits import BodyLimitMiddleware
+from core.logging_setup import configure_logging
+from core.problems import document_problems, problem_response
+from core.security import verify_csrf
+from core.settings import get_settings
+from core.templating import render
+from eec_bridge import desk, webhooks
+from registration import api as registration_api
+from registration import certificate, service
+from registration import routes as registration_routes
+from core.thai_ids import format_juristic_number
+from web import api_docs, chat, pages
+from web.accounts import routes as account_routes
 
 log = logging.getLogger("web")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -61,8 +77,6 @@ def error_title(status: int) -> str:
 
 
 def _render_error(request: Request, status: int, key: str, params: dict | None = None) -> Response:
-    from web.templating import render
-
     return render(
         request, "error.html",
         {"title": message(error_title(status)), "detail": message(key, params)},
@@ -142,12 +156,11 @@ def install_error_handlers(app: FastAPI) -> None:
             return _render_error(request, 500, "error.server")
 
 
+def _juristic(value: str | None) -> str:
+    return format_juristic_number(value) if value else "—"
+
+
 def _warm_up() -> None:
-    from sqlmodel import Session
-
-    from registration import service
-    from web.db import get_engine
-
     try:
         with Session(get_engine()) as session:
             log.info("register index ready: %s names", service.warm_up(session))
@@ -182,10 +195,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     make_private(settings.var_dir, settings.upload_dir)
     configure_logging()
-    from registration import api as registration_api
-    from registration import routes as registration_routes
-    from web import api_docs, chat, pages
-    from web.accounts import routes as account_routes
+    templating.env.globals["juristic"] = _juristic
 
     app = PortalApp(
         title="EEC Business One-Stop",
@@ -207,13 +217,6 @@ def create_app() -> FastAPI:
     app.add_middleware(LocaleMiddleware)
     app.add_middleware(BodyLimitMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    from complaints import api as ticket_api
-    from complaints import desk as complaints_desk
-    from complaints import open311
-    from complaints import routes as complaint_routes
-    from eec_bridge import desk, webhooks
-    from registration import certificate
-
     # Routes are matched in order, one regex each. The machine-facing paths (the JSON API
     # and the callbacks), with prefixes no page shares, come first: every request pays for
     # the routes tried before its own.

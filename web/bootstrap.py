@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from web.settings import ROOT
+from core.settings import ROOT
 
 
 def alembic_config() -> Config:

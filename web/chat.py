@@ -18,13 +18,13 @@ import yaml
 from fastapi import APIRouter, Request
 
 from complaints.access import conversation_proof
-from web.forms import form_dict
-from web.i18n import get_locale
-from web.i18n import gettext as _
-from web.limits import parse_json
-from web.security import client_address, within_limit
-from web.settings import ROOT, get_settings
-from web.templating import render
+from core.forms import form_dict
+from core.i18n import get_locale
+from core.i18n import gettext as _
+from core.limits import parse_json
+from core.security import client_address, within_limit
+from core.settings import ROOT, get_settings
+from core.templating import render
 
 log = logging.getLogger("web.chat")
 router = APIRouter(prefix="/chat", tags=["chat"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from sqlmodel import Session
 
-from web.db import get_engine
+from core.db import get_engine
 
 cli = typer.Typer(help="EEC Business One-Stop operator commands", no_args_is_help=True)
 
@@ -38,9 +38,9 @@ def create_officer(email: str, full_name: str, password: str = typer.Option(...,
                    lang: str = "th") -> None:
     """Create an EEC officer account (--admin: an administrator; --estate ID: an estate
     operator who handles that industrial estate's complaints)."""
-    from web.accounts.models import Role
-    from web.accounts.service import sign_up
-    from web.errors import Invalid
+    from core.accounts.models import Role
+    from core.accounts.service import sign_up
+    from core.errors import Invalid
 
     with Session(get_engine()) as session:
         try:
@@ -59,7 +59,7 @@ def create_officer(email: str, full_name: str, password: str = typer.Option(...,
 @cli.command("sign-out-everywhere")
 def sign_out_everywhere(email: str) -> None:
     """End every session of one account (a lost laptop, a leaked cookie, a leaver)."""
-    from web.accounts.service import end_sessions, user_by_email
+    from core.accounts.service import end_sessions, user_by_email
 
     with Session(get_engine()) as session:
         user = user_by_email(session, email)

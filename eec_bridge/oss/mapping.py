@@ -23,7 +23,7 @@ from eec_bridge.oss.gateway import (
 
 SOURCE_SYSTEM = "EEC-BUSINESS-ONE-STOP"
 
-# Our target-industry codes (registration.eec.TARGET_INDUSTRIES) ⇄ OSS's.
+# Our target-industry codes (core.eec.TARGET_INDUSTRIES) ⇄ OSS's.
 INDUSTRIES: dict[str, str] = {
     "next_gen_automotive": "NEXT_GEN_AUTOMOTIVE",
     "smart_electronics": "SMART_ELECTRONICS",

@@ -65,9 +65,9 @@ from eec_bridge.sandbox_kit import (
     sandbox_app,
     utcnow,
 )
-from web.settings import get_settings as portal_settings
+from core.settings import get_settings as portal_settings
 
-ESTATES_CSV = (Path(__file__).resolve().parents[2] / "registration" / "data" / "estates.csv")
+ESTATES_CSV = (Path(__file__).resolve().parents[2] / "core" / "data" / "estates.csv")
 Policy = Literal["approve", "info_then_approve", "reject"]
 STEERING = {"[sandbox:approve]": "approve", "[sandbox:info]": "info_then_approve",
             "[sandbox:reject]": "reject"}

@@ -7,7 +7,7 @@ import json
 from bizportal import parse_callback, schemas
 from bizportal.gateway import RegistrationStatus
 from bizportal.mapping import INDUSTRIES, INDUSTRIES_FROM_BIZPORTAL, registration_request
-from registration.eec import TARGET_INDUSTRIES
+from core.eec import TARGET_INDUSTRIES
 from tests.bizportal.conftest import registration_payload
 
 

@@ -13,7 +13,7 @@ from complaints import inbox, service
 from complaints.models import Ticket, TicketStatus
 from tests.conftest import (Browser, choose_language, create_estate_operator, create_officer,
                             create_ticket, create_user, sign_in)
-from web.accounts.models import User
+from core.accounts.models import User
 
 
 def user_named(session, email: str) -> User:
@@ -59,7 +59,7 @@ def test_an_estate_operator_sees_only_their_estate(app, browser, session):
         # An operator account whose estate was removed (accounts can't be created so)
         # must see nothing rather than everything.
         email = create_estate_operator(session, "padaeng")
-        from web.accounts.models import User
+        from core.accounts.models import User
 
         orphan = session.exec(select(User).where(User.email == email)).one()
         orphan.estate_id = None

@@ -104,7 +104,7 @@ def test_requests_filters(app, browser, session):
 
 
 def _officer(session):
-    from web.accounts.models import User
+    from core.accounts.models import User
 
     email = create_officer(session)
     return session.exec(select(User).where(User.email == email)).one()

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from complaints import policy, routing
 from complaints.categories import DATA, find_estate
-from registration.thai_dates import BANGKOK
+from core.thai_dates import BANGKOK
 
 
 def bangkok(*args: int) -> datetime:

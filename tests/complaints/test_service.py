@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 
 from complaints import contacts, service
 from complaints.models import Channel, Ticket, TicketEvent
-from registration.thai_dates import to_bangkok
+from core.thai_dates import to_bangkok
 from tests.conftest import COMPLAINT, create_ticket
-from web.errors import DomainError, Invalid
+from core.errors import DomainError, Invalid
 
 NUMBER = re.compile(r"CMP-\d{4}-\d{6}")
 
@@ -36,7 +36,7 @@ def test_the_running_number_restarts_each_bangkok_year(session):
 
 
 def test_concurrent_filings_never_share_a_number(session):
-    from web.db import get_engine
+    from core.db import get_engine
 
     numbers: list[str] = []
     failures: list[BaseException] = []

@@ -62,7 +62,7 @@ def test_the_form_files_a_complaint_once_and_confirms_its_number(app, browser):
 def test_the_status_page_shows_only_public_information(app, browser, session):
     from sqlmodel import select
 
-    from web.accounts.models import User
+    from core.accounts.models import User
 
     number = create_ticket(session)
     officer = session.exec(select(User).where(User.email == create_officer(session))).one()

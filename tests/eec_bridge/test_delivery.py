@@ -28,7 +28,7 @@ from eec_bridge.sandbox_kit import ServerHandle, serve_in_thread
 from registration.models import ApplicationEvent
 from tests.conftest import _reset_caches, create_officer, sign_in
 from tests.factories import EEC_NO_PRIVILEGES, NON_EEC, make_user, submitted_application
-from web.accounts.models import User
+from core.accounts.models import User
 
 MAX_ATTEMPTS = 3
 NEVER_S = 3600  # decision delay: no callback during a test

@@ -152,7 +152,7 @@ def test_officer_downloads_a_file_the_applicant_attached_to_an_answer(app, brows
 
 
 def test_admin_creates_an_estate_operator_who_needs_an_estate(app, browser, session):
-    from web.accounts.models import Role, User
+    from core.accounts.models import Role, User
 
     sign_in(browser, create_officer(session, role="admin"))
     r = browser.post("/desk/officers", {"full_name": "Op One", "email": "op1@estate.example",

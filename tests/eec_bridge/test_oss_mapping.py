@@ -20,7 +20,7 @@ from eec_bridge.oss.mapping import (
     case_request,
     to_case_draft,
 )
-from registration.eec import TARGET_INDUSTRIES
+from core.eec import TARGET_INDUSTRIES
 from tests.bizportal.conftest import registration_payload
 
 JURISTIC_NUMBER = "0205569000010"

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from eec_bridge.models import OutboxMessage, OutboxState
 from eec_bridge.relay import claim_due
-from web.db import append_row, get_engine
+from core.db import append_row, get_engine
 
 EVERYTHING = 100_000  # a limit above anything the shared test database holds
 

@@ -29,10 +29,10 @@ from eec_bridge.models import (
     InfoRequest,
     OutboxMessage,
 )
-from registration.identity import format_juristic_number
+from core.thai_ids import format_juristic_number
 from registration.models import ApplicationEvent
 from tests.conftest import Browser, submitted_application
-from web.settings import get_settings
+from core.settings import get_settings
 
 STALE_S = 301 + 300  # well past the 300 s a signature stays fresh
 

@@ -18,13 +18,13 @@ from stdnum.th import moa
 
 from eec_bridge import cases
 from registration import service
-from registration.identity import format_juristic_number
+from core.thai_ids import format_juristic_number
 from registration.models import Application, PersonRole
-from registration.thai_dates import BANGKOK
+from core.thai_dates import BANGKOK
 from tests.conftest import (CAPITAL, DIRECTORS, OFFICE, PDF, choose_language, create_application,
                             create_user, people_form)
-from web.accounts.models import Role, User
-from web.settings import get_settings
+from core.accounts.models import Role, User
+from core.settings import get_settings
 
 NON_EEC = {"operates_in_eec": "no", "requests_eec_privileges": "no"}
 

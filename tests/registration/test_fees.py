@@ -6,7 +6,7 @@ import pytest
 
 from registration import fees
 from registration.fees import FeeLine, compute_fees, format_baht
-from web.errors import MESSAGES
+from core.errors import MESSAGES
 
 
 @pytest.mark.parametrize(

@@ -8,18 +8,16 @@ import pytest
 from stdnum.th import pin
 
 from registration import identity
+from core.options import Option
+from core.thai_ids import PdpaLogFilter, format_juristic_number, mask_pin
 from registration.identity import (
-    Option,
-    PdpaLogFilter,
     check_passport,
     check_thai_id,
-    format_juristic_number,
     format_pin,
     mask_passport,
-    mask_pin,
     nationalities,
 )
-from web.errors import MESSAGES
+from core.errors import MESSAGES
 
 
 def make_pin(first_twelve: str) -> str:

@@ -20,7 +20,7 @@ from registration.names import (
     normalise,
 )
 from registration.register_seed import generate_register
-from web import errors
+from core import errors
 
 LC = EntityType.LIMITED_COMPANY
 PLC = EntityType.PUBLIC_LIMITED_COMPANY

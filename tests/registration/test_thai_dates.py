@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from registration.thai_dates import format_date, format_datetime
+from core.thai_dates import format_date, format_datetime
 
 DAY = date(2026, 11, 26)
 

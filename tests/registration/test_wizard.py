@@ -238,9 +238,9 @@ def test_two_submits_racing_for_one_draft_open_one_case(browser, draft, session)
     from sqlmodel import Session
 
     from registration import service
-    from web.accounts.models import User
-    from web.db import get_engine
-    from web.errors import Forbidden
+    from core.accounts.models import User
+    from core.db import get_engine
+    from core.errors import Forbidden
 
     fill_all_steps(browser, draft)
     user = session.get(User, session.get(Application, draft).user_id)

@@ -22,7 +22,7 @@ def _snapshot(application_id: int) -> dict:
     """Everything an applicant's draft consists of, read afresh from the database."""
     from registration.models import (Application, ApplicationEvent, Document, NameReservation,
                                      Person)
-    from web.db import get_engine
+    from core.db import get_engine
 
     with Session(get_engine()) as s:
         def rows(model, where) -> list[dict]:
@@ -148,7 +148,7 @@ def test_staff_reading_a_draft_see_it_read_only(app, browser, session, draft):
 def test_a_get_never_changes_the_stored_language(browser, session):
     """Following a link (or loading an image) must not change an account: the language
     switch is a form POST with the CSRF token."""
-    from web.accounts.models import User
+    from core.accounts.models import User
 
     email = create_user(browser, lang="en")
     r = browser.get("/lang/th?next=/registration", follow_redirects=False)

@@ -18,7 +18,7 @@ from sqlmodel import select
 from tests.conftest import (PDF, Browser, create_application, create_officer, create_user,
                             sign_in)
 from tests.stack import served
-from web.i18n import message, set_locale
+from core.i18n import message, set_locale
 
 PAST_64_BITS = str(2**63)
 PAST_32_BITS = str(2**31)  # PostgreSQL's INTEGER ids end at 2^31 - 1
@@ -39,7 +39,7 @@ def heading(page: str) -> str:
 
 def sign_in_officer(browser: Browser, session, lang: str) -> None:
     """An officer whose language is `lang`: signing in sets the page language to theirs."""
-    from web.accounts.models import User
+    from core.accounts.models import User
 
     email = create_officer(session)
     officer = session.exec(select(User).where(User.email == email)).one()

@@ -19,9 +19,9 @@ from tests.conftest import (DIRECTORS, SERVICE_TOKEN, COMPLAINT, Browser, create
                             create_officer, create_user, sign_in)
 from tests.security.test_bad_input import client, heading, sign_in_officer, text
 from tests.stack import served
-from web.accounts.deps import CurrentUser
-from web.db import SessionDep
-from web.errors import DomainError
+from core.accounts.deps import CurrentUser
+from core.db import SessionDep
+from core.errors import DomainError
 from web.headers import CONTENT_SECURITY_POLICY
 
 FORTY_NINES = "9" * 40

@@ -184,7 +184,7 @@ class StandInRasa:
 
 @pytest.fixture
 def rasa(monkeypatch):
-    from web.settings import get_settings
+    from core.settings import get_settings
 
     stand_in = StandInRasa()
     monkeypatch.setenv("EEC_RASA_URL", stand_in.url)

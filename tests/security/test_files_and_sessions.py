@@ -24,7 +24,7 @@ from tests.conftest import (
     submitted_application,
 )
 from tests.security.test_restart import READY, launcher  # noqa: F401  (a fixture)
-from web.settings import get_settings
+from core.settings import get_settings
 
 
 @pytest.fixture

@@ -64,9 +64,9 @@ def sample(database_url) -> Iterator[Sample]:
     draft and a submitted application, and an officer."""
     from eec_bridge.models import Case
     from web.app import create_app
-    from web.db import get_engine
-    from web.security import _limiter
-    from web.settings import get_settings
+    from core.db import get_engine
+    from core.security import _limiter
+    from core.settings import get_settings
 
     with pytest.MonkeyPatch.context() as env:
         # Nothing listens here: the chat answers at once that the assistant is away.
@@ -235,8 +235,8 @@ def test_api_docs_load_swagger_ui_from_the_portal(sample: Sample) -> None:
 def production_app(database_url, monkeypatch):
     """The app as an operator runs it: EEC_ENVIRONMENT=production with every secret set."""
     from web.app import create_app
-    from web.security import _limiter
-    from web.settings import Settings, get_settings
+    from core.security import _limiter
+    from core.settings import Settings, get_settings
 
     monkeypatch.setenv("EEC_ENVIRONMENT", "production")
     for name, info in Settings.model_fields.items():

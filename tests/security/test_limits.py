@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import psutil
@@ -28,7 +27,7 @@ from complaints.models import Ticket
 from tests.conftest import (OPEN311_KEY, SERVICE_TOKEN, Browser, create_application,
                             create_user)
 from tests.stack import ROOT, Stack, free_port, http_ok
-from web.settings import get_settings
+from core.settings import get_settings
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 NESTED = b"[" * 100_000 + b"]" * 100_000

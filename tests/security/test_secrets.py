@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner
 
 from tests.conftest import ROOT, Browser, _reset_caches, create_officer, sign_in
-from web.dev_secrets import SECRET_FIELDS, env_name
+from core.dev_secrets import SECRET_FIELDS, env_name
 
 # The placeholder every secret had until December 2026, assembled so that it appears nowhere.
 OLD_PLACEHOLDER = "-".join(("dev", "only", "not", "a", "secret"))
@@ -24,7 +24,7 @@ SECRET_ENV = [env_name(field) for field in SECRET_FIELDS]
 # Dumps what each process of the stack would use: the portal, both sandboxes, the actions.
 DUMP = """
 import importlib.util, json, sys
-from web.settings import get_settings
+from core.settings import get_settings
 from bizportal.sandbox import BizPortalSandboxSettings
 from eec_bridge.oss.sandbox import OssSandboxSettings
 spec = importlib.util.spec_from_file_location("chatbot_settings", "chatbot/actions/settings.py")
@@ -65,7 +65,7 @@ def test_the_old_placeholder_is_nowhere_in_the_repository():
             found.append(name)
     assert found == []
     # Nor any other secret: every secret setting starts empty.
-    from web.settings import Settings
+    from core.settings import Settings
 
     for field in SECRET_FIELDS:
         assert Settings.model_fields[field].default.get_secret_value() == "", field

@@ -10,7 +10,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from tests.conftest import Browser, choose_language, create_officer, create_user, sign_in
-from web.accounts.models import User
+from core.accounts.models import User
 
 PASSWORD = "correct horse battery"
 
@@ -110,7 +110,7 @@ def test_an_officer_cannot_sign_others_out(app, browser, session):
 
 
 def test_a_password_change_ends_every_other_session(app, browser, session):
-    from web.accounts import service
+    from core.accounts import service
 
     email, other = _two_sessions(app, browser)
     user = session.exec(select(User).where(User.email == email)).one()
@@ -125,8 +125,8 @@ def test_a_password_change_ends_every_other_session(app, browser, session):
 
 
 def test_a_password_change_needs_the_current_password(browser, session):
-    from web.accounts import service
-    from web.errors import Invalid
+    from core.accounts import service
+    from core.errors import Invalid
 
     email = create_user(browser)
     user = session.exec(select(User).where(User.email == email)).one()
@@ -140,7 +140,7 @@ def test_a_password_change_needs_the_current_password(browser, session):
 @pytest.fixture
 def production_app(database_url, monkeypatch):
     """The app as production runs it: real secrets from the environment, HTTPS."""
-    from web.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("EEC_ENVIRONMENT", "production")
     for name in ("SECRET_KEY", "BIZPORTAL_API_KEY", "BIZPORTAL_WEBHOOK_SECRET",
@@ -174,7 +174,7 @@ def test_cookies_are_secure_in_production(production_app):
 
 def test_changing_the_password_in_the_browser_signs_out_every_other_device(app, browser,
                                                                            session):
-    from web.accounts import service
+    from core.accounts import service
 
     email, other = _two_sessions(app, browser)
     choose_language(browser, "en")

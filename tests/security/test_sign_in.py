@@ -8,7 +8,7 @@ import time
 from fastapi.testclient import TestClient
 
 from tests.conftest import Browser, create_user, unique_email
-from web.settings import get_settings
+from core.settings import get_settings
 
 PASSWORD = "correct horse battery"
 
@@ -55,7 +55,7 @@ def test_one_address_trying_many_accounts_is_limited(app):
 
 
 def _slowest_and_fastest(session, email: str, tries: int = 3) -> tuple[float, float]:
-    from web.accounts import service
+    from core.accounts import service
 
     timings = []
     for _ in range(tries):

@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from sqlmodel import select
 
 from tests.conftest import choose_language, create_application, create_user, unique_email
-from web.accounts.models import User
+from core.accounts.models import User
 
 
 def test_sign_up_stores_an_argon2_hash_and_signs_in(browser, session):
@@ -106,7 +106,7 @@ def test_thai_id_numbers_are_masked_in_logs(caplog):
     import logging
 
     from tests.conftest import thai_id
-    from web.logging_setup import configure_logging
+    from core.logging_setup import configure_logging
 
     configure_logging()
     number = thai_id(77)

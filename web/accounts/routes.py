@@ -7,16 +7,16 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from web.accounts import service
-from web.accounts.deps import CurrentUser, OptionalUser, start_session
-from web.db import SessionDep
-from web.errors import Invalid
-from web.forms import form_dict, localized_errors
-from web.i18n import LANG_COOKIE, LOCALES, get_locale, message, set_locale
-from web.security import (client_address, sign_in_allowed, sign_in_failed, sign_in_succeeded,
+from core.accounts import service
+from core.accounts.deps import CurrentUser, OptionalUser, start_session
+from core.db import SessionDep
+from core.errors import Invalid
+from core.forms import form_dict, localized_errors
+from core.i18n import LANG_COOKIE, LOCALES, get_locale, message, set_locale
+from core.security import (client_address, sign_in_allowed, sign_in_failed, sign_in_succeeded,
                           within_limit)
-from web.settings import get_settings
-from web.templating import render
+from core.settings import get_settings
+from core.templating import render
 
 router = APIRouter(tags=["accounts"])
 

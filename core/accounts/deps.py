@@ -8,10 +8,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from web.accounts.models import Role, User
-from web.db import SessionDep
-from web.errors import DomainError, Forbidden
-from web.settings import get_settings
+from core.accounts.models import Role, User
+from core.db import SessionDep
+from core.errors import DomainError, Forbidden
+from core.settings import get_settings
 
 SESSION_USER_KEY = "uid"
 SESSION_VERSION_KEY = "sv"

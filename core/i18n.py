@@ -13,11 +13,13 @@ from babel import Locale
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
-from web.errors import MESSAGES
+from core import thai_dates
+from core.errors import MESSAGES
 
 LOCALES = ("th", "en")
 DEFAULT_LOCALE = "th"
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+# The catalogs cover the whole portal, so they live with the app (web/locale); paths only.
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "web" / "locale"
 LANG_COOKIE = "lang"
 
 _current: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
@@ -84,15 +86,11 @@ def format_number(value: int | Decimal | float, lang: str | None = None) -> str:
 
 
 def format_date(value: date | datetime | None, style: str = "long") -> str:
-    from registration.thai_dates import format_date as _format_date
-
-    return "" if value is None else _format_date(value, get_locale(), style)
+    return "" if value is None else thai_dates.format_date(value, get_locale(), style)
 
 
 def format_datetime(value: datetime | None) -> str:
-    from registration.thai_dates import format_datetime as _format_datetime
-
-    return "" if value is None else _format_datetime(value, get_locale())
+    return "" if value is None else thai_dates.format_datetime(value, get_locale())
 
 
 def language_name(lang: str) -> str:

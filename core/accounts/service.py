@@ -6,9 +6,10 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from web.accounts.models import Role, User
-from web.errors import FieldError, Invalid, N_, register_messages
-from web.security import hash_password, spend_a_verification, verify_password
+from core.accounts.models import Role, User
+from core.eec import estates
+from core.errors import FieldError, Invalid, N_, register_messages
+from core.security import hash_password, spend_a_verification, verify_password
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -59,8 +60,6 @@ def sign_up(
     if not consent:
         errors.append(FieldError("consent", "account.consent_required"))
     if role == Role.estate_operator:
-        from registration.eec import estates
-
         if estate_id not in estates():
             errors.append(FieldError("estate_id", "account.estate_required"))
     elif estate_id:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from web.errors import DomainError
+from core.errors import DomainError
 
 PAGE_SIZE = 25
 # Far past any real list, and small enough that the row offset stays a 64-bit integer.

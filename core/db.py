@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
-from web.settings import get_settings
+from core.settings import get_settings
 
 
 @lru_cache

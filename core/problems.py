@@ -11,8 +11,8 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, TypeAdapter
 
-from web.errors import FieldError
-from web.i18n import get_locale, message
+from core.errors import FieldError
+from core.i18n import get_locale, message
 
 PROBLEM_TYPE_BASE = "/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"

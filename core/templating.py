@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,14 +10,18 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2_fragments.fastapi import Jinja2Blocks
 
-from web import i18n
-from web.security import csrf_token
+from core import i18n
+from core.eec import EEC_PROVINCES
+from core.security import csrf_token
+
+ROOT = Path(__file__).resolve().parent.parent
+# Each package keeps its own templates; the app composes them under one loader.
 
 TEMPLATE_DIRS = [
-    str(Path(__file__).resolve().parent / "templates"),
-    str(Path(__file__).resolve().parent.parent / "registration" / "templates"),
-    str(Path(__file__).resolve().parent.parent / "eec_bridge" / "templates"),
-    str(Path(__file__).resolve().parent.parent / "complaints" / "templates"),
+    str(ROOT / "web" / "templates"),
+    str(ROOT / "registration" / "templates"),
+    str(ROOT / "eec_bridge" / "templates"),
+    str(ROOT / "complaints" / "templates"),
 ]
 
 templates = Jinja2Blocks(directory=TEMPLATE_DIRS)
@@ -28,15 +33,7 @@ env.install_gettext_callables(  # type: ignore[attr-defined]
     lambda singular, plural, n: i18n.translations(i18n.get_locale()).ngettext(singular, plural, n),
     newstyle=True,
 )
-def _juristic(value: str | None) -> str:
-    from registration.identity import format_juristic_number
-
-    return format_juristic_number(value) if value else "—"
-
-
 def _province(code: str | None) -> str:
-    from registration.eec import EEC_PROVINCES
-
     names = EEC_PROVINCES.get(code or "")
     if names is None:
         return code or "—"
@@ -44,13 +41,11 @@ def _province(code: str | None) -> str:
 
 
 def _iso_datetime(value: str) -> str:
-    from datetime import datetime
-
     return i18n.format_datetime(datetime.fromisoformat(value))
 
 
+# More globals come from the packages that own them (web/app.py registers `juristic`).
 env.globals.update(
-    juristic=_juristic,
     province_name=_province,
     format_iso=_iso_datetime,
     message=i18n.message,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from registration.identity import PdpaLogFilter
+from core.thai_ids import PdpaLogFilter
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _PROCESS_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "celery", "celery.task")

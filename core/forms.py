@@ -8,8 +8,9 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from web.errors import FieldError, N_, register_messages
-from web.i18n import message
+from core.errors import FieldError, N_, register_messages
+from core.i18n import message
+from core.text import clean_text
 
 register_messages(
     {
@@ -75,8 +76,6 @@ class Reader:
         self.errors.append(FieldError(self.prefix + name, key, params))
 
     def text(self, name: str, *, required: bool = True, max_len: int = 500) -> str:
-        from registration.names import clean_text
-
         value = clean_text(self._raw(name))
         if required and not value:
             self.error(name, "field.required")

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from web.errors import N_, register_messages
-from web.i18n import get_locale, message
+from core.errors import N_, register_messages
+from core.i18n import get_locale, message
+from core.options import Option
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -43,12 +44,6 @@ class Estate:
 
     def label(self, lang: str | None = None) -> str:
         return self.name_th if (lang or get_locale()) == "th" else self.name_en
-
-
-@dataclass(frozen=True)
-class Option:
-    code: str
-    label: str
 
 
 @lru_cache

@@ -13,8 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
 from limits import RateLimitItemPerSecond, storage, strategies
 
-from web.errors import DomainError
-from web.settings import get_settings
+from core.errors import DomainError
+from core.settings import get_settings
 
 CSRF_SESSION_KEY = "csrf"
 CSRF_FORM_FIELD = "csrf_token"

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AliasChoices, Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from web import dev_secrets
+from core import dev_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
