@@ -74,7 +74,7 @@ BANGKOK_OFFICE = "10"
 class BizPortalSandboxSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BIZPORTAL_SANDBOX_", extra="ignore")
 
-    # No secret in the code: by default the portal's own (web/dev_secrets.py in development).
+    # No secret in the code: by default the portal's own (core/dev_secrets.py in development).
     api_key: str = Field(default_factory=lambda: portal_settings().bizportal_api_key
                          .get_secret_value())
     webhook_secret: str = Field(default_factory=lambda: portal_settings()

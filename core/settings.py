@@ -32,7 +32,7 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("REDIS_URL", "EEC_REDIS_URL")
     )
     # Secrets: none has a default in the code. Left empty, a development or test process takes
-    # them from var_dir/secrets.json (web/dev_secrets.py); production refuses to start.
+    # them from var_dir/secrets.json (core/dev_secrets.py); production refuses to start.
     secret_key: SecretStr = SecretStr("")
     base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"

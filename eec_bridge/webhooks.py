@@ -10,7 +10,7 @@ status, as before.
 
 Only signed callbacks enter the exchange log: one refused for its signature proves nothing
 about who sent it, and is counted in `refusals` instead, so strangers cannot grow the
-tamper-evident chain. A body is read only up to Settings.webhook_body_max_bytes (web/limits.py)
+tamper-evident chain. A body is read only up to Settings.webhook_body_max_bytes (core/limits.py)
 and its JSON only parsed after the signature checks, and no deeper than json_max_depth."""
 
 from __future__ import annotations

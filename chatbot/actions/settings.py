@@ -31,7 +31,7 @@ class ChatbotSettings:
 
 
 def development_service_token(env: "os._Environ[str] | dict[str, str]") -> str:
-    """The token the portal made for itself in development (web/dev_secrets.py keeps it in
+    """The token the portal made for itself in development (core/dev_secrets.py keeps it in
     var/secrets.json), so a bare `rasa run actions` on the same checkout needs no setting."""
     var_dir = Path(env.get("EEC_VAR_DIR") or PROJECT_DIR / "var")
     try:

@@ -77,7 +77,7 @@ class OssSandboxSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OSS_SANDBOX_", extra="ignore")
 
     client_id: str = "eec-onestop"
-    # No secret in the code: by default the portal's own (web/dev_secrets.py in development).
+    # No secret in the code: by default the portal's own (core/dev_secrets.py in development).
     client_secret: str = Field(default_factory=lambda: portal_settings().eec_oss_client_secret
                                .get_secret_value())
     webhook_secret: str = Field(default_factory=lambda: portal_settings()
