@@ -93,8 +93,9 @@ def append_row(session: Session, model: type[SQLModel], **values: Any) -> Any:
                 row[key] = default
     if values:
         raise TypeError(f"{model.__name__} has no column {', '.join(values)}")
-    result = session.connection().execute(_insert(model), row)
-    return result.inserted_primary_key[0]
+    inserted = session.connection().execute(_insert(model), row).inserted_primary_key
+    assert inserted is not None  # an INSERT of one row always has its key
+    return inserted[0]
 
 
 def row_update(model: type[SQLModel]) -> Any:

@@ -14,15 +14,16 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from core import thai_dates
+from core.thai_dates import Lang, Style
 from core.errors import MESSAGES
 
 LOCALES = ("th", "en")
-DEFAULT_LOCALE = "th"
+DEFAULT_LOCALE: Lang = "th"
 # The catalogs cover the whole portal, so they live with the app (web/locale); paths only.
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "web" / "locale"
 LANG_COOKIE = "lang"
 
-_current: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
+_current: ContextVar[Lang] = ContextVar("locale", default=DEFAULT_LOCALE)
 
 
 @lru_cache
@@ -31,10 +32,10 @@ def translations(lang: str) -> NullTranslations:
 
 
 def set_locale(lang: str) -> None:
-    _current.set(lang if lang in LOCALES else DEFAULT_LOCALE)
+    _current.set("en" if lang == "en" else DEFAULT_LOCALE)
 
 
-def get_locale() -> str:
+def get_locale() -> Lang:
     return _current.get()
 
 
@@ -85,7 +86,7 @@ def format_number(value: int | Decimal | float, lang: str | None = None) -> str:
     return format_decimal(value, locale=lang or get_locale())
 
 
-def format_date(value: date | datetime | None, style: str = "long") -> str:
+def format_date(value: date | datetime | None, style: Style = "long") -> str:
     return "" if value is None else thai_dates.format_date(value, get_locale(), style)
 
 
@@ -94,7 +95,7 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def language_name(lang: str) -> str:
-    return Locale.parse(lang).get_display_name(lang)
+    return Locale.parse(lang).get_display_name(lang) or lang
 
 
 class LocaleMiddleware:

@@ -16,9 +16,9 @@ def configure_logging(level: int = logging.INFO) -> None:
     also see records that propagate from child loggers)."""
     root = logging.getLogger()
     if not root.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter(FORMAT))
-        root.addHandler(handler)
+        stream = logging.StreamHandler()
+        stream.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(stream)
         root.setLevel(level)
     # One line per outbound request is noise at INFO; failures are logged by our own code.
     logging.getLogger("httpx").setLevel(logging.WARNING)

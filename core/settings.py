@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     delivery_backoff_max_s: float = 60.0
     # Messages per delivery task: their calls go out side by side, their outcomes commit
     # together.
-    delivery_batch_size: int = Field(20, ge=1, le=200)
+    delivery_batch_size: int = Field(default=20, ge=1, le=200)
     # The relay looks for due messages this often, and at once when a commit wakes it.
     relay_interval_s: float = 0.5
     relay_lease_s: float = 30.0

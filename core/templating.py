@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -33,6 +33,8 @@ env.install_gettext_callables(  # type: ignore[attr-defined]
     lambda singular, plural, n: i18n.translations(i18n.get_locale()).ngettext(singular, plural, n),
     newstyle=True,
 )
+
+
 def _province(code: str | None) -> str:
     names = EEC_PROVINCES.get(code or "")
     if names is None:
@@ -80,4 +82,7 @@ def render(
     kwargs: dict[str, Any] = {}
     if block and is_htmx(request):
         kwargs["block_name"] = block
-    return templates.TemplateResponse(request, template, ctx, status_code=status_code, **kwargs)
+    response = templates.TemplateResponse(request, template, ctx, status_code=status_code,
+                                          **kwargs)
+    # Starlette types it as a Response; it is its HTML template response.
+    return cast(HTMLResponse, response)

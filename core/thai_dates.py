@@ -27,7 +27,8 @@ _THAI_DATE_PATTERNS = {
 }
 # English 'short' is Babel's medium (Nov 26, 2026): Babel's short, 11/26/26, reads as
 # 11 Feb 2026 to anyone used to day-first dates, as Thai users are.
-_ENGLISH_DATE_FORMATS = {"full": "full", "long": "long", "short": "medium"}
+_ENGLISH_DATE_FORMATS: dict[str, Literal["full", "long", "medium"]] = {
+    "full": "full", "long": "long", "short": "medium"}
 
 
 def to_bangkok(dt: datetime) -> datetime:
@@ -71,5 +72,5 @@ def format_datetime(dt: datetime, lang: Lang, style: Style = "long") -> str:
     day = babel_format_date(local.date(), _ENGLISH_DATE_FORMATS[style], locale="en")
     time = babel_format_time(local, "short", tzinfo=BANGKOK, locale="en")
     # The locale's own glue pattern, e.g. '{1}, {0}', so word order stays Babel's.
-    glue = get_datetime_format(_ENGLISH_DATE_FORMATS[style], locale="en")
+    glue = str(get_datetime_format(_ENGLISH_DATE_FORMATS[style], locale="en"))
     return glue.replace("'", "").replace("{1}", day).replace("{0}", time)
