@@ -23,7 +23,6 @@ from core.templating import render
 from core.options import Option
 
 Officer = Annotated[User, Depends(require_roles(Role.officer, Role.admin))]
-Admin = Annotated[User, Depends(require_roles(Role.admin))]
 router = APIRouter(prefix="/desk", tags=["desk"],
                    dependencies=[Depends(require_roles(Role.officer, Role.admin))])
 
@@ -150,53 +149,3 @@ def replay(message_id: str, session: SessionDep, officer: Officer):
     cases.replay(session, message_row, officer)
     session.commit()
     return RedirectResponse("/desk/dead-letters?replayed=1", status_code=303)
-
-
-@router.get("/officers")
-def officers_page(request: Request, session: SessionDep, admin: Admin):
-    return render(request, "desk/officers.html", {"staff": _staff(session), "values": {},
-                                                  "errors": {}, "estate_options": eec.estate_options()})
-
-
-STAFF_ROLES = [Role.officer, Role.admin, Role.estate_operator]
-
-
-def _staff(session: SessionDep) -> list[User]:
-    return list(session.exec(select(User).where(col(User.role).in_(STAFF_ROLES))
-                             .order_by(User.email)).all())  # type: ignore[arg-type]
-
-
-@router.post("/officers/{user_id}/sign-out-everywhere")
-def sign_out_everywhere(user_id: RowId, session: SessionDep, admin: Admin):
-    """Ends every session of an account (the admin's own included, if it is theirs)."""
-    from core.accounts import service as accounts
-
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound()
-    accounts.end_sessions(session, user)
-    session.commit()
-    return RedirectResponse("/desk/officers?signed_out=1", status_code=303)
-
-
-@router.post("/officers")
-async def create_officer(request: Request, session: SessionDep, admin: Admin):
-    from core.accounts import service as accounts
-
-    values = form_dict(await request.form())
-    role = {"admin": Role.admin, "estate_operator": Role.estate_operator}.get(
-        str(values.get("role", "")), Role.officer)
-    try:
-        accounts.sign_up(session, email=str(values.get("email", "")),
-                         full_name=str(values.get("full_name", "")),
-                         password=str(values.get("password", "")),
-                         password_confirm=str(values.get("password", "")), consent=True,
-                         lang=str(values.get("lang", "th")), role=role,
-                         estate_id=str(values.get("estate_id", "")) or None)
-    except Invalid as exc:
-        values.pop("password", None)
-        return render(request, "desk/officers.html", {
-            "staff": _staff(session), "values": values, "errors": localized_errors(exc.errors),
-            "estate_options": eec.estate_options()}, status_code=422)
-    session.commit()
-    return RedirectResponse("/desk/officers?created=1", status_code=303)

@@ -46,6 +46,7 @@ from registration import routes as registration_routes
 from core.thai_ids import format_juristic_number
 from web import api_docs, chat, pages
 from web.accounts import routes as account_routes
+from web.accounts import staff as staff_accounts
 
 log = logging.getLogger("web")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -232,7 +233,8 @@ def create_app() -> FastAPI:
                    open311.router):
         app.include_router(router, include_in_schema=router in (ticket_api.router,
                                                                 open311.router))
-    for router in (pages.router, account_routes.router, registration_routes.router,
+    for router in (pages.router, account_routes.router, staff_accounts.router,
+                   registration_routes.router,
                    registration_routes.address_router, desk.router, chat.router):
         app.include_router(router, include_in_schema=False)
     install_error_handlers(app)

@@ -104,6 +104,15 @@ def user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
+STAFF_ROLES = (Role.officer, Role.admin, Role.estate_operator)
+
+
+def list_staff(session: Session) -> list[User]:
+    """Officers, admins and estate operators, by e-mail."""
+    return list(session.exec(select(User).where(col(User.role).in_(STAFF_ROLES))
+                             .order_by(col(User.email))).all())
+
+
 def end_sessions(session: Session, user: User) -> None:
     """Sign the user out everywhere: every session cookie issued so far stops working."""
     session.exec(update(User).where(col(User.id) == user.id)  # type: ignore[call-overload]
