@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 
-from complaints import access, service
+from complaints import access, repository, service
 from complaints.models import Channel, TicketCreate
 from core.db import SessionDep
 from core.errors import DomainError, N_, register_messages
@@ -140,7 +140,7 @@ def ticket_status(request: Request, number: str, session: SessionDep,
     code = (ticket_access_code or "").strip() or None
     conversation = access.proven_conversation(conversation_id, conversation_proof)
     client = f"conversation:{conversation}" if conversation else client_address(request)
-    if code and not access_code_allowed(service.normalise_number(number), client):
+    if code and not access_code_allowed(repository.normalise_number(number), client):
         raise DomainError("ticket.access_code_throttled", status=429)
     view = service.lookup_status(session, number, access_code=code,
                                  conversation_id=conversation)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 
-from complaints import contacts, inbox, routing, service
+from complaints import contacts, inbox, repository, routing, service
 from complaints.categories import category_label, category_options, estate_label
 from complaints.models import Channel, Ticket, TicketEvent, TicketStatus
 from core import eec
@@ -63,7 +63,7 @@ def dashboard_page(request: Request, session: SessionDep, user: DeskUser):
 
 
 def visible_ticket(session: Session, user: User, number: str, *, lock: bool = False) -> Ticket:
-    ticket = (service.lock_ticket if lock else service.get_ticket)(session, number)
+    ticket = (repository.lock_ticket if lock else repository.get_ticket)(session, number)
     if not routing.can_handle(user, ticket):
         raise Forbidden()
     return ticket
@@ -71,7 +71,7 @@ def visible_ticket(session: Session, user: User, number: str, *, lock: bool = Fa
 
 def _ticket_context(session: Session, ticket: Ticket) -> dict[str, Any]:
     people_ids = {ticket.assignee_id, ticket.public_summary_approved_by_id}
-    events = service.history(session, ticket)
+    events = repository.history(session, ticket)
     people_ids |= {e.actor_id for e in events}
     users = {u.id: u for u in session.exec(select(User).where(
         col(User.id).in_([i for i in people_ids if i is not None])))}
@@ -88,7 +88,7 @@ def _ticket_context(session: Session, ticket: Ticket) -> dict[str, Any]:
         return event.actor
 
     return {
-        "ticket": ticket, "events": events, "notes": service.notes(session, ticket),
+        "ticket": ticket, "events": events, "notes": repository.notes(session, ticket),
         "users": users, "actor_label": actor_label, "duplicates": duplicates,
         "original": original, "summary_draft": service.summary_draft(ticket),
         "phone": contacts.format_phone(ticket.contact_phone),
@@ -146,7 +146,7 @@ async def ticket_action(number: str, action: str, request: Request, session: Ses
         if isinstance(exc, NotFound):
             raise
         session.rollback()
-        ctx = _ticket_context(session, service.get_ticket(session, number))
+        ctx = _ticket_context(session, repository.get_ticket(session, number))
         errors = exc.errors if isinstance(exc, Invalid) else []
         ctx.update(values={**values, "form": action}, errors=localized_errors(errors),
                    action_error=None if errors else message(exc.key, exc.params))

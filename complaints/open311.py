@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from complaints import routing, service
+from complaints import repository, routing, service
 from complaints.categories import categories, category_label, estate_label, find_estate
 from complaints.models import CLOSED_STATUSES, OPEN_STATUSES, Channel, Ticket, open311_status
 from core.thai_dates import BANGKOK
@@ -135,7 +135,7 @@ def services() -> list[dict[str, Any]]:
 
 
 def request_json(ticket: Ticket, session: Session) -> dict[str, Any]:
-    note = service.latest_public_note(session, ticket)
+    note = repository.latest_public_note(session, ticket)
     notes = note.public_text if note else None
     if notes is None and ticket.duplicate_of_id:
         original = session.get(Ticket, ticket.duplicate_of_id)
@@ -189,7 +189,7 @@ def _w3c_param(name: str, value: str | None) -> datetime | None:
 def search_requests(session: Session, params: Any, at: datetime | None = None) -> list[Ticket]:
     ids = _csv(params.get("service_request_id"))
     if ids:  # overrides every other argument, as the spec says
-        numbers = [service.normalise_number(i) for i in ids][:MAX_RESULTS]
+        numbers = [repository.normalise_number(i) for i in ids][:MAX_RESULTS]
         return list(session.exec(select(Ticket).where(col(Ticket.number).in_(numbers))
                                  .order_by(col(Ticket.created_at).desc())).all())
     at = at or datetime.now(UTC)
@@ -229,7 +229,7 @@ def list_requests(request: Request, session: SessionDep):
 @router.get("/requests/{request_id}.json", responses=open311_errors(404))
 def one_request(request_id: str, session: SessionDep):
     ticket = session.exec(select(Ticket).where(
-        Ticket.number == service.normalise_number(request_id))).first()
+        Ticket.number == repository.normalise_number(request_id))).first()
     if ticket is None:
         return errors_response(Open311Error(
             404, message("open311.request_not_found", {"id": request_id})))

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from complaints import service
+from complaints import repository, service
 from complaints.categories import category_label, category_options, estate_label
 from complaints.models import Channel
 from core import eec
@@ -125,7 +125,7 @@ async def file_complaint(request: Request, session: SessionDep, user: OptionalUs
 def filed(number: str, request: Request, session: SessionDep, user: OptionalUser):
     """The public facts of the ticket, and its access code only on the first view by the
     browser that filed it."""
-    ticket = service.get_ticket(session, number)
+    ticket = repository.get_ticket(session, number)
     just_filed = request.session.get(JUST_FILED) or {}
     access_code = None
     if just_filed.get("number") == ticket.number:
@@ -143,7 +143,7 @@ def _status_page(request: Request, session: SessionDep, number: str, access_code
         address = client_address(request)
         try:
             throttled = bool(code) and not access_code_allowed(
-                service.normalise_number(number), address)
+                repository.normalise_number(number), address)
             view = service.lookup_status(session, number,
                                          access_code=None if throttled else code)
         except NotFound:

@@ -15,26 +15,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from complaints import access, contacts, policy, routing
+from complaints import access, contacts, policy, repository, routing
 from complaints.categories import categories
-from complaints.models import (CLOSED_STATUSES, Channel, Ticket, TicketCounter, TicketEvent,
+from complaints.models import (CLOSED_STATUSES, Channel, Ticket, TicketEvent,
                                TicketNote, TicketStatus, open311_status)
 from core import eec
 from core.thai_dates import to_bangkok
 from core.accounts.models import User
-from core.errors import (Conflict, DomainError, FieldError, Forbidden, Invalid, N_, NotFound,
-                        register_messages)
+from core.errors import (Conflict, DomainError, FieldError, Forbidden, Invalid, N_, register_messages)
 from core.forms import Reader
 from core.i18n import LOCALES, get_locale, message, set_locale
 from core.clock import utcnow
 
 log = logging.getLogger("complaints")
 
-NUMBER_PREFIX = "CMP"
 MAX_DESCRIPTION = 4000
 MAX_NOTE = 4000
 MAX_SUMMARY = 1000
@@ -138,20 +134,6 @@ class Filing:
     access_code: str
 
 
-def next_number(session: Session, at: datetime) -> str:
-    """CMP-YYYY-NNNNNN, running per Bangkok calendar year. One upsert both creates the year's
-    counter and increments it: PostgreSQL holds the row lock and SQLite the write lock until
-    the caller commits, so two filings never draw the same number."""
-    year = to_bangkok(at).year
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" \
-        else sqlite.insert
-    statement = insert(TicketCounter).values(year=year, last=1).on_conflict_do_update(
-        index_elements=[TicketCounter.year], set_={"last": TicketCounter.last + 1},
-    ).returning(TicketCounter.last)
-    last = session.execute(statement).scalar_one()
-    return f"{NUMBER_PREFIX}-{year}-{last:06d}"
-
-
 @dataclass(frozen=True)
 class _Input:
     estate_id: str
@@ -212,11 +194,6 @@ def validate(data: Mapping[str, Any], *, language: str, consent_given: bool = Fa
                   latitude=latitude, longitude=longitude)
 
 
-def _find_by_key(session: Session, channel: Channel, key: str) -> Ticket | None:
-    return session.exec(select(Ticket).where(Ticket.channel == channel,
-                                             Ticket.idempotency_key == key)).first()
-
-
 def _replay(session: Session, found: Ticket, fingerprint: str, new_code: bool) -> Filing:
     """The same complaint sent again: its sender gets the ticket and, if it is the one that
     filed it, a fresh access code (the first answer, and its code, may never have arrived)."""
@@ -243,13 +220,13 @@ def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
     given = validate(data, language=language, consent_given=consent_given)
     key = (idempotency_key or "").strip()[:120] or None
     fingerprint = given.fingerprint()
-    if key and (found := _find_by_key(session, channel, key)):
+    if key and (found := repository.find_by_key(session, channel, key)):
         return _replay(session, found, fingerprint, replay_code)
     at = at or utcnow()
-    number = next_number(session, at)
+    number = repository.next_number(session, at)
     # Under the counter's lock a concurrent retry has either committed or not started; a
     # retry found only now leaves a gap in the year's numbers, which is harmless.
-    if key and (found := _find_by_key(session, channel, key)):
+    if key and (found := repository.find_by_key(session, channel, key)):
         return _replay(session, found, fingerprint, replay_code)
     where = routing.route(given.estate_id, given.category)
     code = access.new_access_code()
@@ -304,53 +281,7 @@ def record(session: Session, ticket: Ticket, kind: str, key: str, *, public: boo
     return event
 
 
-def history(session: Session, ticket: Ticket, *, public_only: bool = False) -> list[TicketEvent]:
-    query = select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
-    if public_only:
-        query = query.where(TicketEvent.public == True)  # noqa: E712
-    return list(session.exec(query.order_by(col(TicketEvent.at), col(TicketEvent.id))).all())
-
-
-def notes(session: Session, ticket: Ticket, *, public_only: bool = False) -> list[TicketNote]:
-    query = select(TicketNote).where(TicketNote.ticket_id == ticket.id)
-    if public_only:
-        query = query.where(TicketNote.public == True)  # noqa: E712
-    return list(session.exec(query.order_by(col(TicketNote.created_at),
-                                            col(TicketNote.id))).all())
-
-
-def latest_public_note(session: Session, ticket: Ticket) -> TicketNote | None:
-    return session.exec(select(TicketNote).where(
-        TicketNote.ticket_id == ticket.id, TicketNote.public == True)  # noqa: E712
-        .order_by(col(TicketNote.created_at).desc(), col(TicketNote.id).desc())).first()
-
-
 # --- Desk actions ---------------------------------------------------------------------------
-
-
-def normalise_number(number: str) -> str:
-    # NUL names no ticket, and PostgreSQL refuses it in a query.
-    return "".join((number or "").replace("\x00", "").split()).upper()
-
-
-def get_ticket(session: Session, number: str) -> Ticket:
-    ticket = session.exec(select(Ticket).where(Ticket.number == normalise_number(number))).first()
-    if ticket is None:
-        raise NotFound("ticket.not_found")
-    return ticket
-
-
-def lock_ticket(session: Session, number: str) -> Ticket:
-    """Row lock on PostgreSQL, write lock on SQLite, then a fresh read: two officers acting
-    on one ticket never overwrite each other's change."""
-    number = normalise_number(number)
-    session.exec(update(Ticket).where(col(Ticket.number) == number)  # type: ignore[call-overload]
-                 .values(updated_at=utcnow()))
-    ticket = session.exec(select(Ticket).where(Ticket.number == number)
-                          .execution_options(populate_existing=True)).first()
-    if ticket is None:
-        raise NotFound("ticket.not_found")
-    return ticket
 
 
 def _touch(session: Session, ticket: Ticket) -> None:
@@ -526,12 +457,12 @@ def lookup_status(session: Session, number: str, *, access_code: str | None = No
                   conversation_id: str | None = None) -> StatusView:
     """The public status for anyone with the number; the private details too for the
     complainant (see is_complainant)."""
-    ticket = get_ticket(session, number)
+    ticket = repository.get_ticket(session, number)
     original = session.get(Ticket, ticket.duplicate_of_id) if ticket.duplicate_of_id else None
     return StatusView(ticket=ticket,
                       is_complainant=is_complainant(ticket, access_code=access_code,
                                                     conversation_id=conversation_id),
-                      latest_note=latest_public_note(session, ticket),
+                      latest_note=repository.latest_public_note(session, ticket),
                       duplicate_of=original.number if original else None)
 
 

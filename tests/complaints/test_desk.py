@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from complaints import inbox, service
+from complaints import inbox, repository, service
 from complaints.models import Ticket, TicketStatus
 from tests.conftest import (Browser, choose_language, create_estate_operator, create_officer,
                             create_ticket, create_user, sign_in)
@@ -22,7 +22,7 @@ def user_named(session, email: str) -> User:
 
 def fresh(session, number: str) -> Ticket:
     session.expire_all()
-    return service.get_ticket(session, number)
+    return repository.get_ticket(session, number)
 
 
 def test_the_desk_needs_a_desk_role(app, browser, session):

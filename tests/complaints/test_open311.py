@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from complaints import service
+from complaints import repository, service
 from complaints.models import Channel, Ticket
 from tests.conftest import OPEN311_KEY, create_officer, create_ticket
 
@@ -73,7 +73,7 @@ def test_requests_filters(app, browser, session):
     fresh = create_ticket(session, category="flooding")
     closed = create_ticket(session, category="flooding")
     officer = _officer(session)
-    service.change_status(session, service.get_ticket(session, closed), officer, "fixed",
+    service.change_status(session, repository.get_ticket(session, closed), officer, "fixed",
                           note="Drain cleared.")
     session.commit()
 
@@ -125,7 +125,7 @@ def test_posting_a_request_with_a_valid_api_key(app, browser, session):
         **{k: v for k, v in POST.items() if k != "attribute[estate]"},
         "address_string": "ประตู 2 นิคมอุตสาหกรรมเวลโกรว์ ฉะเชิงเทรา"})
     assert by_address.status_code == 201
-    assert service.get_ticket(session, by_address.json()[0]["service_request_id"]).estate_id \
+    assert repository.get_ticket(session, by_address.json()[0]["service_request_id"]).estate_id \
         == "wellgrow"
 
 

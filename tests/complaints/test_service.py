@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session, select
 
-from complaints import contacts, service
+from complaints import contacts, repository, service
 from complaints.models import Channel, Ticket, TicketEvent
 from core.thai_dates import to_bangkok
 from tests.conftest import COMPLAINT, create_ticket
@@ -22,7 +22,7 @@ NUMBER = re.compile(r"CMP-\d{4}-\d{6}")
 
 def test_numbers_have_the_year_and_a_running_number(session):
     first, second = create_ticket(session), create_ticket(session)
-    year = to_bangkok(service.get_ticket(session, first).created_at).year
+    year = to_bangkok(repository.get_ticket(session, first).created_at).year
     assert NUMBER.fullmatch(first) and NUMBER.fullmatch(second)
     assert first.startswith(f"CMP-{year}-")
     assert int(second[-6:]) == int(first[-6:]) + 1
@@ -63,14 +63,14 @@ def test_concurrent_filings_never_share_a_number(session):
 
 def test_a_complaint_is_routed_and_its_history_starts(session):
     number = create_ticket(session, estate_id="wellgrow", category="power_outage")
-    ticket = service.get_ticket(session, number)
+    ticket = repository.get_ticket(session, number)
     assert ticket.team == "wellgrow/utilities" and not ticket.eec_environment
     assert ticket.consent and ticket.consent_at is not None
     assert ticket.contact_phone == "+66812345678" and ticket.contact_email == "somchai@example.com"
     keys = [e.key for e in session.exec(select(TicketEvent).where(
         TicketEvent.ticket_id == ticket.id)).all()]
     assert keys == ["ticket.event.filed_web", "ticket.event.routed"]
-    env = service.get_ticket(session, create_ticket(session, category="odor"))
+    env = repository.get_ticket(session, create_ticket(session, category="odor"))
     assert env.eec_environment and env.team == "map-ta-phut/environment"
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from complaints import service
+from complaints import repository, service
 from tests.conftest import choose_language, create_officer, create_ticket
 
 FORM = {"estate_id": "amata-city-rayong", "category": "odor",
@@ -66,7 +66,7 @@ def test_the_status_page_shows_only_public_information(app, browser, session):
 
     number = create_ticket(session)
     officer = session.exec(select(User).where(User.email == create_officer(session))).one()
-    ticket = service.get_ticket(session, number)
+    ticket = repository.get_ticket(session, number)
     service.add_note(session, ticket, officer, "Inspectors sampled the canal today.", public=True)
     service.add_note(session, ticket, officer, "Suspect the dye works on Soi 3.", public=False)
     session.commit()

@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from complaints import contacts, service
+from complaints import contacts, repository, service
 from complaints.models import Ticket
 from tests.conftest import (COMPLAINT, OPEN311_KEY, SERVICE_TOKEN, Browser, choose_language,
                             create_officer, create_user, sign_in, unique_email)
@@ -49,7 +49,7 @@ def test_a_public_note_with_contacts_is_published_scrubbed_everywhere(app, brows
     session.commit()
     officer_email = create_officer(session)
     officer = session.exec(select(User).where(User.email == officer_email)).one()
-    ticket = service.get_ticket(session, number)
+    ticket = repository.get_ticket(session, number)
     service.add_note(session, ticket, officer, LEAKY_NOTE, public=True)
     session.commit()
 
