@@ -72,8 +72,9 @@ def _append(session: Session, exchanges: list[dict[str, Any]]) -> list[ExchangeE
     if head is None:  # the first entries ever
         connection.execute(_HEAD.insert(), {"id": 1, "entries": len(exchanges),
                                             "last_hash": GENESIS})
-        head = (len(exchanges), GENESIS)
-    last_seq, prev_hash = head
+        last_seq, prev_hash = len(exchanges), GENESIS
+    else:
+        last_seq, prev_hash = head
     at = datetime.now(UTC).isoformat(timespec="microseconds")
     entries = []
     for seq, fields in enumerate(exchanges, start=last_seq - len(exchanges) + 1):

@@ -17,7 +17,7 @@ import qrcode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from fpdf import FPDF
-from fpdf.enums import Align, XPos, YPos
+from fpdf.enums import Align, WrapMode, XPos, YPos
 from fpdf.fonts import TTFFont
 from sqlmodel import Session, select
 
@@ -291,7 +291,7 @@ def render_certificate_pdf(facts: CertificateFacts, issued_at: datetime | None =
     pdf.set_y(pdf.get_y() + 4)
     pdf.rule(pdf.get_y(), BRAND)
 
-    rows = [
+    rows: list[tuple[str, list[tuple[str, float, bool]]]] = [
         (REGISTERED_NAME, [(facts.name_th, 14, True), (facts.name_en, 12.5, True)]),
         (JURISTIC_NUMBER, [(facts.juristic_number, 14, True)]),
         (REGISTRATION_DATE, [(format_date(facts.registered_at, "th", "long"), 12.5, False),
@@ -332,7 +332,7 @@ def render_certificate_pdf(facts: CertificateFacts, issued_at: datetime | None =
     pdf.use(9.5, bold=True, color=BRAND)
     pdf.set_x(text_x)
     pdf.multi_cell(text_w, 4.8, facts.verification_url, align=Align.L,
-                   link=facts.verification_url, wrapmode="CHAR",
+                   link=facts.verification_url, wrapmode=WrapMode.CHAR,
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     footer_top = 255.0

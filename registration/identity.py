@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Iterable
 from typing import Literal
 
 from babel import Locale
@@ -68,7 +69,7 @@ def compact_passport(number: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _nationality_codes() -> frozenset[str]:
-    territories = Locale("en").territories
+    territories: Iterable[str] = Locale("en").territories.keys()
     return frozenset(
         code
         for code in territories
