@@ -1,6 +1,7 @@
 """What the portal needs from Biz Portal, in our vocabulary: the `BizPortalGateway` Protocol
-and the frozen results it returns. The HTTP implementation is `bizportal.adapter`; the
-translation to and from Biz Portal's schema is `bizportal.mapping`."""
+and the frozen results it returns, nothing else. The HTTP implementation, and its
+construction from the Settings (`from_settings`), is `bizportal.adapter`; the translation
+to and from Biz Portal's schema is `bizportal.mapping`."""
 
 from __future__ import annotations
 
@@ -110,7 +111,7 @@ class StatusUpdate:
 
 @runtime_checkable
 class BizPortalGateway(Protocol):
-    """Every method raises eec_bridge.adapters.TransientError (retry), RejectedError (the
+    """Every method raises core.http_adapters.TransientError (retry), RejectedError (the
     content was refused; `reasons` says why) or SchemaError (a reply we cannot read)."""
 
     def submit_registration(self, message_id: str, payload: dict[str, Any],
@@ -129,10 +130,3 @@ class BizPortalGateway(Protocol):
 
     def close(self) -> None: ...
 
-
-def from_settings() -> BizPortalGateway:
-    """The gateway the portal uses: HTTP to Settings.bizportal_url (the sandbox in
-    development), with Settings.bizportal_api_key and Settings.http_timeout_s."""
-    from bizportal.adapter import from_settings as build
-
-    return build()

@@ -21,7 +21,7 @@ API (Authorization: Bearer <key>; every creating POST needs an Idempotency-Key):
   POST /api/v1/licence-applications/{id}/status   → 202 {applicationId, status, acceptedAt}
 Callbacks (registration.status_changed): IN_REVIEW (sequence 1), then REGISTERED with a
 juristic person number or REJECTED when the Thai or English name is already registered here.
-They go out in batches, `{"events": [...]}` (eec_bridge/sandbox_kit.py, eec_bridge/MAPPING.md).
+They go out in batches, `{"events": [...]}` (core/sandbox_kit.py, eec_bridge/MAPPING.md).
 
 Test hooks (no auth): GET|POST /_sandbox/config, POST /_sandbox/reset, GET /_sandbox/stats,
 GET /_sandbox/callbacks, POST /_sandbox/licence-applications ({"generate": n} or {"items": [...]}).
@@ -49,14 +49,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from stdnum.th import moa, pin
 
 from bizportal import schemas
-from eec_bridge.sandbox_kit import (
+from core.sandbox_kit import (
     Reply,
-    SandboxError,
-    answer_errors,
-    json_body,
     SandboxConfig,
+    SandboxError,
     SandboxKit,
     iso,
+    json_body,
     new_event_id,
     sandbox_app,
     utcnow,
@@ -337,14 +336,15 @@ class BizPortalSandbox:
                 "reasons": record.reasons, "occurredAt": iso(record.updated_at)}
 
     async def _decide(self, record: RegistrationRecord) -> None:
-        kit = self.kit
-        out_of_order = kit.config.out_of_order  # fixed for this case when it starts
-        await kit.pause(0.5)
-        record.status, record.updated_at = "IN_REVIEW", utcnow()
-        in_review = self._event(record)
-        if not out_of_order:
-            kit.publish(record.registration_id, record.callback_url, [in_review])
-        await kit.pause(0.5)
+        def start() -> dict[str, Any]:
+            record.status, record.updated_at = "IN_REVIEW", utcnow()
+            return self._event(record)
+
+        await self.kit.review(record.registration_id, record.callback_url, start,
+                              lambda: self._decision(record))
+
+    def _decision(self, record: RegistrationRecord) -> dict[str, Any]:
+        """REGISTERED with a juristic person number, or REJECTED when a name is taken."""
         req = record.request
         reasons = []
         if _normal(req.name_th) in self.registered_names:
@@ -359,17 +359,15 @@ class BizPortalSandbox:
         record.updated_at = utcnow()
         if reasons:
             record.status, record.reasons = "REJECTED", reasons
-            kit.stats.add("rejected")
+            self.kit.stats.add("rejected")
         else:
             self.registered_names.update({_normal(req.name_th), _normal(req.name_en)})
             record.status = "REGISTERED"
             record.juristic_person_number = self.juristic_numbers.issue(
                 req.head_office.province_code or BANGKOK_OFFICE, req.juristic_type,
                 record.updated_at)
-            kit.stats.add("registered")
-        decision = self._event(record)
-        kit.publish(record.registration_id, record.callback_url,
-                    [in_review, decision] if out_of_order else [decision])
+            self.kit.stats.add("registered")
+        return self._event(record)
 
     def get_registration(self, registration_id: str) -> dict[str, Any]:
         record = self.registrations.get(registration_id)
@@ -453,19 +451,14 @@ def _error_404(licence_id: str) -> dict[str, str]:
 def create_app(settings: BizPortalSandboxSettings | None = None) -> FastAPI:
     sandbox = BizPortalSandbox(settings or BizPortalSandboxSettings())
     kit = sandbox.kit
-    app = sandbox_app(kit, title="Biz Portal sandbox",
-                      description="Behaves like Biz Portal for development and tests.")
-    app.state.sandbox = sandbox
-
-    answer_errors(app, problem, "Bearer")
-
+    app = sandbox_app(kit, sandbox, title="Biz Portal sandbox",
+                      description="Behaves like Biz Portal for development and tests.",
+                      challenge="Bearer")
     auth = [Depends(sandbox.authenticate)]
 
     @app.post("/api/v1/registrations", dependencies=auth)
     async def post_registration(request: Request) -> Response:
-        payload = await json_body(request)
-        return await kit.idempotent(request, payload,
-                                    lambda: sandbox.create_registration(payload))
+        return await kit.create_once(request, sandbox.create_registration)
 
     @app.get("/api/v1/registrations/{registration_id}", dependencies=auth)
     async def get_registration(registration_id: str) -> dict[str, Any]:
@@ -486,9 +479,8 @@ def create_app(settings: BizPortalSandboxSettings | None = None) -> FastAPI:
 
     @app.post("/api/v1/licence-applications/{licence_id}/status", dependencies=auth)
     async def post_licence_status(licence_id: str, request: Request) -> Response:
-        payload = await json_body(request)
-        return await kit.idempotent(
-            request, payload, lambda: sandbox.update_licence_status(licence_id, payload))
+        return await kit.create_once(
+            request, lambda payload: sandbox.update_licence_status(licence_id, payload))
 
     @app.post("/_sandbox/licence-applications")
     async def post_sandbox_licences(request: Request) -> Response:

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, select
 
+from core.http_adapters import AdapterError, RejectedError, SchemaError, TransientError
 from eec_bridge import cases, exchange_log
-from eec_bridge.adapters import AdapterError, RejectedError, SchemaError, TransientError
 from eec_bridge.models import Case, OutboxMessage, OutboxState
 from web.db import get_engine, row_update
 from web.settings import get_settings
@@ -35,14 +35,14 @@ def now() -> datetime:
 
 @lru_cache
 def bizportal_gateway():
-    from bizportal.gateway import from_settings
+    from bizportal.adapter import from_settings
 
     return from_settings()
 
 
 @lru_cache
 def oss_gateway():
-    from eec_bridge.oss.gateway import from_settings
+    from eec_bridge.oss.adapter import from_settings
 
     return from_settings()
 

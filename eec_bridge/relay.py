@@ -23,8 +23,8 @@ import redis
 
 from sqlmodel import Session, select
 
+from core.http_adapters import AdapterError
 from eec_bridge import cases, exchange_log
-from eec_bridge.adapters import AdapterError
 from eec_bridge.models import FeedCursor, OutboxMessage, OutboxState
 from web.db import get_engine
 from web.settings import get_settings

@@ -27,10 +27,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
+from bizportal.mapping import parse_event as parse_bizportal
+from core.http_adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
 from eec_bridge import cases, exchange_log, refusals
-from eec_bridge.adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
 from eec_bridge.delivery import lock_cases
 from eec_bridge.models import Case, InboxMessage
+from eec_bridge.oss.mapping import parse_event as parse_oss
 from web.db import get_engine
 from web.limits import parse_json
 from web.security import client_address
@@ -113,9 +115,6 @@ def _find_case(session: Session, source: Source, parsed: Any) -> int | None:
 
 
 def _sources() -> dict[str, Source]:
-    from bizportal.mapping import parse_event as parse_bizportal
-    from eec_bridge.oss.mapping import parse_event as parse_oss
-
     settings = get_settings()
     return {
         "bizportal": Source("bizportal", lambda: settings.bizportal_webhook_secret.get_secret_value(),

@@ -25,7 +25,7 @@ Callbacks (case.state_changed): IN_REVIEW (sequence 1), then APPROVED, INFO_REQU
 question in Thai and English) or REJECTED (a reason in both) by `policy`; a description
 (descriptionEn) containing [sandbox:approve], [sandbox:info] or [sandbox:reject] steers one
 case. An answer brings IN_REVIEW and then APPROVED. Callbacks go out in batches,
-`{"events": [...]}` (eec_bridge/sandbox_kit.py, eec_bridge/MAPPING.md).
+`{"events": [...]}` (core/sandbox_kit.py, eec_bridge/MAPPING.md).
 
 Test hooks (no auth): GET|POST /_sandbox/config (adds `policy`, `token_ttl_s`),
 POST /_sandbox/reset, GET /_sandbox/stats, GET /_sandbox/callbacks,
@@ -52,19 +52,17 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from stdnum.th import moa
 
-from eec_bridge.oss import schemas
-from eec_bridge.sandbox_kit import (
+from core.sandbox_kit import (
     Reply,
-    SandboxError,
-    answer_errors,
-    json_body,
     SandboxConfig,
+    SandboxError,
     SandboxKit,
     iso,
     new_event_id,
     sandbox_app,
     utcnow,
 )
+from eec_bridge.oss import schemas
 from web.settings import get_settings as portal_settings
 
 ESTATES_CSV = (Path(__file__).resolve().parents[2] / "registration" / "data" / "estates.csv")
@@ -268,14 +266,16 @@ class OssSandbox:
 
     async def _review(self, case: CaseRecord) -> None:
         """IN_REVIEW, then the decision; run again after each answer."""
+        def start() -> dict[str, Any]:
+            case.state, case.question, case.updated_at = "IN_REVIEW", None, utcnow()
+            return self._event(case)
+
+        await self.kit.review(case.case_number, case.callback_url, start,
+                              lambda: self._decision(case))
+
+    def _decision(self, case: CaseRecord) -> dict[str, Any]:
+        """APPROVED, INFO_REQUESTED or REJECTED, as the case's policy says."""
         kit = self.kit
-        out_of_order = kit.config.out_of_order  # fixed for this round when it starts
-        await kit.pause(0.5)
-        case.state, case.question, case.updated_at = "IN_REVIEW", None, utcnow()
-        in_review = self._event(case)
-        if not out_of_order:
-            kit.publish(case.case_number, case.callback_url, [in_review])
-        await kit.pause(0.5)
         policy = self._policy(case)
         case.updated_at = utcnow()
         if policy == "reject":
@@ -290,9 +290,7 @@ class OssSandbox:
             case.state = "APPROVED"
             case.approval_number = f"EECO-{case.updated_at.year}-{next(self.approval_numbers):06d}"
             kit.stats.add("approved")
-        decision = self._event(case)
-        kit.publish(case.case_number, case.callback_url,
-                    [in_review, decision] if out_of_order else [decision])
+        return self._event(case)
 
     def case(self, case_number: str) -> CaseRecord:
         case = self.cases.get(case_number)
@@ -323,12 +321,9 @@ class OssSandbox:
 def create_app(settings: OssSandboxSettings | None = None) -> FastAPI:
     sandbox = OssSandbox(settings or OssSandboxSettings())
     kit = sandbox.kit
-    app = sandbox_app(kit, title="EEC OSS sandbox",
-                      description="Behaves like EEC OSS for development and tests.")
-    app.state.sandbox = sandbox
-
-    answer_errors(app, problem, 'Bearer error="invalid_token"')
-
+    app = sandbox_app(kit, sandbox, title="EEC OSS sandbox",
+                      description="Behaves like EEC OSS for development and tests.",
+                      challenge='Bearer error="invalid_token"')
     auth = [Depends(sandbox.authenticate)]
 
     @app.post("/oauth/token")
@@ -337,8 +332,7 @@ def create_app(settings: OssSandboxSettings | None = None) -> FastAPI:
 
     @app.post("/api/v1/cases", dependencies=auth)
     async def post_case(request: Request) -> Response:
-        payload = await json_body(request)
-        return await kit.idempotent(request, payload, lambda: sandbox.create_case(payload))
+        return await kit.create_once(request, sandbox.create_case)
 
     @app.get("/api/v1/cases/{case_number}", dependencies=auth)
     async def get_case(case_number: str) -> dict[str, Any]:
@@ -346,9 +340,8 @@ def create_app(settings: OssSandboxSettings | None = None) -> FastAPI:
 
     @app.post("/api/v1/cases/{case_number}/answers", dependencies=auth)
     async def post_answer(case_number: str, request: Request) -> Response:
-        payload = await json_body(request)
-        return await kit.idempotent(request, payload,
-                                    lambda: sandbox.answer(case_number, payload))
+        return await kit.create_once(request,
+                                     lambda payload: sandbox.answer(case_number, payload))
 
     @app.post("/_sandbox/revoke-tokens")
     async def revoke_tokens() -> dict[str, int]:

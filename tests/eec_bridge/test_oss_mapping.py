@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bizportal.gateway import LicenceApplication, LicenceStatus, LicenceType
-from eec_bridge.adapters import SchemaError
+from core.http_adapters import SchemaError
 from eec_bridge.oss import parse_callback, schemas
 from eec_bridge.oss.gateway import CaseState, CaseType
 from eec_bridge.oss.mapping import (
