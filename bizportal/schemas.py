@@ -108,29 +108,29 @@ class Reason(Wire):
     message_en: str
 
 
-class Registration(Wire):
+class RegistrationFacts(Wire):
+    """What a registration reply and a registration callback both say about it."""
+
     registration_id: Text
     external_reference: str
     status: RegistrationStatus
-    name_th: str
-    name_en: str
     juristic_person_number: str | None = None
     reasons: list[Reason] = []
+
+
+class Registration(RegistrationFacts):
+    name_th: str
+    name_en: str
     submitted_at: datetime
     updated_at: datetime
 
 
-class RegistrationEvent(Wire):
+class RegistrationEvent(RegistrationFacts):
     """The callback body Biz Portal POSTs to our webhook."""
 
     event_id: Text
     event_type: Literal["registration.status_changed"]
     sequence: int = Field(ge=1)
-    registration_id: Text
-    external_reference: str
-    status: RegistrationStatus
-    juristic_person_number: str | None = None
-    reasons: list[Reason] = []
     occurred_at: datetime
 
 

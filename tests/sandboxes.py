@@ -4,11 +4,12 @@ receiver standing in for our portal that checks signatures)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
@@ -17,6 +18,9 @@ import httpx
 import uvicorn
 
 from core.http_adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
+
+# Small delays and backoff keep the suites fast; nothing asserts on timing.
+FAST = {"decision_delay_s": 0.02, "callback_backoff_s": 0.02, "callback_backoff_max_s": 0.1}
 
 
 @dataclass
@@ -89,7 +93,7 @@ class CallbackRecorder:
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _server: ThreadingHTTPServer | None = None
 
-    def start(self) -> CallbackRecorder:
+    def start(self) -> Self:
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -189,3 +193,17 @@ class SandboxControl:
 
     def close(self) -> None:
         self.http.close()
+
+
+@contextlib.contextmanager
+def controlled(base_url: str, **knobs: Any) -> Iterator[SandboxControl]:
+    """A sandbox reset and configured (FAST unless `knobs` say otherwise) for one test, and
+    reset again after it, which cancels callbacks still retrying."""
+    control = SandboxControl(base_url)
+    control.reset()
+    control.configure(**{**FAST, **knobs})
+    try:
+        yield control
+    finally:
+        control.reset()
+        control.close()

@@ -15,12 +15,10 @@ from bizportal.adapter import BizPortalHttpGateway
 from bizportal.client import BizPortalClient
 from bizportal.sandbox import BizPortalSandboxSettings, create_app
 from tests.conftest import thai_id, unique_names
-from tests.sandboxes import CallbackRecorder, SandboxControl, serve_in_thread
+from tests.sandboxes import CallbackRecorder, SandboxControl, controlled, serve_in_thread
 
 API_KEY = secrets.token_urlsafe(32)  # random per run, as every secret in the tests
 WEBHOOK_SECRET = secrets.token_urlsafe(32)
-# Small delays and backoff keep the suite fast; nothing asserts on timing.
-FAST = {"decision_delay_s": 0.02, "callback_backoff_s": 0.02, "callback_backoff_max_s": 0.1}
 
 
 @pytest.fixture(scope="session")
@@ -34,12 +32,8 @@ def bizportal_url() -> Iterator[str]:
 
 @pytest.fixture
 def sandbox(bizportal_url) -> Iterator[SandboxControl]:
-    control = SandboxControl(bizportal_url)
-    control.reset()
-    control.configure(**FAST)
-    yield control
-    control.reset()  # cancels callbacks still retrying
-    control.close()
+    with controlled(bizportal_url) as control:
+        yield control
 
 
 @pytest.fixture

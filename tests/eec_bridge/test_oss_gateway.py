@@ -23,12 +23,11 @@ from eec_bridge.oss.gateway import CaseState, CaseType, EecOssGateway
 from eec_bridge.oss.mapping import case_from_registration
 from eec_bridge.oss.sandbox import OssSandboxSettings, create_app
 from tests.bizportal.conftest import registration_payload, wait_until
-from tests.sandboxes import CallbackRecorder, SandboxControl, serve_in_thread
+from tests.sandboxes import CallbackRecorder, SandboxControl, controlled, serve_in_thread
 
 CLIENT_ID = "test-client"
 CLIENT_SECRET = secrets.token_urlsafe(32)  # random per run, as every secret in the tests
 WEBHOOK_SECRET = secrets.token_urlsafe(32)
-FAST = {"decision_delay_s": 0.02, "callback_backoff_s": 0.02, "callback_backoff_max_s": 0.1}
 JURISTIC_NUMBER = "0105536112014"
 
 
@@ -43,12 +42,8 @@ def oss_url() -> Iterator[str]:
 
 @pytest.fixture
 def sandbox(oss_url) -> Iterator[SandboxControl]:
-    control = SandboxControl(oss_url)
-    control.reset()
-    control.configure(**FAST)
-    yield control
-    control.reset()
-    control.close()
+    with controlled(oss_url) as control:
+        yield control
 
 
 @pytest.fixture
