@@ -54,9 +54,9 @@ from core.sandbox_kit import (
     SandboxConfig,
     SandboxError,
     SandboxKit,
+    Stream,
     iso,
     json_body,
-    new_event_id,
     sandbox_app,
     utcnow,
 )
@@ -198,16 +198,13 @@ def _normal(name: str) -> str:
 
 
 @dataclass
-class RegistrationRecord:
+class RegistrationRecord(Stream):
     registration_id: str
     request: schemas.RegistrationRequest
-    callback_url: str
     status: str = "RECEIVED"
     juristic_person_number: str | None = None
     reasons: list[dict[str, str]] = field(default_factory=list)
     submitted_at: datetime = field(default_factory=utcnow)
-    updated_at: datetime = field(default_factory=utcnow)
-    last_sequence: int = 0
 
     def view(self) -> dict[str, Any]:
         return {"registrationId": self.registration_id,
@@ -320,20 +317,20 @@ class BizPortalSandbox:
             return Reply(422, {"errors": errors})
         now = utcnow()
         registration_id = f"BP-REG-{now.year}-{next(self.registration_ids):06d}"
-        record = RegistrationRecord(registration_id, req,
-                                    req.callback_url or self.settings.callback_url)
+        record = RegistrationRecord(
+            registration_id, req, callback_url=req.callback_url or self.settings.callback_url)
         self.registrations[registration_id] = record
         self.kit.note_record(req.external_reference)
         self.kit.spawn(self._decide(record))
         return Reply(202, {"registrationId": registration_id, "status": "RECEIVED"})
 
     def _event(self, record: RegistrationRecord) -> dict[str, Any]:
-        record.last_sequence += 1
-        return {"eventId": new_event_id(), "eventType": "registration.status_changed",
-                "sequence": record.last_sequence, "registrationId": record.registration_id,
-                "externalReference": record.request.external_reference,
-                "status": record.status, "juristicPersonNumber": record.juristic_person_number,
-                "reasons": record.reasons, "occurredAt": iso(record.updated_at)}
+        return record.event("registration.status_changed",
+                            registrationId=record.registration_id,
+                            externalReference=record.request.external_reference,
+                            status=record.status,
+                            juristicPersonNumber=record.juristic_person_number,
+                            reasons=record.reasons)
 
     async def _decide(self, record: RegistrationRecord) -> None:
         def start() -> dict[str, Any]:

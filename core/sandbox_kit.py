@@ -27,7 +27,7 @@ import random
 import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -85,6 +85,22 @@ class SandboxConfig(BaseModel):
 class Reply:
     status: int
     body: Any
+
+
+@dataclass(kw_only=True)
+class Stream:
+    """A record whose changes go out as callbacks (a registration, a case): where they go,
+    when it last changed, and the sequence that orders its events."""
+
+    callback_url: str
+    updated_at: datetime = field(default_factory=utcnow)
+    last_sequence: int = 0
+
+    def event(self, event_type: str, **fields: Any) -> dict[str, Any]:
+        """The record's next callback event, `fields` (camelCase) as they stand now."""
+        self.last_sequence += 1
+        return {"eventId": new_event_id(), "eventType": event_type,
+                "sequence": self.last_sequence, **fields, "occurredAt": iso(self.updated_at)}
 
 
 @dataclass

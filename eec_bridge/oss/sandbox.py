@@ -57,8 +57,8 @@ from core.sandbox_kit import (
     SandboxConfig,
     SandboxError,
     SandboxKit,
+    Stream,
     iso,
-    new_event_id,
     sandbox_app,
     utcnow,
 )
@@ -137,18 +137,15 @@ def load_estates() -> dict[str, str]:
 
 
 @dataclass
-class CaseRecord:
+class CaseRecord(Stream):
     case_number: str
     request: schemas.CaseRequest
-    callback_url: str
     state: str = "RECEIVED"
     question: dict[str, str] | None = None
     reason: dict[str, str] | None = None
     approval_number: str | None = None
     answers: list[dict[str, Any]] = field(default_factory=list)
     created_at: datetime = field(default_factory=utcnow)
-    updated_at: datetime = field(default_factory=utcnow)
-    last_sequence: int = 0
 
     def view(self) -> dict[str, Any]:
         return {"caseNumber": self.case_number,
@@ -241,7 +238,7 @@ class OssSandbox:
             return _invalid_reply(params)
         now = utcnow()
         number = f"OSS-{now.year}-{next(self.case_numbers):06d}"
-        case = CaseRecord(number, req, req.callback_url or self.settings.callback_url)
+        case = CaseRecord(number, req, callback_url=req.callback_url or self.settings.callback_url)
         self.cases[number] = case
         self.kit.note_record(req.source_reference)
         self.kit.spawn(self._review(case))
@@ -255,14 +252,12 @@ class OssSandbox:
         return self.config.policy
 
     def _event(self, case: CaseRecord) -> dict[str, Any]:
-        case.last_sequence += 1
-        return {"eventId": new_event_id(), "eventType": "case.state_changed",
-                "sequence": case.last_sequence, "caseNumber": case.case_number,
-                "sourceReference": case.request.source_reference,
-                "caseType": case.request.case_type, "state": case.state,
-                "juristicNumber": case.request.investor.juristic_number,
-                "question": case.question, "reason": case.reason,
-                "approvalNumber": case.approval_number, "occurredAt": iso(case.updated_at)}
+        return case.event("case.state_changed", caseNumber=case.case_number,
+                          sourceReference=case.request.source_reference,
+                          caseType=case.request.case_type, state=case.state,
+                          juristicNumber=case.request.investor.juristic_number,
+                          question=case.question, reason=case.reason,
+                          approvalNumber=case.approval_number)
 
     async def _review(self, case: CaseRecord) -> None:
         """IN_REVIEW, then the decision; run again after each answer."""
