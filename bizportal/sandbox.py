@@ -51,7 +51,6 @@ from stdnum.th import moa, pin
 from bizportal import schemas
 from core.sandbox_kit import (
     Reply,
-    SandboxConfig,
     SandboxError,
     SandboxKit,
     Stream,
@@ -277,10 +276,10 @@ class BizPortalSandbox:
     def __init__(self, settings: BizPortalSandboxSettings) -> None:
         self.settings = settings
         self.kit = SandboxKit(
-            name="Biz Portal", config_model=SandboxConfig,
+            name="Biz Portal",
             initial_config={"decision_delay_s": settings.decision_delay_s},
             webhook_secret=settings.webhook_secret, problem=problem,
-            stat_keys=("registered", "rejected", "unauthorized", "licence_status_updates"))
+            stat_keys=("registered", "rejected", "licence_status_updates"))
         self.kit.on_reset(self._clear)
         # Ids and numbers keep counting across resets: unique for the sandbox's whole life.
         self.registration_ids = itertools.count(1)
@@ -302,8 +301,7 @@ class BizPortalSandbox:
         header = request.headers.get("Authorization", "")
         expected = f"Bearer {self.settings.api_key}"
         if not hmac.compare_digest(header.encode(), expected.encode()):
-            self.kit.stats.add("unauthorized")
-            raise SandboxError(401, "UNAUTHORIZED", "Missing or wrong API key.")
+            raise self.kit.unauthorized("UNAUTHORIZED", "Missing or wrong API key.")
 
     # -- registrations --
 

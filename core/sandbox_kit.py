@@ -45,7 +45,7 @@ CALLBACK_TIMEOUT_S = 5.0
 BASE_STAT_KEYS = ("requests", "unique_submissions", "duplicate_requests", "duplicate_records",
                   "idempotency_conflicts", "callbacks_sent", "callbacks_failed",
                   "callbacks_abandoned", "callbacks_duplicated", "callback_posts",
-                  "callback_posts_failed")
+                  "callback_posts_failed", "unauthorized")
 
 
 def utcnow() -> datetime:
@@ -171,9 +171,9 @@ class SandboxKit:
     """One per sandbox app. `install(app)` adds the fault middleware, the /_sandbox routes
     and a lifespan that stops background work on shutdown."""
 
-    def __init__(self, *, name: str, config_model: type[SandboxConfig],
-                 initial_config: dict[str, Any], webhook_secret: str,
-                 problem: ProblemFactory, stat_keys: tuple[str, ...] = ()) -> None:
+    def __init__(self, *, name: str, initial_config: dict[str, Any], webhook_secret: str,
+                 problem: ProblemFactory, stat_keys: tuple[str, ...] = (),
+                 config_model: type[SandboxConfig] = SandboxConfig) -> None:
         self.name = name
         self.config_model = config_model
         self.initial_config = dict(initial_config)
@@ -209,6 +209,11 @@ class SandboxKit:
         self._clear()
         for hook in self._reset_hooks:
             hook()
+
+    def unauthorized(self, code: str, message: str) -> SandboxError:
+        """A 401 to raise for missing or wrong credentials, counted in the stats."""
+        self.stats.add("unauthorized")
+        return SandboxError(401, code, message)
 
     def update_config(self, patch: dict[str, Any]) -> SandboxConfig:
         merged = {**self.config.model_dump(), **patch}

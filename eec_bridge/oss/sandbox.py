@@ -166,7 +166,7 @@ class OssSandbox:
             initial_config={"decision_delay_s": settings.decision_delay_s,
                             "policy": settings.policy, "token_ttl_s": settings.token_ttl_s},
             webhook_secret=settings.webhook_secret, problem=problem,
-            stat_keys=("tokens_issued", "unauthorized", "approved", "info_requested",
+            stat_keys=("tokens_issued", "approved", "info_requested",
                        "rejected", "answers"))
         self.kit.on_reset(self._clear)
         # Numbers keep counting across resets: unique for the sandbox's whole life.
@@ -215,8 +215,7 @@ class OssSandbox:
         token = header[7:] if header.startswith("Bearer ") else ""
         expires = self.tokens.get(token)
         if expires is None or time.monotonic() >= expires:
-            self.kit.stats.add("unauthorized")
-            raise SandboxError(401, "INVALID_TOKEN", "Missing, expired or revoked token.")
+            raise self.kit.unauthorized("INVALID_TOKEN", "Missing, expired or revoked token.")
 
     # -- cases --
 
