@@ -1,6 +1,6 @@
 """The Biz Portal gateway over HTTP: `BizPortalHttpGateway` implements
 bizportal.gateway.BizPortalGateway by mapping our schema to Biz Portal's (bizportal.mapping)
-and sending it (bizportal.client). `from_settings()` builds it from the portal's Settings."""
+and sending it (bizportal.client). `from_settings()` builds the one the portal uses."""
 
 from __future__ import annotations
 
@@ -14,14 +14,13 @@ from bizportal.gateway import (
     RegistrationReceipt,
     RegistrationState,
 )
+from core.http_adapters import HttpGateway
+from core.settings import get_settings
 
 MAX_FEED_LIMIT = 200
 
 
-class BizPortalHttpGateway:
-    def __init__(self, client: BizPortalClient) -> None:
-        self.client = client
-
+class BizPortalHttpGateway(HttpGateway[BizPortalClient]):
     def submit_registration(self, message_id: str, payload: dict[str, Any],
                             callback_url: str | None = None) -> RegistrationReceipt:
         body = mapping.registration_request(payload, callback_url)
@@ -41,19 +40,10 @@ class BizPortalHttpGateway:
         return mapping.licence_status_receipt(
             self.client.set_licence_status(licence_id, body, message_id))
 
-    def close(self) -> None:
-        self.client.close()
-
-    def __enter__(self) -> "BizPortalHttpGateway":
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
 
 def from_settings() -> BizPortalHttpGateway:
-    from core.settings import get_settings
-
+    """The gateway the portal uses: HTTP to Settings.bizportal_url (the sandbox in
+    development), with Settings.bizportal_api_key and Settings.http_timeout_s."""
     settings = get_settings()
     return BizPortalHttpGateway(BizPortalClient(
         settings.bizportal_url, settings.bizportal_api_key.get_secret_value(),

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from bizportal import schemas
-from eec_bridge import adapters
+from core import http_adapters
 
 M = TypeVar("M", bound=BaseModel)
 SYSTEM = "Biz Portal"
@@ -53,15 +53,12 @@ class BizPortalClient:
                           headers={"Idempotency-Key": idempotency_key})
 
     def _send(self, method: str, path: str, model: type[M], **kwargs: Any) -> M:
-        response = adapters.send(self._http, SYSTEM, method, path, **kwargs)
-        adapters.raise_for_status(SYSTEM, response, _reasons)
-        return adapters.parse_reply(SYSTEM, response, model)
+        response = http_adapters.send(self._http, SYSTEM, method, path, **kwargs)
+        return http_adapters.read_reply(SYSTEM, response, model, _reasons)
 
 
 def _reasons(response: httpx.Response) -> list[str]:
-    try:
-        body = schemas.ErrorBody.model_validate(response.json())
-    except (ValueError, ValidationError):
-        return [response.text[:300] or f"HTTP {response.status_code}"]
-    return [f"{e.field}: {e.message} ({e.code})" if e.field else f"{e.message} ({e.code})"
-            for e in body.errors]
+    """Biz Portal's own messages, from its {"errors": [...]} body."""
+    return http_adapters.error_reasons(response, schemas.ErrorBody, lambda body: [
+        f"{e.field}: {e.message} ({e.code})" if e.field else f"{e.message} ({e.code})"
+        for e in body.errors])

@@ -1,6 +1,7 @@
 """What the portal needs from Biz Portal, in our vocabulary: the `BizPortalGateway` Protocol
-and the frozen results it returns. The HTTP implementation is `bizportal.adapter`; the
-translation to and from Biz Portal's schema is `bizportal.mapping`."""
+and the frozen results it returns, nothing else. The HTTP implementation, and its
+construction from the Settings (`from_settings`), is `bizportal.adapter`; the translation
+to and from Biz Portal's schema is `bizportal.mapping`."""
 
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ class LicenceApplication:
     submitted_at: datetime
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, for an outbox payload; eec_bridge.oss.mapping reads it back."""
+        """JSON-ready, for an outbox payload; EEC OSS reads it back as its LicenceRecord
+        (eec_bridge/oss/gateway.py), so keep the two alike."""
         return {"id": self.id, "type": self.type.value,
                 "status": self.status.value, "applicant_name_th": self.applicant_name_th,
                 "applicant_name_en": self.applicant_name_en,
@@ -110,7 +112,7 @@ class StatusUpdate:
 
 @runtime_checkable
 class BizPortalGateway(Protocol):
-    """Every method raises eec_bridge.adapters.TransientError (retry), RejectedError (the
+    """Every method raises core.http_adapters.TransientError (retry), RejectedError (the
     content was refused; `reasons` says why) or SchemaError (a reply we cannot read)."""
 
     def submit_registration(self, message_id: str, payload: dict[str, Any],
@@ -129,10 +131,3 @@ class BizPortalGateway(Protocol):
 
     def close(self) -> None: ...
 
-
-def from_settings() -> BizPortalGateway:
-    """The gateway the portal uses: HTTP to Settings.bizportal_url (the sandbox in
-    development), with Settings.bizportal_api_key and Settings.http_timeout_s."""
-    from bizportal.adapter import from_settings as build
-
-    return build()

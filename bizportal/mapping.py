@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
-
 from bizportal import schemas
 from bizportal.gateway import (
     LicenceApplication,
@@ -20,8 +18,9 @@ from bizportal.gateway import (
     RegistrationStatus,
     StatusUpdate,
 )
-from eec_bridge.adapters import SchemaError, decode_json
+from core.http_adapters import decode_json, validate
 
+CALLBACK = "Biz Portal callback"
 # DBD numbers show 5 for a company limited and 7 for a public company in the fourth digit;
 # 2 and 3 for the two partnerships are the sandbox's convention: confirm before going live.
 JURISTIC_TYPES: dict[str, str] = {
@@ -197,22 +196,11 @@ def status_update(event: schemas.RegistrationEvent) -> StatusUpdate:
 
 def parse_callback(body: bytes) -> StatusUpdate:
     """A Biz Portal callback body holding one event → StatusUpdate; SchemaError when it is
-    not one. Verify the signature (eec_bridge.adapters.verify_signature) before calling
+    not one. Verify the signature (core.http_adapters.verify_signature) before calling
     this."""
-    return parse_event(decode_json(body, "Biz Portal callback"))
+    return parse_event(decode_json(body, CALLBACK))
 
 
 def parse_event(event: Any) -> StatusUpdate:
     """One decoded callback event (alone, or one of a batch's `events`) → StatusUpdate."""
-    try:
-        return status_update(schemas.RegistrationEvent.model_validate(event))
-    except ValidationError as exc:
-        raise SchemaError(f"Biz Portal callback does not match the schema: {_brief(exc)}") \
-            from exc
-
-
-def _brief(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                         for e in exc.errors()[:5])
-    return str(exc)[:200]
+    return status_update(validate(schemas.RegistrationEvent, event, CALLBACK))

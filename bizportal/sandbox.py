@@ -21,7 +21,7 @@ API (Authorization: Bearer <key>; every creating POST needs an Idempotency-Key):
   POST /api/v1/licence-applications/{id}/status   → 202 {applicationId, status, acceptedAt}
 Callbacks (registration.status_changed): IN_REVIEW (sequence 1), then REGISTERED with a
 juristic person number or REJECTED when the Thai or English name is already registered here.
-They go out in batches, `{"events": [...]}` (eec_bridge/sandbox_kit.py, eec_bridge/MAPPING.md).
+They go out in batches, `{"events": [...]}` (core/sandbox_kit.py, eec_bridge/MAPPING.md).
 
 Test hooks (no auth): GET|POST /_sandbox/config, POST /_sandbox/reset, GET /_sandbox/stats,
 GET /_sandbox/callbacks, POST /_sandbox/licence-applications ({"generate": n} or {"items": [...]}).
@@ -49,15 +49,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from stdnum.th import moa, pin
 
 from bizportal import schemas
-from eec_bridge.sandbox_kit import (
+from core.sandbox_kit import (
     Reply,
     SandboxError,
-    answer_errors,
-    json_body,
-    SandboxConfig,
     SandboxKit,
+    Stream,
     iso,
-    new_event_id,
+    json_body,
     sandbox_app,
     utcnow,
 )
@@ -199,16 +197,13 @@ def _normal(name: str) -> str:
 
 
 @dataclass
-class RegistrationRecord:
+class RegistrationRecord(Stream):
     registration_id: str
     request: schemas.RegistrationRequest
-    callback_url: str
     status: str = "RECEIVED"
     juristic_person_number: str | None = None
     reasons: list[dict[str, str]] = field(default_factory=list)
     submitted_at: datetime = field(default_factory=utcnow)
-    updated_at: datetime = field(default_factory=utcnow)
-    last_sequence: int = 0
 
     def view(self) -> dict[str, Any]:
         return {"registrationId": self.registration_id,
@@ -281,10 +276,10 @@ class BizPortalSandbox:
     def __init__(self, settings: BizPortalSandboxSettings) -> None:
         self.settings = settings
         self.kit = SandboxKit(
-            name="Biz Portal", config_model=SandboxConfig,
+            name="Biz Portal",
             initial_config={"decision_delay_s": settings.decision_delay_s},
             webhook_secret=settings.webhook_secret, problem=problem,
-            stat_keys=("registered", "rejected", "unauthorized", "licence_status_updates"))
+            stat_keys=("registered", "rejected", "licence_status_updates"))
         self.kit.on_reset(self._clear)
         # Ids and numbers keep counting across resets: unique for the sandbox's whole life.
         self.registration_ids = itertools.count(1)
@@ -306,8 +301,7 @@ class BizPortalSandbox:
         header = request.headers.get("Authorization", "")
         expected = f"Bearer {self.settings.api_key}"
         if not hmac.compare_digest(header.encode(), expected.encode()):
-            self.kit.stats.add("unauthorized")
-            raise SandboxError(401, "UNAUTHORIZED", "Missing or wrong API key.")
+            raise self.kit.unauthorized("UNAUTHORIZED", "Missing or wrong API key.")
 
     # -- registrations --
 
@@ -321,30 +315,31 @@ class BizPortalSandbox:
             return Reply(422, {"errors": errors})
         now = utcnow()
         registration_id = f"BP-REG-{now.year}-{next(self.registration_ids):06d}"
-        record = RegistrationRecord(registration_id, req,
-                                    req.callback_url or self.settings.callback_url)
+        record = RegistrationRecord(
+            registration_id, req, callback_url=req.callback_url or self.settings.callback_url)
         self.registrations[registration_id] = record
         self.kit.note_record(req.external_reference)
         self.kit.spawn(self._decide(record))
         return Reply(202, {"registrationId": registration_id, "status": "RECEIVED"})
 
     def _event(self, record: RegistrationRecord) -> dict[str, Any]:
-        record.last_sequence += 1
-        return {"eventId": new_event_id(), "eventType": "registration.status_changed",
-                "sequence": record.last_sequence, "registrationId": record.registration_id,
-                "externalReference": record.request.external_reference,
-                "status": record.status, "juristicPersonNumber": record.juristic_person_number,
-                "reasons": record.reasons, "occurredAt": iso(record.updated_at)}
+        return record.event("registration.status_changed",
+                            registrationId=record.registration_id,
+                            externalReference=record.request.external_reference,
+                            status=record.status,
+                            juristicPersonNumber=record.juristic_person_number,
+                            reasons=record.reasons)
 
     async def _decide(self, record: RegistrationRecord) -> None:
-        kit = self.kit
-        out_of_order = kit.config.out_of_order  # fixed for this case when it starts
-        await kit.pause(0.5)
-        record.status, record.updated_at = "IN_REVIEW", utcnow()
-        in_review = self._event(record)
-        if not out_of_order:
-            kit.publish(record.registration_id, record.callback_url, [in_review])
-        await kit.pause(0.5)
+        def start() -> dict[str, Any]:
+            record.status, record.updated_at = "IN_REVIEW", utcnow()
+            return self._event(record)
+
+        await self.kit.review(record.registration_id, record.callback_url, start,
+                              lambda: self._decision(record))
+
+    def _decision(self, record: RegistrationRecord) -> dict[str, Any]:
+        """REGISTERED with a juristic person number, or REJECTED when a name is taken."""
         req = record.request
         reasons = []
         if _normal(req.name_th) in self.registered_names:
@@ -359,17 +354,15 @@ class BizPortalSandbox:
         record.updated_at = utcnow()
         if reasons:
             record.status, record.reasons = "REJECTED", reasons
-            kit.stats.add("rejected")
+            self.kit.stats.add("rejected")
         else:
             self.registered_names.update({_normal(req.name_th), _normal(req.name_en)})
             record.status = "REGISTERED"
             record.juristic_person_number = self.juristic_numbers.issue(
                 req.head_office.province_code or BANGKOK_OFFICE, req.juristic_type,
                 record.updated_at)
-            kit.stats.add("registered")
-        decision = self._event(record)
-        kit.publish(record.registration_id, record.callback_url,
-                    [in_review, decision] if out_of_order else [decision])
+            self.kit.stats.add("registered")
+        return self._event(record)
 
     def get_registration(self, registration_id: str) -> dict[str, Any]:
         record = self.registrations.get(registration_id)
@@ -453,19 +446,14 @@ def _error_404(licence_id: str) -> dict[str, str]:
 def create_app(settings: BizPortalSandboxSettings | None = None) -> FastAPI:
     sandbox = BizPortalSandbox(settings or BizPortalSandboxSettings())
     kit = sandbox.kit
-    app = sandbox_app(kit, title="Biz Portal sandbox",
-                      description="Behaves like Biz Portal for development and tests.")
-    app.state.sandbox = sandbox
-
-    answer_errors(app, problem, "Bearer")
-
+    app = sandbox_app(kit, sandbox, title="Biz Portal sandbox",
+                      description="Behaves like Biz Portal for development and tests.",
+                      challenge="Bearer")
     auth = [Depends(sandbox.authenticate)]
 
     @app.post("/api/v1/registrations", dependencies=auth)
     async def post_registration(request: Request) -> Response:
-        payload = await json_body(request)
-        return await kit.idempotent(request, payload,
-                                    lambda: sandbox.create_registration(payload))
+        return await kit.create_once(request, sandbox.create_registration)
 
     @app.get("/api/v1/registrations/{registration_id}", dependencies=auth)
     async def get_registration(registration_id: str) -> dict[str, Any]:
@@ -486,9 +474,8 @@ def create_app(settings: BizPortalSandboxSettings | None = None) -> FastAPI:
 
     @app.post("/api/v1/licence-applications/{licence_id}/status", dependencies=auth)
     async def post_licence_status(licence_id: str, request: Request) -> Response:
-        payload = await json_body(request)
-        return await kit.idempotent(
-            request, payload, lambda: sandbox.update_licence_status(licence_id, payload))
+        return await kit.create_once(
+            request, lambda payload: sandbox.update_licence_status(licence_id, payload))
 
     @app.post("/_sandbox/licence-applications")
     async def post_sandbox_licences(request: Request) -> Response:

@@ -9,10 +9,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pydantic.alias_generators import to_camel
+from pydantic import Field, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from core.http_adapters import Text, Wire
+
 # Juristic-type codes: the digit DBD puts fourth in a juristic person number for the type.
 JuristicType = Literal["2", "3", "5", "7"]
 RegistrationStatus = Literal["RECEIVED", "IN_REVIEW", "REGISTERED", "REJECTED"]
@@ -21,10 +21,6 @@ LicenceStatus = Literal["SUBMITTED", "IN_REVIEW", "INFO_REQUESTED", "APPROVED", 
 # S-curve target industries numbered as EECO lists them; S99 is any other industry.
 IndustryCode = Literal["S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09", "S10",
                        "S11", "S99"]
-
-
-class Wire(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
 
 # ---- registrations -----------------------------------------------------------------------
@@ -52,29 +48,26 @@ class Capital(Wire):
     paid_up_percent: Decimal = Field(gt=0, le=100)
 
 
-class Shareholder(Wire):
+class Person(Wire):
     full_name: Text
     nationality: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     identification: Identification
-    age: int | None = Field(None, ge=0, le=150)
-    address: str = ""
-    shares: int | None = Field(None, ge=0)
-    promoter: bool = False
 
 
-class Director(Wire):
-    full_name: Text
-    nationality: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-    identification: Identification
+class Director(Person):
     authorised_signatory: bool = False
 
 
-class Witness(Wire):
-    full_name: Text
-    nationality: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-    identification: Identification
+class Witness(Person):
+    """Also the first fields of a shareholder: who signs the MoA states age and address."""
+
     age: int | None = Field(None, ge=0, le=150)
     address: str = ""
+
+
+class Shareholder(Witness):
+    shares: int | None = Field(None, ge=0)
+    promoter: bool = False
 
 
 class Attachment(Wire):
@@ -115,29 +108,29 @@ class Reason(Wire):
     message_en: str
 
 
-class Registration(Wire):
+class RegistrationFacts(Wire):
+    """What a registration reply and a registration callback both say about it."""
+
     registration_id: Text
     external_reference: str
     status: RegistrationStatus
-    name_th: str
-    name_en: str
     juristic_person_number: str | None = None
     reasons: list[Reason] = []
+
+
+class Registration(RegistrationFacts):
+    name_th: str
+    name_en: str
     submitted_at: datetime
     updated_at: datetime
 
 
-class RegistrationEvent(Wire):
+class RegistrationEvent(RegistrationFacts):
     """The callback body Biz Portal POSTs to our webhook."""
 
     event_id: Text
     event_type: Literal["registration.status_changed"]
     sequence: int = Field(ge=1)
-    registration_id: Text
-    external_reference: str
-    status: RegistrationStatus
-    juristic_person_number: str | None = None
-    reasons: list[Reason] = []
     occurred_at: datetime
 
 

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, select
 
+from core.http_adapters import AdapterError, RejectedError, SchemaError, TransientError
 from eec_bridge import cases, exchange_log
-from eec_bridge.adapters import AdapterError, RejectedError, SchemaError, TransientError
 from eec_bridge.models import Case, OutboxMessage, OutboxState
 from core.db import get_engine, row_update
 from core.settings import get_settings
@@ -32,14 +32,14 @@ log = logging.getLogger("eec_bridge.delivery")
 
 @lru_cache
 def bizportal_gateway():
-    from bizportal.gateway import from_settings
+    from bizportal.adapter import from_settings
 
     return from_settings()
 
 
 @lru_cache
 def oss_gateway():
-    from eec_bridge.oss.gateway import from_settings
+    from eec_bridge.oss.adapter import from_settings
 
     return from_settings()
 

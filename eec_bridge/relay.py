@@ -23,8 +23,8 @@ import redis
 
 from sqlmodel import Session, select
 
+from core.http_adapters import AdapterError
 from eec_bridge import cases, exchange_log
-from eec_bridge.adapters import AdapterError
 from eec_bridge.models import FeedCursor, OutboxMessage, OutboxState
 from core.db import get_engine
 from core.settings import get_settings

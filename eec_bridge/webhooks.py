@@ -27,8 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
+from bizportal.mapping import parse_event as parse_bizportal
+from core.http_adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
 from eec_bridge import cases, exchange_log, refusals
-from eec_bridge.adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
 from eec_bridge.delivery import lock_cases
 from eec_bridge.models import Case, InboxMessage
 from core.db import get_engine
@@ -36,6 +37,7 @@ from core.limits import parse_json
 from core.security import client_address
 from core.settings import get_settings
 from core.clock import utcnow
+from eec_bridge.oss.mapping import parse_event as parse_oss
 
 log = logging.getLogger("eec_bridge.webhooks")
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -114,9 +116,6 @@ def _find_case(session: Session, source: Source, parsed: Any) -> int | None:
 
 
 def _sources() -> dict[str, Source]:
-    from bizportal.mapping import parse_event as parse_bizportal
-    from eec_bridge.oss.mapping import parse_event as parse_oss
-
     settings = get_settings()
     return {
         "bizportal": Source("bizportal", lambda: settings.bizportal_webhook_secret.get_secret_value(),

@@ -1,20 +1,19 @@
 """The EEC OSS gateway over HTTP: `EecOssHttpGateway` implements
 eec_bridge.oss.gateway.EecOssGateway by mapping our schema to OSS's (eec_bridge.oss.mapping)
-and sending it (eec_bridge.oss.client). `from_settings()` builds it from the Settings."""
+and sending it (eec_bridge.oss.client). `from_settings()` builds the one the portal uses."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from core.http_adapters import HttpGateway
 from eec_bridge.oss import mapping
 from eec_bridge.oss.client import EecOssClient
 from eec_bridge.oss.gateway import CaseReceipt, CaseStatus
+from core.settings import get_settings
 
 
-class EecOssHttpGateway:
-    def __init__(self, client: EecOssClient) -> None:
-        self.client = client
-
+class EecOssHttpGateway(HttpGateway[EecOssClient]):
     def submit_case(self, message_id: str, case: Any,
                     callback_url: str | None = None) -> CaseReceipt:
         body = mapping.case_request(case, callback_url)
@@ -30,19 +29,10 @@ class EecOssHttpGateway:
         body = mapping.answer_request(text, attachments, answer_th, answer_en)
         return mapping.case_receipt(self.client.create_answer(case_number, body, message_id))
 
-    def close(self) -> None:
-        self.client.close()
-
-    def __enter__(self) -> "EecOssHttpGateway":
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
 
 def from_settings() -> EecOssHttpGateway:
-    from core.settings import get_settings
-
+    """The gateway the portal uses: HTTP to Settings.eec_oss_url (the sandbox in
+    development) with the client credentials and Settings.http_timeout_s."""
     settings = get_settings()
     return EecOssHttpGateway(EecOssClient(
         settings.eec_oss_url, settings.eec_oss_client_id,

@@ -16,8 +16,8 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel
 
-from eec_bridge import adapters
-from eec_bridge.adapters import TransientError
+from core import http_adapters
+from core.http_adapters import TransientError
 from eec_bridge.oss import schemas
 
 M = TypeVar("M", bound=BaseModel)
@@ -80,8 +80,7 @@ class EecOssClient:
         if 400 <= response.status_code < 500 and response.status_code != 429:
             raise TransientError(f"{SYSTEM} refused our client credentials "
                                  f"({response.status_code}): check the configuration")
-        adapters.raise_for_status(SYSTEM, response, _reasons)
-        reply = adapters.parse_reply(SYSTEM, response, schemas.TokenReply)
+        reply = http_adapters.read_reply(SYSTEM, response, schemas.TokenReply, _reasons)
         self._token = reply.access_token
         self._renew_at = started + reply.expires_in - min(MAX_TOKEN_MARGIN_S,
                                                           reply.expires_in / 10)
@@ -89,7 +88,7 @@ class EecOssClient:
     # ---- transport ---------------------------------------------------------------------
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return adapters.send(self._http, SYSTEM, method, path, **kwargs)
+        return http_adapters.send(self._http, SYSTEM, method, path, **kwargs)
 
     def _send(self, method: str, path: str, model: type[M], *,
               headers: dict[str, str] | None = None, **kwargs: Any) -> M:
@@ -105,15 +104,15 @@ class EecOssClient:
             break
         if response.status_code == 401:
             raise TransientError(f"{SYSTEM} refused a fresh access token (401)")
-        adapters.raise_for_status(SYSTEM, response, _reasons)
-        return adapters.parse_reply(SYSTEM, response, model)
+        return http_adapters.read_reply(SYSTEM, response, model, _reasons)
 
 
 def _reasons(response: httpx.Response) -> list[str]:
-    try:
-        problem = schemas.Problem.model_validate(response.json())
-    except ValueError:  # not JSON, or not problem details
-        return [response.text[:300] or f"HTTP {response.status_code}"]
+    """OSS's own messages, from its RFC 7807 problem details."""
+    return http_adapters.error_reasons(response, schemas.Problem, _problem_reasons)
+
+
+def _problem_reasons(problem: schemas.Problem) -> list[str]:
     if problem.invalid_params:
         return [f"{p.name}: {p.reason}" for p in problem.invalid_params]
     return [f"{problem.title}: {problem.detail}" if problem.detail else problem.title]

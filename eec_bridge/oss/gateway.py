@@ -1,9 +1,11 @@
 """What the portal needs from EEC OSS, in our vocabulary: the `EecOssGateway` Protocol, the
-case we send (`CaseDraft`) and the frozen results. The HTTP implementation is
+case we send (`CaseDraft`) and what a case may be made of, and the frozen results; nothing
+else. The HTTP implementation, and its construction from the Settings (`from_settings`), is
 `eec_bridge.oss.adapter`; translation to and from OSS's schema is `eec_bridge.oss.mapping`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -40,6 +42,32 @@ class CaseDraft(TypedDict):
     requests_privileges: bool
     description_th: str
     description_en: str
+
+
+class LicenceRecord(TypedDict):
+    """A licence application filed on Biz Portal, as the bridge freezes it in the outbox
+    (bizportal.gateway.LicenceApplication.as_dict()). Described here, in the OSS adapter's
+    own terms, so that the adapter needs nothing from bizportal."""
+
+    id: str  # Biz Portal's application id: our reference for the case
+    type: str  # a CaseType value other than company_registration
+    status: str
+    applicant_name_th: str
+    applicant_name_en: str
+    juristic_number: str
+    province_code: str
+    estate_id: str | None
+    target_industry: str  # our code, core.eec.TARGET_INDUSTRIES
+    description_th: str
+    description_en: str
+    submitted_at: str  # ISO 8601
+
+
+@runtime_checkable
+class LicenceSource(Protocol):
+    """Anything that gives its LicenceRecord, as bizportal's LicenceApplication does."""
+
+    def as_dict(self) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -85,14 +113,14 @@ class StatusUpdate:
 
 @runtime_checkable
 class EecOssGateway(Protocol):
-    """Every method raises eec_bridge.adapters.TransientError (retry), RejectedError (the
+    """Every method raises core.http_adapters.TransientError (retry), RejectedError (the
     content was refused; `reasons` says why) or SchemaError (a reply we cannot read)."""
 
     def submit_case(self, message_id: str, case: Any,
                     callback_url: str | None = None) -> CaseReceipt:
         """`case` is a CaseDraft; or {"source": "registration", "registration":
         submission_payload(), "juristic_number": …}; or {"source": "licence", "licence":
-        LicenceApplication.as_dict()}; or a bizportal LicenceApplication itself.
+        LicenceRecord}; or a LicenceSource (a bizportal LicenceApplication) itself.
         `message_id` is the Idempotency-Key, so a retry never opens a second case."""
         ...
 
@@ -107,10 +135,3 @@ class EecOssGateway(Protocol):
 
     def close(self) -> None: ...
 
-
-def from_settings() -> EecOssGateway:
-    """The gateway the portal uses: HTTP to Settings.eec_oss_url (the sandbox in
-    development) with the client credentials and Settings.http_timeout_s."""
-    from eec_bridge.oss.adapter import from_settings as build
-
-    return build()

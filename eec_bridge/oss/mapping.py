@@ -5,12 +5,10 @@ dataclasses of eec_bridge.oss.gateway."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from pydantic import ValidationError
-
-from bizportal.gateway import LicenceApplication
-from eec_bridge.adapters import SchemaError, decode_json
+from core.http_adapters import decode_json, validate
 from eec_bridge.oss import schemas
 from eec_bridge.oss.gateway import (
     CaseDraft,
@@ -18,10 +16,12 @@ from eec_bridge.oss.gateway import (
     CaseState,
     CaseStatus,
     CaseType,
+    LicenceSource,
     StatusUpdate,
 )
 
 SOURCE_SYSTEM = "EEC-BUSINESS-ONE-STOP"
+CALLBACK = "EEC OSS callback"
 
 # Our target-industry codes (core.eec.TARGET_INDUSTRIES) ⇄ OSS's.
 INDUSTRIES: dict[str, str] = {
@@ -67,9 +67,10 @@ def case_from_registration(payload: Mapping[str, Any], juristic_number: str) -> 
     )
 
 
-def case_from_licence_application(application: LicenceApplication | Mapping[str, Any]
+def case_from_licence_application(application: LicenceSource | Mapping[str, Any]
                                   ) -> CaseDraft:
-    """A licence application filed on Biz Portal → the OSS case of the same type."""
+    """A licence application filed on Biz Portal (a LicenceRecord, or what gives one) → the
+    OSS case of the same type."""
     app = application if isinstance(application, Mapping) else application.as_dict()
     return CaseDraft(
         reference=app["id"], case_type=CaseType(app["type"]).value,
@@ -85,8 +86,8 @@ def case_from_licence_application(application: LicenceApplication | Mapping[str,
 def to_case_draft(case: Any) -> CaseDraft:
     """Whatever submit_case takes → CaseDraft: a CaseDraft; an outbox envelope
     {"source": "registration", "registration": submission_payload(), "juristic_number"} or
-    {"source": "licence", "licence": LicenceApplication.as_dict()}; a LicenceApplication."""
-    if isinstance(case, LicenceApplication):
+    {"source": "licence", "licence": LicenceRecord}; a LicenceSource."""
+    if isinstance(case, LicenceSource):
         return case_from_licence_application(case)
     if not isinstance(case, Mapping):
         raise TypeError(f"cannot make an EEC OSS case of {type(case).__name__}")
@@ -173,15 +174,10 @@ def status_update(event: schemas.CaseEvent) -> StatusUpdate:
 
 def parse_callback(body: bytes) -> StatusUpdate:
     """An EEC OSS callback body holding one event → StatusUpdate; SchemaError when it is not
-    one. Verify the signature (eec_bridge.adapters.verify_signature) before calling this."""
-    return parse_event(decode_json(body, "EEC OSS callback"))
+    one. Verify the signature (core.http_adapters.verify_signature) before calling this."""
+    return parse_event(decode_json(body, CALLBACK))
 
 
 def parse_event(event: Any) -> StatusUpdate:
     """One decoded callback event (alone, or one of a batch's `events`) → StatusUpdate."""
-    try:
-        return status_update(schemas.CaseEvent.model_validate(event))
-    except ValidationError as exc:
-        detail = ", ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                           for e in exc.errors()[:5])
-        raise SchemaError(f"EEC OSS callback does not match the schema: {detail}") from exc
+    return status_update(validate(schemas.CaseEvent, event, CALLBACK))

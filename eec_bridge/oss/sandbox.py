@@ -25,7 +25,7 @@ Callbacks (case.state_changed): IN_REVIEW (sequence 1), then APPROVED, INFO_REQU
 question in Thai and English) or REJECTED (a reason in both) by `policy`; a description
 (descriptionEn) containing [sandbox:approve], [sandbox:info] or [sandbox:reject] steers one
 case. An answer brings IN_REVIEW and then APPROVED. Callbacks go out in batches,
-`{"events": [...]}` (eec_bridge/sandbox_kit.py, eec_bridge/MAPPING.md).
+`{"events": [...]}` (core/sandbox_kit.py, eec_bridge/MAPPING.md).
 
 Test hooks (no auth): GET|POST /_sandbox/config (adds `policy`, `token_ttl_s`),
 POST /_sandbox/reset, GET /_sandbox/stats, GET /_sandbox/callbacks,
@@ -52,20 +52,18 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from stdnum.th import moa
 
-from eec_bridge.oss import schemas
-from eec_bridge.sandbox_kit import (
+from core.sandbox_kit import (
     Reply,
-    SandboxError,
-    answer_errors,
-    json_body,
     SandboxConfig,
+    SandboxError,
     SandboxKit,
+    Stream,
     iso,
-    new_event_id,
     sandbox_app,
     utcnow,
 )
 from core.settings import get_settings as portal_settings
+from eec_bridge.oss import schemas
 
 ESTATES_CSV = (Path(__file__).resolve().parents[2] / "core" / "data" / "estates.csv")
 Policy = Literal["approve", "info_then_approve", "reject"]
@@ -139,18 +137,15 @@ def load_estates() -> dict[str, str]:
 
 
 @dataclass
-class CaseRecord:
+class CaseRecord(Stream):
     case_number: str
     request: schemas.CaseRequest
-    callback_url: str
     state: str = "RECEIVED"
     question: dict[str, str] | None = None
     reason: dict[str, str] | None = None
     approval_number: str | None = None
     answers: list[dict[str, Any]] = field(default_factory=list)
     created_at: datetime = field(default_factory=utcnow)
-    updated_at: datetime = field(default_factory=utcnow)
-    last_sequence: int = 0
 
     def view(self) -> dict[str, Any]:
         return {"caseNumber": self.case_number,
@@ -171,7 +166,7 @@ class OssSandbox:
             initial_config={"decision_delay_s": settings.decision_delay_s,
                             "policy": settings.policy, "token_ttl_s": settings.token_ttl_s},
             webhook_secret=settings.webhook_secret, problem=problem,
-            stat_keys=("tokens_issued", "unauthorized", "approved", "info_requested",
+            stat_keys=("tokens_issued", "approved", "info_requested",
                        "rejected", "answers"))
         self.kit.on_reset(self._clear)
         # Numbers keep counting across resets: unique for the sandbox's whole life.
@@ -220,8 +215,7 @@ class OssSandbox:
         token = header[7:] if header.startswith("Bearer ") else ""
         expires = self.tokens.get(token)
         if expires is None or time.monotonic() >= expires:
-            self.kit.stats.add("unauthorized")
-            raise SandboxError(401, "INVALID_TOKEN", "Missing, expired or revoked token.")
+            raise self.kit.unauthorized("INVALID_TOKEN", "Missing, expired or revoked token.")
 
     # -- cases --
 
@@ -243,7 +237,7 @@ class OssSandbox:
             return _invalid_reply(params)
         now = utcnow()
         number = f"OSS-{now.year}-{next(self.case_numbers):06d}"
-        case = CaseRecord(number, req, req.callback_url or self.settings.callback_url)
+        case = CaseRecord(number, req, callback_url=req.callback_url or self.settings.callback_url)
         self.cases[number] = case
         self.kit.note_record(req.source_reference)
         self.kit.spawn(self._review(case))
@@ -257,25 +251,25 @@ class OssSandbox:
         return self.config.policy
 
     def _event(self, case: CaseRecord) -> dict[str, Any]:
-        case.last_sequence += 1
-        return {"eventId": new_event_id(), "eventType": "case.state_changed",
-                "sequence": case.last_sequence, "caseNumber": case.case_number,
-                "sourceReference": case.request.source_reference,
-                "caseType": case.request.case_type, "state": case.state,
-                "juristicNumber": case.request.investor.juristic_number,
-                "question": case.question, "reason": case.reason,
-                "approvalNumber": case.approval_number, "occurredAt": iso(case.updated_at)}
+        return case.event("case.state_changed", caseNumber=case.case_number,
+                          sourceReference=case.request.source_reference,
+                          caseType=case.request.case_type, state=case.state,
+                          juristicNumber=case.request.investor.juristic_number,
+                          question=case.question, reason=case.reason,
+                          approvalNumber=case.approval_number)
 
     async def _review(self, case: CaseRecord) -> None:
         """IN_REVIEW, then the decision; run again after each answer."""
+        def start() -> dict[str, Any]:
+            case.state, case.question, case.updated_at = "IN_REVIEW", None, utcnow()
+            return self._event(case)
+
+        await self.kit.review(case.case_number, case.callback_url, start,
+                              lambda: self._decision(case))
+
+    def _decision(self, case: CaseRecord) -> dict[str, Any]:
+        """APPROVED, INFO_REQUESTED or REJECTED, as the case's policy says."""
         kit = self.kit
-        out_of_order = kit.config.out_of_order  # fixed for this round when it starts
-        await kit.pause(0.5)
-        case.state, case.question, case.updated_at = "IN_REVIEW", None, utcnow()
-        in_review = self._event(case)
-        if not out_of_order:
-            kit.publish(case.case_number, case.callback_url, [in_review])
-        await kit.pause(0.5)
         policy = self._policy(case)
         case.updated_at = utcnow()
         if policy == "reject":
@@ -290,9 +284,7 @@ class OssSandbox:
             case.state = "APPROVED"
             case.approval_number = f"EECO-{case.updated_at.year}-{next(self.approval_numbers):06d}"
             kit.stats.add("approved")
-        decision = self._event(case)
-        kit.publish(case.case_number, case.callback_url,
-                    [in_review, decision] if out_of_order else [decision])
+        return self._event(case)
 
     def case(self, case_number: str) -> CaseRecord:
         case = self.cases.get(case_number)
@@ -323,12 +315,9 @@ class OssSandbox:
 def create_app(settings: OssSandboxSettings | None = None) -> FastAPI:
     sandbox = OssSandbox(settings or OssSandboxSettings())
     kit = sandbox.kit
-    app = sandbox_app(kit, title="EEC OSS sandbox",
-                      description="Behaves like EEC OSS for development and tests.")
-    app.state.sandbox = sandbox
-
-    answer_errors(app, problem, 'Bearer error="invalid_token"')
-
+    app = sandbox_app(kit, sandbox, title="EEC OSS sandbox",
+                      description="Behaves like EEC OSS for development and tests.",
+                      challenge='Bearer error="invalid_token"')
     auth = [Depends(sandbox.authenticate)]
 
     @app.post("/oauth/token")
@@ -337,8 +326,7 @@ def create_app(settings: OssSandboxSettings | None = None) -> FastAPI:
 
     @app.post("/api/v1/cases", dependencies=auth)
     async def post_case(request: Request) -> Response:
-        payload = await json_body(request)
-        return await kit.idempotent(request, payload, lambda: sandbox.create_case(payload))
+        return await kit.create_once(request, sandbox.create_case)
 
     @app.get("/api/v1/cases/{case_number}", dependencies=auth)
     async def get_case(case_number: str) -> dict[str, Any]:
@@ -346,9 +334,8 @@ def create_app(settings: OssSandboxSettings | None = None) -> FastAPI:
 
     @app.post("/api/v1/cases/{case_number}/answers", dependencies=auth)
     async def post_answer(case_number: str, request: Request) -> Response:
-        payload = await json_body(request)
-        return await kit.idempotent(request, payload,
-                                    lambda: sandbox.answer(case_number, payload))
+        return await kit.create_once(request,
+                                     lambda payload: sandbox.answer(case_number, payload))
 
     @app.post("/_sandbox/revoke-tokens")
     async def revoke_tokens() -> dict[str, int]:

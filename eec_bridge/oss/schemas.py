@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, Field, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from core.http_adapters import Text, Wire
+
 CaseType = Literal["COMPANY_REGISTRATION", "FACTORY_LICENCE", "WORK_PERMIT",
                    "INVESTMENT_PROMOTION"]
 CaseState = Literal["RECEIVED", "IN_REVIEW", "INFO_REQUESTED", "APPROVED", "REJECTED"]
@@ -19,10 +19,6 @@ Industry = Literal["NEXT_GEN_AUTOMOTIVE", "SMART_ELECTRONICS", "MEDICAL_WELLNESS
                    "AGRICULTURE_BIOTECHNOLOGY", "FOOD_FOR_THE_FUTURE", "ROBOTICS",
                    "AVIATION_LOGISTICS", "BIOFUELS_BIOCHEMICALS", "DIGITAL", "MEDICAL_HUB",
                    "DEFENCE", "OTHER"]
-
-
-class Wire(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
 
 class TokenReply(BaseModel):
@@ -67,7 +63,9 @@ class Bilingual(Wire):
     en: str
 
 
-class Case(Wire):
+class CaseFacts(Wire):
+    """What a case reply and a case callback both say about the case."""
+
     case_number: Text
     source_reference: str
     case_type: CaseType
@@ -75,6 +73,9 @@ class Case(Wire):
     question: Bilingual | None = None
     reason: Bilingual | None = None
     approval_number: str | None = None
+
+
+class Case(CaseFacts):
     created_at: datetime
     updated_at: datetime
 
@@ -96,20 +97,13 @@ class AnswerAccepted(Wire):
     state: CaseState
 
 
-class CaseEvent(Wire):
+class CaseEvent(CaseFacts):
     """The callback body EEC OSS POSTs to our webhook."""
 
     event_id: Text
     event_type: Literal["case.state_changed"]
     sequence: int = Field(ge=1)
-    case_number: Text
-    source_reference: str
-    case_type: CaseType
-    state: CaseState
     juristic_number: str | None = None
-    question: Bilingual | None = None
-    reason: Bilingual | None = None
-    approval_number: str | None = None
     occurred_at: datetime
 
 

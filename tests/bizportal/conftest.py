@@ -9,19 +9,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from bizportal.adapter import BizPortalHttpGateway
 from bizportal.client import BizPortalClient
 from bizportal.sandbox import BizPortalSandboxSettings, create_app
-from eec_bridge.sandbox_kit import CallbackRecorder, serve_in_thread
 from tests.conftest import thai_id, unique_names
+from tests.sandboxes import CallbackRecorder, SandboxControl, controlled, serve_in_thread
 
 API_KEY = secrets.token_urlsafe(32)  # random per run, as every secret in the tests
 WEBHOOK_SECRET = secrets.token_urlsafe(32)
-# Small delays and backoff keep the suite fast; nothing asserts on timing.
-FAST = {"decision_delay_s": 0.02, "callback_backoff_s": 0.02, "callback_backoff_max_s": 0.1}
 
 
 @pytest.fixture(scope="session")
@@ -33,37 +30,10 @@ def bizportal_url() -> Iterator[str]:
     handle.stop()
 
 
-class SandboxControl:
-    """The sandbox's /_sandbox hooks."""
-
-    def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=10)
-
-    def configure(self, **knobs: Any) -> dict[str, Any]:
-        r = self.http.post("/_sandbox/config", json=knobs)
-        assert r.status_code == 200, r.text
-        return r.json()
-
-    def stats(self) -> dict[str, Any]:
-        return self.http.get("/_sandbox/stats").json()
-
-    def reset(self) -> None:
-        assert self.http.post("/_sandbox/reset").status_code == 200
-
-    def add_licences(self, **body: Any) -> list[dict[str, Any]]:
-        r = self.http.post("/_sandbox/licence-applications", json=body)
-        assert r.status_code == 201, r.text
-        return r.json()["items"]
-
-
 @pytest.fixture
 def sandbox(bizportal_url) -> Iterator[SandboxControl]:
-    control = SandboxControl(bizportal_url)
-    control.reset()
-    control.configure(**FAST)
-    yield control
-    control.reset()  # cancels callbacks still retrying
-    control.http.close()
+    with controlled(bizportal_url) as control:
+        yield control
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from stdnum.th import moa
 
 from bizportal.gateway import LicenceStatus, LicenceType
-from eec_bridge.adapters import RejectedError, SchemaError, TransientError
 from core.eec import EEC_PROVINCES, TARGET_INDUSTRIES, estates
+from core.http_adapters import RejectedError, SchemaError, TransientError
 from tests.bizportal.conftest import API_KEY, message_id
 
 

@@ -8,7 +8,7 @@ from stdnum.th import moa
 
 from bizportal import parse_callback
 from bizportal.gateway import BizPortalGateway, RegistrationStatus
-from eec_bridge.adapters import RejectedError, SchemaError, TransientError
+from core.http_adapters import RejectedError, SchemaError, TransientError
 from tests.bizportal.conftest import (
     WEBHOOK_SECRET,
     make_gateway,
@@ -290,7 +290,7 @@ def test_sandbox_config_takes_partial_updates_and_refuses_unknown_knobs(sandbox)
 
 
 def test_the_webhook_secret_signs_what_the_recorder_verifies(gateway, receiver):
-    from eec_bridge.adapters import verify_signature
+    from core.http_adapters import verify_signature
 
     payload = registration_payload()
     gateway.submit_registration(message_id(), payload, receiver.url)

@@ -24,7 +24,7 @@ from eec_bridge.delivery import deliver, lock_case
 from eec_bridge.models import Case, CaseStatus, ExchangeEntry, OutboxMessage, OutboxState
 from eec_bridge.oss.sandbox import OssSandboxSettings
 from eec_bridge.oss.sandbox import create_app as oss_sandbox
-from eec_bridge.sandbox_kit import ServerHandle, serve_in_thread
+from tests.sandboxes import ServerHandle, serve_in_thread
 from registration.models import ApplicationEvent
 from tests.conftest import _reset_caches, create_officer, sign_in
 from tests.factories import EEC_NO_PRIVILEGES, NON_EEC, make_user, submitted_application

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from eec_bridge import delivery, relay
 from eec_bridge.models import Case, CaseStatus, OutboxMessage, OutboxState
-from eec_bridge.sandbox_kit import serve_in_thread
+from tests.sandboxes import serve_in_thread
 
 
 @pytest.fixture

@@ -15,20 +15,19 @@ from bizportal.adapter import BizPortalHttpGateway
 from bizportal.client import BizPortalClient
 from bizportal.sandbox import BizPortalSandboxSettings
 from bizportal.sandbox import create_app as create_bizportal_app
-from eec_bridge.adapters import RejectedError, SchemaError, TransientError
+from core.http_adapters import RejectedError, SchemaError, TransientError
 from eec_bridge.oss import parse_callback
 from eec_bridge.oss.adapter import EecOssHttpGateway
 from eec_bridge.oss.client import EecOssClient
 from eec_bridge.oss.gateway import CaseState, CaseType, EecOssGateway
 from eec_bridge.oss.mapping import case_from_registration
 from eec_bridge.oss.sandbox import OssSandboxSettings, create_app
-from eec_bridge.sandbox_kit import CallbackRecorder, serve_in_thread
 from tests.bizportal.conftest import registration_payload, wait_until
+from tests.sandboxes import CallbackRecorder, SandboxControl, controlled, serve_in_thread
 
 CLIENT_ID = "test-client"
 CLIENT_SECRET = secrets.token_urlsafe(32)  # random per run, as every secret in the tests
 WEBHOOK_SECRET = secrets.token_urlsafe(32)
-FAST = {"decision_delay_s": 0.02, "callback_backoff_s": 0.02, "callback_backoff_max_s": 0.1}
 JURISTIC_NUMBER = "0105536112014"
 
 
@@ -41,30 +40,10 @@ def oss_url() -> Iterator[str]:
     handle.stop()
 
 
-class SandboxControl:
-    def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=10)
-
-    def configure(self, **knobs: Any) -> dict[str, Any]:
-        r = self.http.post("/_sandbox/config", json=knobs)
-        assert r.status_code == 200, r.text
-        return r.json()
-
-    def stats(self) -> dict[str, Any]:
-        return self.http.get("/_sandbox/stats").json()
-
-    def reset(self) -> None:
-        assert self.http.post("/_sandbox/reset").status_code == 200
-
-
 @pytest.fixture
 def sandbox(oss_url) -> Iterator[SandboxControl]:
-    control = SandboxControl(oss_url)
-    control.reset()
-    control.configure(**FAST)
-    yield control
-    control.reset()
-    control.http.close()
+    with controlled(oss_url) as control:
+        yield control
 
 
 @pytest.fixture

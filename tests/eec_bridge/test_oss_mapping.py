@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bizportal.gateway import LicenceApplication, LicenceStatus, LicenceType
-from eec_bridge.adapters import SchemaError
+from core.http_adapters import SchemaError
 from eec_bridge.oss import parse_callback, schemas
-from eec_bridge.oss.gateway import CaseState, CaseType
+from eec_bridge.oss.gateway import CaseState, CaseType, LicenceRecord, LicenceSource
 from eec_bridge.oss.mapping import (
     INDUSTRIES,
     INDUSTRIES_FROM_OSS,
@@ -82,6 +82,13 @@ def test_a_licence_application_and_its_outbox_form_map_alike():
                                                    "type": LicenceType.investment_promotion}),
                              None)
     assert promotion["project"]["requestsPrivileges"] is True
+
+
+def test_the_oss_adapter_reads_a_biz_portal_licence_application_as_its_own_record():
+    """The OSS adapter describes a licence application itself, so that it imports nothing
+    from bizportal; the two descriptions must not drift apart."""
+    assert isinstance(LICENCE, LicenceSource)
+    assert set(LICENCE.as_dict()) == set(LicenceRecord.__annotations__)
 
 
 def test_a_case_draft_passes_through_unchanged():

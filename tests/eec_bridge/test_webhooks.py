@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from stdnum.th import moa
 
 from eec_bridge import cases, exchange_log
-from eec_bridge.adapters import signature_headers
+from core.http_adapters import signature_headers
 from eec_bridge.delivery import lock_case
 from eec_bridge.models import (
     Case,

@@ -341,7 +341,7 @@ def post_on_one_connection(base_url: str, requests: list[tuple[str, bytes, dict]
 
 def test_json_nested_100000_levels_deep_is_a_clear_4xx_on_a_kept_connection(
         session, served_portal):
-    from eec_bridge.adapters import signature_headers
+    from core.http_adapters import signature_headers
 
     base_url, _process = served_portal
     settings_ = get_settings()

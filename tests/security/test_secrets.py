@@ -163,7 +163,7 @@ def test_nothing_opens_with_the_old_placeholder(unconfigured_portal, session):
     wrong_keys_agree(lambda key: forger.post("/open311/v2/requests.json", data={
         "api_key": key, "service_code": "wastewater", "description": "Black water in the canal",
         "address_string": "Map Ta Phut", "lat": "12.7", "long": "101.1"}))
-    from eec_bridge.adapters import signature_headers
+    from core.http_adapters import signature_headers
 
     body = json.dumps({"events": []}).encode()
     wrong_keys_agree(lambda key: forger.post(

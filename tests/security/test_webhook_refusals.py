@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from eec_bridge import exchange_log, refusals
-from eec_bridge.adapters import signature_headers
+from core.http_adapters import signature_headers
 from eec_bridge.models import ExchangeEntry
 
 BODY = b'{"eventId": "e-1", "status": "REGISTERED"}'

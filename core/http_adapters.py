@@ -1,24 +1,27 @@
-"""What every adapter to an outside system shares: the typed errors that decide between
-retry, case problem and parking, and the HMAC-SHA256 signature of callbacks."""
+"""What every adapter to an outside system shares, so that no adapter imports another: the
+typed errors that decide between retry, case problem and parking; the HMAC-SHA256
+signature of callbacks; the camelCase wire base; the HTTP round trip (transport errors,
+status codes, reply parsing) and the gateway's close/with-statement."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import hmac
+import json
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Annotated, Any, Generic, Protocol, Self, TypeVar
 
-if TYPE_CHECKING:
-    import httpx
-    from pydantic import BaseModel
+import httpx
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic.alias_generators import to_camel
 
-M = TypeVar("M", bound="BaseModel")
+M = TypeVar("M", bound=BaseModel)
 
 SIGNATURE_HEADER = "X-Signature"
 TIMESTAMP_HEADER = "X-Signature-Timestamp"
 MAX_SIGNATURE_AGE_S = 300
+MAX_DETAIL_CHARS = 300
 
 
 class AdapterError(Exception):
@@ -45,6 +48,8 @@ class RejectedError(AdapterError):
 class SchemaError(AdapterError):
     """The reply does not match the schema we expect: park the message with the reason."""
 
+
+# ---- signatures ---------------------------------------------------------------------------
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     """Hex HMAC-SHA256 over `timestamp.body`; binding the timestamp defeats replay."""
@@ -73,6 +78,18 @@ def verify_signature(secret: str, body: bytes, timestamp: str | None, signature:
     return None
 
 
+# ---- the wire -----------------------------------------------------------------------------
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Wire(BaseModel):
+    """A body as it travels: camelCase on the wire, snake_case in Python, extra keys ignored
+    so the other side may add fields without breaking us."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
 def decode_json(body: bytes, what: str) -> Any:
     """The JSON a body holds; SchemaError naming `what` when it holds none."""
     try:
@@ -81,13 +98,21 @@ def decode_json(body: bytes, what: str) -> Any:
         raise SchemaError(f"{what} does not match the schema: {str(exc)[:200]}") from exc
 
 
-# --- What both HTTP clients share: transport errors, status codes, reply parsing -----------
+def validate(model: type[M], data: Any, what: str) -> M:
+    """`data` as `model`; SchemaError naming `what` and the first fields that did not fit."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                           for e in exc.errors()[:5])
+        raise SchemaError(f"{what} does not match the schema: {detail}") from exc
+
+
+# ---- HTTP ---------------------------------------------------------------------------------
 
 def send(http: httpx.Client, system: str, method: str, path: str,
          **kwargs: Any) -> httpx.Response:
     """One request; transport failures and timeouts become TransientError."""
-    import httpx
-
     try:
         return http.request(method, path, **kwargs)
     except httpx.TimeoutException as exc:
@@ -113,11 +138,52 @@ def raise_for_status(system: str, response: httpx.Response,
 
 def parse_reply(system: str, response: httpx.Response, model: type[M]) -> M:
     """The reply as `model`, or SchemaError naming what did not fit."""
-    from pydantic import ValidationError
-
     try:
         return model.model_validate(response.json())
     except (ValueError, ValidationError) as exc:
         raise SchemaError(f"{system} reply to {response.request.method} "
                           f"{response.request.url.path} is not a {model.__name__}: "
-                          f"{str(exc)[:300]}") from exc
+                          f"{str(exc)[:MAX_DETAIL_CHARS]}") from exc
+
+
+def read_reply(system: str, response: httpx.Response, model: type[M],
+               reasons: Callable[[httpx.Response], list[str]]) -> M:
+    """A reply's status checked (raise_for_status), then its body parsed as `model`."""
+    raise_for_status(system, response, reasons)
+    return parse_reply(system, response, model)
+
+
+def error_reasons(response: httpx.Response, model: type[M],
+                  messages: Callable[[M], list[str]]) -> list[str]:
+    """The other side's reasons from an error body in its own format (`model`, read by
+    `messages`); the raw text when the body is not in that format."""
+    try:
+        body = model.model_validate(response.json())
+    except (ValueError, ValidationError):  # not JSON, or not the system's error format
+        return [response.text[:MAX_DETAIL_CHARS] or f"HTTP {response.status_code}"]
+    return messages(body)
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Closable)
+
+
+class HttpGateway(Generic[C]):
+    """A gateway over one HTTP client it owns: close() closes the client, and the gateway
+    works as a context manager."""
+
+    def __init__(self, client: C) -> None:
+        self.client = client
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+

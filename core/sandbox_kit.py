@@ -1,8 +1,7 @@
 """What the Biz Portal and EEC OSS sandboxes share: run-time configuration with fault
-injection, the Idempotency-Key store, counters, delayed decisions, and the signed callback
-sender that stores and forwards with retries. Also two helpers for tests and manual runs:
-`serve_in_thread` (a sandbox on a free port) and `CallbackRecorder` (a webhook receiver
-that checks signatures).
+injection, the Idempotency-Key store, counters, the review-then-decide rhythm, and the
+signed callback sender that stores and forwards with retries. The helpers that start a
+sandbox in a test and receive its callbacks are in tests/sandboxes.py.
 
 Callbacks go out as a batch, the way many webhook senders deliver (Adyen's
 notificationItems, Microsoft Graph's change notifications): one signed POST of
@@ -25,15 +24,11 @@ import hashlib
 import json
 import logging
 import random
-import socket
-import threading
-import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -41,12 +36,8 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from eec_bridge.adapters import (
-    SIGNATURE_HEADER,
-    TIMESTAMP_HEADER,
-    signature_headers,
-    verify_signature,
-)
+from core.http_adapters import signature_headers
+from core.clock import utcnow
 
 log = logging.getLogger("eec_bridge.sandbox")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -55,11 +46,11 @@ CALLBACK_TIMEOUT_S = 5.0
 BASE_STAT_KEYS = ("requests", "unique_submissions", "duplicate_requests", "duplicate_records",
                   "idempotency_conflicts", "callbacks_sent", "callbacks_failed",
                   "callbacks_abandoned", "callbacks_duplicated", "callback_posts",
-                  "callback_posts_failed")
+                  "callback_posts_failed", "unauthorized")
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+def new_event_id() -> str:
+    return str(uuid.uuid4())
 
 
 def iso(moment: datetime) -> str:
@@ -91,6 +82,22 @@ class SandboxConfig(BaseModel):
 class Reply:
     status: int
     body: Any
+
+
+@dataclass(kw_only=True)
+class Stream:
+    """A record whose changes go out as callbacks (a registration, a case): where they go,
+    when it last changed, and the sequence that orders its events."""
+
+    callback_url: str
+    updated_at: datetime = field(default_factory=utcnow)
+    last_sequence: int = 0
+
+    def event(self, event_type: str, **fields: Any) -> dict[str, Any]:
+        """The record's next callback event, `fields` (camelCase) as they stand now."""
+        self.last_sequence += 1
+        return {"eventId": new_event_id(), "eventType": event_type,
+                "sequence": self.last_sequence, **fields, "occurredAt": iso(self.updated_at)}
 
 
 @dataclass
@@ -142,13 +149,28 @@ class Stats:
                 "faults": dict(self.faults), "by_reference": dict(self.by_reference)}
 
 
+class SandboxError(Exception):
+    """A refusal a sandbox answers with its own system's error format."""
+
+    def __init__(self, status: int, code: str, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+async def json_body(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError as exc:
+        raise SandboxError(400, "INVALID_JSON", "The body is not JSON.") from exc
+
+
 class SandboxKit:
     """One per sandbox app. `install(app)` adds the fault middleware, the /_sandbox routes
     and a lifespan that stops background work on shutdown."""
 
-    def __init__(self, *, name: str, config_model: type[SandboxConfig],
-                 initial_config: dict[str, Any], webhook_secret: str,
-                 problem: ProblemFactory, stat_keys: tuple[str, ...] = ()) -> None:
+    def __init__(self, *, name: str, initial_config: dict[str, Any], webhook_secret: str,
+                 problem: ProblemFactory, stat_keys: tuple[str, ...] = (),
+                 config_model: type[SandboxConfig] = SandboxConfig) -> None:
         self.name = name
         self.config_model = config_model
         self.initial_config = dict(initial_config)
@@ -184,6 +206,11 @@ class SandboxKit:
         self._clear()
         for hook in self._reset_hooks:
             hook()
+
+    def unauthorized(self, code: str, message: str) -> SandboxError:
+        """A 401 to raise for missing or wrong credentials, counted in the stats."""
+        self.stats.add("unauthorized")
+        return SandboxError(401, code, message)
 
     def update_config(self, patch: dict[str, Any]) -> SandboxConfig:
         merged = {**self.config.model_dump(), **patch}
@@ -227,6 +254,12 @@ class SandboxKit:
                 self.stats.add("unique_submissions")
             return JSONResponse(reply.body, status_code=reply.status)
 
+    async def create_once(self, request: Request,
+                          create: Callable[[Any], Awaitable[Reply]]) -> Response:
+        """A creating POST: its JSON body goes to `create` once per Idempotency-Key."""
+        payload = await json_body(request)
+        return await self.idempotent(request, payload, lambda: create(payload))
+
     def note_record(self, reference: str) -> None:
         """Counts records per outside reference; a second one is a duplicate record."""
         self.stats.by_reference[reference] += 1
@@ -255,6 +288,21 @@ class SandboxKit:
         sender = self._senders.get(url)
         if sender is None or sender.done():
             self._senders[url] = self.spawn(self._send_all(url))
+
+    async def review(self, stream: str, url: str, start: Callable[[], dict[str, Any]],
+                     decide: Callable[[], dict[str, Any]]) -> None:
+        """How both other sides decide: after half the decision delay `start()` moves the
+        case to review and gives its event, after the other half `decide()` gives the
+        decision's. With `out_of_order` set when the review starts, both go out together,
+        reversed (publish reverses them)."""
+        out_of_order = self.config.out_of_order
+        await self.pause(0.5)
+        in_review = start()
+        if not out_of_order:
+            self.publish(stream, url, [in_review])
+        await self.pause(0.5)
+        decision = decide()
+        self.publish(stream, url, [in_review, decision] if out_of_order else [decision])
 
     def _due(self, queue: deque[_Outbound], now: float) -> list[_Outbound]:
         """Up to a batch of events in queue order, none behind a waiting one of its case."""
@@ -325,7 +373,7 @@ class SandboxKit:
                 results = _event_results(response)
         except (httpx.HTTPError, OSError) as exc:
             status = type(exc).__name__
-        except Exception as exc:  # noqa: BLE001 - the sender must outlive any one POST
+        except Exception as exc:  # the sender must outlive any one POST
             log.exception("callback POST to %s failed", url)
             status = type(exc).__name__
         ok = isinstance(status, int) and 200 <= status < 300
@@ -421,187 +469,20 @@ class SandboxKit:
         app.include_router(self.router())
 
 
-class SandboxError(Exception):
-    """A refusal a sandbox answers with its own system's error format."""
-
-    def __init__(self, status: int, code: str, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
-
-
-async def json_body(request: Any) -> Any:
-    try:
-        return await request.json()
-    except ValueError as exc:
-        raise SandboxError(400, "INVALID_JSON", "The body is not JSON.") from exc
-
-
-def answer_errors(app: FastAPI, problem: Callable[..., Any], challenge: str) -> None:
-    """Renders SandboxError with the system's `problem` format; a 401 names the scheme."""
+def sandbox_app(kit: SandboxKit, sandbox: Any, *, title: str, description: str,
+                challenge: str) -> FastAPI:
+    """The FastAPI app of a sandbox: the kit's fault injection and /_sandbox routes,
+    `app.state.sandbox`, and SandboxError rendered in the kit's `problem` format, a 401
+    naming the `challenge` scheme."""
+    app = FastAPI(title=title, description=description, lifespan=kit.lifespan)
+    kit.install(app)
+    app.state.sandbox = sandbox
 
     @app.exception_handler(SandboxError)
-    async def _sandbox_error(_request: Any, exc: SandboxError) -> Any:
-        response = problem(exc.status, exc.code, exc.field, exc.message)
+    async def _sandbox_error(_request: Request, exc: SandboxError) -> Response:
+        response = kit.problem(exc.status, exc.code, exc.field, exc.message)
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = challenge
         return response
 
-
-def sandbox_app(kit: SandboxKit, *, title: str, description: str) -> FastAPI:
-    app = FastAPI(title=title, description=description, lifespan=kit.lifespan)
-    kit.install(app)
     return app
-
-
-# ---- helpers for tests and manual runs ----------------------------------------------------
-
-
-@dataclass
-class ServerHandle:
-    base_url: str
-    server: Any
-    thread: threading.Thread
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def serve_in_thread(app: Any, host: str = "127.0.0.1") -> ServerHandle:
-    """Runs an ASGI app under uvicorn in a daemon thread on a free port."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="on",
-                            timeout_graceful_shutdown=2)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                              name=f"sandbox-{port}")
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("sandbox server did not start")
-        time.sleep(0.01)
-    return ServerHandle(f"http://{host}:{port}", server, thread)
-
-
-@dataclass(frozen=True)
-class ReceivedCallback:
-    """One event of a received callback POST: `body` is the event alone, serialised as the
-    sandboxes serialise it; the signature was checked over the whole POST."""
-
-    path: str
-    body: bytes
-    headers: dict[str, str]
-    signature_problem: str | None  # None when the signature verified
-    post_body: bytes = b""  # the whole POST, which the signature covers
-    batch_size: int = 1
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-def _events_of(body: bytes) -> list[bytes]:
-    """The events of a batch POST, each serialised on its own; a body that is not a batch
-    stands as one."""
-    try:
-        events = json.loads(body)["events"]
-        return [json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode()
-                for e in events]
-    except (ValueError, KeyError, TypeError):
-        return [body]
-
-
-@dataclass
-class CallbackRecorder:
-    """A webhook receiver on 127.0.0.1 (threaded http.server) standing in for our portal:
-    verifies each callback POST's signature, records its events and answers 204, or 500 for
-    the next `fail_next(n)` POSTs and 401 when the signature does not verify."""
-
-    secret: str
-    received: list[ReceivedCallback] = field(default_factory=list)
-    _failures_left: int = 0
-    _cond: threading.Condition = field(default_factory=threading.Condition)
-    _server: ThreadingHTTPServer | None = None
-
-    def start(self) -> "CallbackRecorder":
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                problem = verify_signature(recorder.secret, body,
-                                           self.headers.get(TIMESTAMP_HEADER),
-                                           self.headers.get(SIGNATURE_HEADER))
-                headers = {k: v for k, v in self.headers.items()}
-                events = _events_of(body)
-                status = recorder._record([ReceivedCallback(self.path, event, headers, problem,
-                                                            body, len(events))
-                                           for event in events])
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                         daemon=True, name="callback-recorder").start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> "CallbackRecorder":
-        return self.start()
-
-    def __exit__(self, *_exc: Any) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start() the recorder first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}/webhook"
-
-    def fail_next(self, n: int) -> None:
-        with self._cond:
-            self._failures_left = n
-
-    def _record(self, callbacks: list[ReceivedCallback]) -> int:
-        with self._cond:
-            if self._failures_left > 0:
-                self._failures_left -= 1
-                return 500
-            self.received.extend(callbacks)
-            self._cond.notify_all()
-            return 204 if all(c.signature_problem is None for c in callbacks) else 401
-
-    def wait_for(self, predicate: Callable[[list[ReceivedCallback]], bool],
-                 timeout_s: float = 10.0) -> list[ReceivedCallback]:
-        """Waits until `predicate(received)` holds; raises TimeoutError after the deadline."""
-        deadline = time.monotonic() + timeout_s
-        with self._cond:
-            while not predicate(self.received):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"callbacks so far: {[c.json() for c in self.received]}")
-                self._cond.wait(remaining)
-            return list(self.received)
-
-    def bodies(self) -> list[Any]:
-        with self._cond:
-            return [c.json() for c in self.received]
-
-
-def new_event_id() -> str:
-    return str(uuid.uuid4())
