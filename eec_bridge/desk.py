@@ -43,7 +43,7 @@ def _filter_options() -> dict:
 
 @router.get("")
 def inbox_page(request: Request, session: SessionDep, officer: Officer):
-    filters = inbox.InboxFilter.from_query(request.query_params)
+    filters = inbox.CaseFilter.from_query(request.query_params)
     page = inbox.search(session, filters, officer.id)
     return render(request, "desk/inbox.html",
                   {"page": page, "f": filters, "is_overdue": cases.is_overdue,

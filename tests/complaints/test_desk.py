@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from complaints import inbox, service
 from complaints.models import Ticket, TicketStatus
+from core import inbox as core_inbox
 from tests.conftest import (Browser, choose_language, create_estate_operator, create_officer,
                             create_ticket, create_user, sign_in)
 from web.accounts.models import User
@@ -158,11 +159,11 @@ def test_overdue_tickets_are_highlighted_and_filtered(app, browser, session):
 def test_the_inbox_pages(session, monkeypatch):
     numbers = [create_ticket(session, estate_id="laem-chabang") for _ in range(3)]
     operator = user_named(session, create_estate_operator(session, "laem-chabang"))
-    monkeypatch.setattr(inbox, "PAGE_SIZE", 2)
+    monkeypatch.setattr(core_inbox, "PAGE_SIZE", 2)
     first = inbox.search(session, operator, inbox.TicketFilter(sort="newest"))
     second = inbox.search(session, operator, inbox.TicketFilter(sort="newest", page=2))
     assert first.total == 3 and first.pages == 2
-    assert [t.number for t in first.tickets + second.tickets] == numbers[::-1]
+    assert [t.number for t in first.rows + second.rows] == numbers[::-1]
 
 
 def test_the_dashboard_counts(app, browser, session):

@@ -1,0 +1,1 @@
+"""The kernel: what every context may import and which imports no context."""
