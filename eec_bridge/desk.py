@@ -13,7 +13,7 @@ from eec_bridge import cases, exchange_log, inbox
 from eec_bridge.models import Case, CaseKind, CaseStatus, InfoRequest, OutboxMessage, OutboxState
 from registration import eec
 from registration.models import ApplicationEvent, Document
-from web.accounts.deps import require_roles
+from web.accounts.deps import OfficerUser, require_roles
 from web.accounts.models import Role, User
 from web.db import RowId, SessionDep
 from web.errors import DomainError, Invalid, NotFound
@@ -21,7 +21,6 @@ from web.forms import form_dict, localized_errors
 from web.i18n import message
 from web.templating import render
 
-Officer = Annotated[User, Depends(require_roles(Role.officer, Role.admin))]
 Admin = Annotated[User, Depends(require_roles(Role.admin))]
 router = APIRouter(prefix="/desk", tags=["desk"],
                    dependencies=[Depends(require_roles(Role.officer, Role.admin))])
@@ -42,7 +41,7 @@ def _filter_options() -> dict:
 
 
 @router.get("")
-def inbox_page(request: Request, session: SessionDep, officer: Officer):
+def inbox_page(request: Request, session: SessionDep, officer: OfficerUser):
     filters = inbox.CaseFilter.from_query(request.query_params)
     page = inbox.search(session, filters, officer.id)
     return render(request, "desk/inbox.html",
@@ -76,14 +75,14 @@ def _case_context(session: SessionDep, case: Case) -> dict:
 
 
 @router.get("/cases/{case_id}")
-def case_page(case_id: RowId, request: Request, session: SessionDep, officer: Officer):
+def case_page(case_id: RowId, request: Request, session: SessionDep, officer: OfficerUser):
     case = cases.get_case(session, case_id)
     return render(request, "desk/case.html", _case_context(session, case))
 
 
 @router.post("/cases/{case_id}/{action}")
 async def case_action(case_id: RowId, action: str, request: Request, session: SessionDep,
-                      officer: Officer):
+                      officer: OfficerUser):
     from eec_bridge.delivery import lock_case
 
     values = form_dict(await request.form())
@@ -114,7 +113,7 @@ async def case_action(case_id: RowId, action: str, request: Request, session: Se
 
 
 @router.get("/cases/{case_id}/documents/{document_id}")
-def case_document(case_id: RowId, document_id: RowId, session: SessionDep, officer: Officer):
+def case_document(case_id: RowId, document_id: RowId, session: SessionDep, officer: OfficerUser):
     """A file the applicant attached to this case's application, for the officer to read."""
     from fastapi.responses import FileResponse
 
@@ -134,7 +133,7 @@ def case_document(case_id: RowId, document_id: RowId, session: SessionDep, offic
 
 
 @router.get("/dead-letters")
-def dead_letters(request: Request, session: SessionDep, officer: Officer):
+def dead_letters(request: Request, session: SessionDep, officer: OfficerUser):
     parked = session.exec(select(OutboxMessage).where(col(OutboxMessage.state).in_(
         [OutboxState.parked, OutboxState.rejected])).order_by(col(OutboxMessage.created_at).desc())
         .limit(200)).all()
@@ -142,7 +141,7 @@ def dead_letters(request: Request, session: SessionDep, officer: Officer):
 
 
 @router.post("/dead-letters/{message_id}/replay")
-def replay(message_id: str, session: SessionDep, officer: Officer):
+def replay(message_id: str, session: SessionDep, officer: OfficerUser):
     message_row = session.get(OutboxMessage, message_id)
     if message_row is None:
         raise NotFound()

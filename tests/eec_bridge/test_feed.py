@@ -4,7 +4,6 @@ status update, over HTTP against both sandboxes and the portal's own webhook."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import httpx
