@@ -26,18 +26,12 @@ def overdue_condition(at: datetime) -> Any:
 
 @dataclass
 class TicketFilter(inbox.InboxFilter):
-    SORTS: ClassVar[dict[str, Any]] = {
-        "due": col(Ticket.resolve_due_at).asc(), "newest": col(Ticket.created_at).desc(),
-        "updated": col(Ticket.updated_at).desc()}
+    SORTS: ClassVar[dict[str, Any]] = inbox.sorts(Ticket, due=Ticket.resolve_due_at)
 
     status: str = ""
     estate: str = ""
     category: str = ""
-    overdue: bool = False
-    mine: bool = False
     environment: bool = False
-    sort: str = "due"
-    page: int = 1
 
     @classmethod
     def allowed(cls, name: str, value: str) -> bool:
@@ -48,13 +42,8 @@ def search(session: Session, user: User, f: TicketFilter,
            at: datetime | None = None) -> inbox.InboxPage[Ticket]:
     at = at or datetime.now(UTC)
     scope = routing.visible_to(user)
-    conditions = [scope]
-    if f.status:
-        conditions.append(Ticket.status == f.status)
-    if f.estate:
-        conditions.append(Ticket.estate_id == f.estate)
-    if f.category:
-        conditions.append(Ticket.category == f.category)
+    conditions = [scope, *f.matching(status=Ticket.status, estate=Ticket.estate_id,
+                                     category=Ticket.category)]
     if f.mine:
         conditions.append(Ticket.assignee_id == user.id)
     if f.environment:

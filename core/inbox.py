@@ -18,15 +18,24 @@ PAGE_SIZE = paging.PAGE_SIZE
 Row = TypeVar("Row")
 
 
+def sorts(model: Any, due: Any) -> dict[str, Any]:
+    """The sorts every inbox offers: by due time, newest first, last changed first."""
+    return {"due": col(due).asc(), "newest": col(model.created_at).desc(),
+            "updated": col(model.updated_at).desc()}
+
+
+@dataclass
 class InboxFilter:
-    """Base of a desk's filter, a dataclass whose fields are in the order of its query string:
-    a `bool` field is a checkbox flag, `page` the page number, `sort` a key of `SORTS`, any
-    other field a text value, kept only if `allowed` lets it through."""
+    """Base of a desk's filter; the desk's dataclass adds its fields. A `bool` field is a
+    checkbox flag, `page` the page number, `sort` a key of `SORTS`, any other field a text
+    value, kept only if `allowed` lets it through."""
 
     SORTS: ClassVar[dict[str, Any]]  # the sort's name → its ORDER BY column
-    __dataclass_fields__: ClassVar[dict[str, Any]]  # set by @dataclass on the desk's filter
-    page: int
-    sort: str
+
+    overdue: bool = False
+    mine: bool = False
+    sort: str = "due"
+    page: int = 1
 
     @classmethod
     def allowed(cls, name: str, value: str) -> bool:
@@ -48,7 +57,16 @@ class InboxFilter:
         return cls(**values)
 
     def query_string(self, **changes: Any) -> str:
-        return paging.query_string(self.__dict__, **changes)
+        """Text filters first, then the flags, then sort and page, as the links always read."""
+        fields = [f for f in dataclasses.fields(self) if f.name not in ("sort", "page")]
+        ordered = [f.name for f in fields if f.type not in (bool, "bool")]
+        ordered += [f.name for f in fields if f.type in (bool, "bool")] + ["sort", "page"]
+        return paging.query_string({name: getattr(self, name) for name in ordered}, **changes)
+
+    def matching(self, **columns: Any) -> list[Any]:
+        """`column == value` for each named text filter that has a value."""
+        return [column == getattr(self, name) for name, column in columns.items()
+                if getattr(self, name)]
 
 
 @dataclass

@@ -17,35 +17,20 @@ OPEN_STATUSES = [s for s in CaseStatus if s not in FINAL_STATUSES and s != CaseS
 
 @dataclass
 class CaseFilter(inbox.InboxFilter):
-    SORTS: ClassVar[dict[str, Any]] = {
-        "due": col(Case.sla_due_at).asc(), "newest": col(Case.created_at).desc(),
-        "updated": col(Case.updated_at).desc()}
+    SORTS: ClassVar[dict[str, Any]] = inbox.sorts(Case, due=Case.sla_due_at)
 
     status: str = ""
     kind: str = ""
     province: str = ""
     estate: str = ""
     industry: str = ""
-    overdue: bool = False
-    mine: bool = False
-    sort: str = "due"
-    page: int = 1
 
 
 def search(session: Session, f: CaseFilter, officer_id: int | None = None,
            at: datetime | None = None) -> inbox.InboxPage[Case]:
     at = at or datetime.now(UTC)
-    conditions: list[Any] = []
-    if f.status:
-        conditions.append(Case.status == f.status)
-    if f.kind:
-        conditions.append(Case.kind == f.kind)
-    if f.province:
-        conditions.append(Case.province_code == f.province)
-    if f.estate:
-        conditions.append(Case.estate_id == f.estate)
-    if f.industry:
-        conditions.append(Case.target_industry == f.industry)
+    conditions = f.matching(status=Case.status, kind=Case.kind, province=Case.province_code,
+                            estate=Case.estate_id, industry=Case.target_industry)
     if f.mine and officer_id is not None:
         conditions.append(Case.assignee_id == officer_id)
     overdue = [col(Case.status).in_(OPEN_STATUSES), col(Case.sla_due_at) < at]
