@@ -10,6 +10,7 @@ import re
 import uuid
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -277,6 +278,17 @@ def create_officer(session, *, role: str = "officer", password: str = "officer p
 def sign_in(browser: Browser, email: str, password: str = "officer password 1") -> None:
     r = browser.post("/sign-in", {"email": email, "password": password}, page="/sign-in")
     assert r.status_code == 303, r.text[:500]
+
+
+@contextmanager
+def officer_browser(app, session, *, role: str = "officer") -> Iterator[Browser]:
+    """A second browser beside the test's own, signed in as a new officer (or `role`)."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        officer = Browser(client)
+        sign_in(officer, create_officer(session, role=role))
+        yield officer
 
 
 def submitted_application(browser: Browser, **eec: str) -> int:

@@ -135,3 +135,52 @@ def served(app: str, env: dict[str, str], log_dir: Path,
         yield base_url
     finally:
         stack.stop_all()
+
+
+@contextmanager
+def portal_environment(env: dict[str, str]) -> Iterator[None]:
+    """This process follows `env` while the block runs, its database migrated, so the test's
+    own calls write where the started processes read; settings and cached resources are reset
+    on the way in and out."""
+    from tests.conftest import _reset_caches
+    from web.bootstrap import migrate
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    _reset_caches()
+    try:
+        migrate()
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        _reset_caches()
+
+
+def bridge_env(workdir: Path, ports: dict[str, int], database: str) -> dict[str, str]:
+    """The portal and both sandboxes calling each other on `ports`, with a SQLite database
+    named `database` in `workdir`; short timeouts and a fast relay, no feed polling."""
+    web = f"http://127.0.0.1:{ports['web']}"
+    return {
+        "DATABASE_URL": f"sqlite:///{workdir / database}",
+        "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
+        "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(workdir / "uploads"),
+        "EEC_BASE_URL": web,
+        "EEC_BIZPORTAL_URL": f"http://127.0.0.1:{ports['bizportal']}",
+        "EEC_EEC_OSS_URL": f"http://127.0.0.1:{ports['oss']}",
+        "BIZPORTAL_SANDBOX_CALLBACK_URL": f"{web}/webhooks/bizportal",
+        "OSS_SANDBOX_CALLBACK_URL": f"{web}/webhooks/eec-oss",
+        "EEC_HTTP_TIMEOUT_S": "2", "EEC_RELAY_INTERVAL_S": "0.2",
+        "EEC_FEED_POLL_INTERVAL_S": "0",
+    }
+
+
+def start_bridge(stack: Stack, ports: dict[str, int], workdir: Path) -> None:
+    """Redis, both sandboxes and the portal, each ready before the next starts."""
+    stack.start("redis", redis_server_command(ports["redis"], workdir), redis_ready(ports["redis"]))
+    sandboxes = {"bizportal": "bizportal.sandbox:app", "oss": "eec_bridge.oss.sandbox:app"}
+    for name, app in sandboxes.items():
+        stack.start(name, uvicorn(app, ports[name]),
+                    http_ok(f"http://127.0.0.1:{ports[name]}/_sandbox/stats"))
+    stack.start("web", uvicorn("web.main:app", ports["web"]),
+                http_ok(f"http://127.0.0.1:{ports['web']}/healthz"))

@@ -13,7 +13,7 @@ from complaints import inbox, service
 from complaints.models import Ticket, TicketStatus
 from core import inbox as core_inbox
 from tests.conftest import (Browser, choose_language, create_estate_operator, create_officer,
-                            create_ticket, create_user, sign_in)
+                            create_ticket, create_user, officer_browser, sign_in)
 from web.accounts.models import User
 
 
@@ -50,9 +50,7 @@ def test_an_estate_operator_sees_only_their_estate(app, browser, session):
     assert browser.post(f"/desk/tickets/{other}/acknowledge", {}).status_code == 403
     assert fresh(session, other).acknowledged_at is None
     assert browser.get("/desk").status_code == 403  # the registration case desk is not theirs
-    with TestClient(app) as officer_client:
-        officer = Browser(officer_client)
-        sign_in(officer, create_officer(session))
+    with officer_browser(app, session) as officer:
         both = officer.get("/desk/tickets?category=noise").text
         assert own in both and other in both
     with TestClient(app) as nowhere_client:
