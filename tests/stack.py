@@ -17,6 +17,8 @@ from pathlib import Path
 
 import httpx
 
+from web.launch import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,12 +28,6 @@ def random_secrets() -> dict[str, str]:
     from web.dev_secrets import SECRET_FIELDS, env_name
 
     return {env_name(field): secrets.token_urlsafe(32) for field in SECRET_FIELDS}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def port_open(host: str, port: int) -> bool:
