@@ -34,7 +34,7 @@ def bizportal_url() -> Iterator[str]:
 
 
 class SandboxControl:
-    """The sandbox's /_sandbox hooks."""
+    """A sandbox's /_sandbox hooks (both sandboxes have them; licences are Biz Portal's)."""
 
     def __init__(self, base_url: str) -> None:
         self.http = httpx.Client(base_url=base_url, timeout=10)

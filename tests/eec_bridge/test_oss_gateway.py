@@ -23,7 +23,7 @@ from eec_bridge.oss.gateway import CaseState, CaseType, EecOssGateway
 from eec_bridge.oss.mapping import case_from_registration
 from eec_bridge.oss.sandbox import OssSandboxSettings, create_app
 from eec_bridge.sandbox_kit import CallbackRecorder, serve_in_thread
-from tests.bizportal.conftest import registration_payload, wait_until
+from tests.bizportal.conftest import SandboxControl, registration_payload, wait_until
 
 CLIENT_ID = "test-client"
 CLIENT_SECRET = secrets.token_urlsafe(32)  # random per run, as every secret in the tests
@@ -39,22 +39,6 @@ def oss_url() -> Iterator[str]:
         callback_url="http://127.0.0.1:9/unused")))
     yield handle.base_url
     handle.stop()
-
-
-class SandboxControl:
-    def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=10)
-
-    def configure(self, **knobs: Any) -> dict[str, Any]:
-        r = self.http.post("/_sandbox/config", json=knobs)
-        assert r.status_code == 200, r.text
-        return r.json()
-
-    def stats(self) -> dict[str, Any]:
-        return self.http.get("/_sandbox/stats").json()
-
-    def reset(self) -> None:
-        assert self.http.post("/_sandbox/reset").status_code == 200
 
 
 @pytest.fixture
