@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import yaml
 
@@ -155,24 +155,26 @@ def _estate_key(text: str) -> str:
     return key
 
 
+def _name_keys(items: Iterable[Any], names_of: Callable[[Any], Iterable[str]],
+               key_of: Callable[[str], str]) -> dict[str, str]:
+    """The match key of each item's id and of each of its names → the item's id; an id wins
+    over another item's name, and the first item to claim a name keeps it."""
+    keys: dict[str, str] = {}
+    for item in items:
+        keys[match_key(item.id)] = item.id
+        for name in names_of(item):
+            keys.setdefault(key_of(name), item.id)
+    return keys
+
+
 @lru_cache
 def _estate_keys() -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for estate in estates():
-        keys[match_key(estate.id)] = estate.id
-        for name in estate_names(estate):
-            keys.setdefault(_estate_key(name), estate.id)
-    return keys
+    return _name_keys(estates(), estate_names, _estate_key)
 
 
 @lru_cache
 def _category_keys() -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for category in categories():
-        keys[match_key(category.id)] = category.id
-        for name in category_names(category):
-            keys.setdefault(match_key(name), category.id)
-    return keys
+    return _name_keys(categories(), category_names, match_key)
 
 
 def resolve_estate(text: Optional[str]) -> Optional[str]:
