@@ -244,18 +244,17 @@ class ValidateComplaintForm(FormValidationAction):
             return {"contact": phone or email}
         return reask("contact", "contact_invalid")
 
+    @staticmethod
+    def _yes(slot: Text, value: Any, tracker: Tracker, unclear: Text, no: Text) -> Dict[Text, Any]:
+        """A yes that reads as one fills the slot; a yes in gibberish or a no asks again."""
+        if value is True and not validators.is_gibberish(latest_text(tracker) or "yes"):
+            return {slot: True}
+        return reask(slot, unclear if value is True else no)
+
     def validate_pdpa_consent(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if value is True and not validators.is_gibberish(latest_text(tracker) or "yes"):
-            return {"pdpa_consent": True}
-        if value is True:
-            return reask("pdpa_consent", "consent_unclear")
-        return reask("pdpa_consent", "consent_declined")
+        return self._yes("pdpa_consent", value, tracker, "consent_unclear", "consent_declined")
 
     def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                            tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if value is True and not validators.is_gibberish(latest_text(tracker) or "yes"):
-            return {"confirmed": True}
-        if value is True:
-            return reask("confirmed", "confirm_unclear")
-        return reask("confirmed", "what_to_change")
+        return self._yes("confirmed", value, tracker, "confirm_unclear", "what_to_change")

@@ -177,22 +177,22 @@ def _category_keys() -> dict[str, str]:
     return _name_keys(categories(), category_names, match_key)
 
 
+def _lookup(key: str, keys: dict[str, str]) -> Optional[str]:
+    """The id whose name is `key`, else the one a longer sentence mentions ("ที่นิคมปิ่นทองครับ");
+    the most specific name wins: "wha eastern seaboard 1" over "eastern seaboard"."""
+    if not key:
+        return None
+    if key in keys:
+        return keys[key]
+    mentioned = [alias for alias in keys if len(alias) >= 3 and alias in key]
+    return keys[max(mentioned, key=len)] if mentioned else None
+
+
 def resolve_estate(text: Optional[str]) -> Optional[str]:
     """The estate id that `text` names, or None when it names none (or several)."""
     if not text:
         return None
-    key = _estate_key(str(text))
-    if not key:
-        return None
-    keys = _estate_keys()
-    if key in keys:
-        return keys[key]
-    # A longer sentence that contains exactly one estate's name ("ที่นิคมปิ่นทองครับ").
-    mentioned = [alias for alias in keys if len(alias) >= 3 and alias in key]
-    if not mentioned:
-        return None
-    # The most specific name wins: "wha eastern seaboard 1" over "eastern seaboard".
-    return keys[max(mentioned, key=len)]
+    return _lookup(_estate_key(str(text)), _estate_keys())
 
 
 def estate_candidates(text: Optional[str]) -> list[Estate]:
@@ -208,11 +208,4 @@ def resolve_category(text: Optional[str]) -> Optional[str]:
     """The category id that `text` names or mentions, or None."""
     if not text:
         return None
-    key = match_key(str(text))
-    keys = _category_keys()
-    if key in keys:
-        return keys[key]
-    mentioned = [alias for alias in keys if len(alias) >= 3 and alias in key]
-    if not mentioned:
-        return None
-    return keys[max(mentioned, key=len)]
+    return _lookup(match_key(str(text)), _category_keys())
