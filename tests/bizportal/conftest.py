@@ -56,14 +56,19 @@ class SandboxControl:
         return r.json()["items"]
 
 
-@pytest.fixture
-def sandbox(bizportal_url) -> Iterator[SandboxControl]:
-    control = SandboxControl(bizportal_url)
+def fresh_sandbox(base_url: str) -> Iterator[SandboxControl]:
+    """A sandbox reset and set to answer fast, for one test; reset again afterwards."""
+    control = SandboxControl(base_url)
     control.reset()
     control.configure(**FAST)
     yield control
     control.reset()  # cancels callbacks still retrying
     control.http.close()
+
+
+@pytest.fixture
+def sandbox(bizportal_url) -> Iterator[SandboxControl]:
+    yield from fresh_sandbox(bizportal_url)
 
 
 @pytest.fixture

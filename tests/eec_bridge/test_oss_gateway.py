@@ -23,12 +23,12 @@ from eec_bridge.oss.gateway import CaseState, CaseType, EecOssGateway
 from eec_bridge.oss.mapping import case_from_registration
 from eec_bridge.oss.sandbox import OssSandboxSettings, create_app
 from eec_bridge.sandbox_kit import CallbackRecorder, serve_in_thread
-from tests.bizportal.conftest import SandboxControl, registration_payload, wait_until
+from tests.bizportal.conftest import (SandboxControl, fresh_sandbox, registration_payload,
+                                      wait_until)
 
 CLIENT_ID = "test-client"
 CLIENT_SECRET = secrets.token_urlsafe(32)  # random per run, as every secret in the tests
 WEBHOOK_SECRET = secrets.token_urlsafe(32)
-FAST = {"decision_delay_s": 0.02, "callback_backoff_s": 0.02, "callback_backoff_max_s": 0.1}
 JURISTIC_NUMBER = "0105536112014"
 
 
@@ -43,12 +43,7 @@ def oss_url() -> Iterator[str]:
 
 @pytest.fixture
 def sandbox(oss_url) -> Iterator[SandboxControl]:
-    control = SandboxControl(oss_url)
-    control.reset()
-    control.configure(**FAST)
-    yield control
-    control.reset()
-    control.http.close()
+    yield from fresh_sandbox(oss_url)
 
 
 @pytest.fixture
