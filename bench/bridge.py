@@ -132,59 +132,27 @@ class BridgeStack:
         return (high - low) / (self.time_to(high, 0) - self.time_to(low, 0))
 
 
-def _clear_caches() -> None:
-    from tests.conftest import _reset_caches
-
-    _reset_caches()
-
-
 @contextmanager
 def bridge_stack(workdir: Path, settings: dict[str, str]) -> Iterator[BridgeStack]:
     """Redis, both sandboxes and the portal running, the database migrated; the worker and
     the relay are left to the caller. This process's environment follows the stack's while
     it runs, so the registration services write to the same database."""
-    from tests.stack import (Stack, free_port, http_ok, random_secrets, redis_ready,
-                             redis_server_command, uvicorn)
+    from tests.stack import (Stack, bridge_env, free_port, portal_environment, random_secrets,
+                             start_bridge)
 
     workdir.mkdir(parents=True, exist_ok=True)
     ports = {name: free_port() for name in ("redis", "web", "bizportal", "oss")}
-    db_url = f"sqlite:///{workdir / 'bridge.db'}"
-    web = f"http://127.0.0.1:{ports['web']}"
-    env = {
-        **random_secrets(),  # the sandboxes take the portal's by default
-        "DATABASE_URL": db_url, "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
-        "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(workdir / "uploads"),
-        "EEC_BASE_URL": web,
-        "EEC_BIZPORTAL_URL": f"http://127.0.0.1:{ports['bizportal']}",
-        "EEC_EEC_OSS_URL": f"http://127.0.0.1:{ports['oss']}",
-        "BIZPORTAL_SANDBOX_CALLBACK_URL": f"{web}/webhooks/bizportal",
-        "OSS_SANDBOX_CALLBACK_URL": f"{web}/webhooks/eec-oss",
-        "EEC_HTTP_TIMEOUT_S": "2", "EEC_RELAY_INTERVAL_S": "0.2",
-        "EEC_FEED_POLL_INTERVAL_S": "0", **settings,
-    }
-    saved = dict(os.environ)
-    os.environ.update(env)
-    _clear_caches()
-    from web.bootstrap import migrate
-
-    migrate()
-    stack = Stack(env, workdir)
-    bridge = BridgeStack(stack, ports, db_url, env["REDIS_URL"])
-    try:
-        stack.start("redis", redis_server_command(ports["redis"], workdir),
-                    redis_ready(ports["redis"]))
-        stack.start("bizportal", uvicorn("bizportal.sandbox:app", ports["bizportal"]),
-                    http_ok(f"{bridge.sandbox('bizportal')}/stats"))
-        stack.start("oss", uvicorn("eec_bridge.oss.sandbox:app", ports["oss"]),
-                    http_ok(f"{bridge.sandbox('oss')}/stats"))
-        stack.start("web", uvicorn("web.main:app", ports["web"]), http_ok(f"{web}/healthz"))
-        yield bridge
-    finally:
-        stack.stop_all()
-        bridge.engine.dispose()
-        os.environ.clear()
-        os.environ.update(saved)
-        _clear_caches()
+    # The sandboxes take the portal's random secrets by default.
+    env = {**random_secrets(), **bridge_env(workdir, ports, "bridge.db"), **settings}
+    with portal_environment(env):
+        stack = Stack(env, workdir)
+        bridge = BridgeStack(stack, ports, env["DATABASE_URL"], env["REDIS_URL"])
+        try:
+            start_bridge(stack, ports, workdir)
+            yield bridge
+        finally:
+            stack.stop_all()
+            bridge.engine.dispose()
 
 
 def submit(bridge: BridgeStack, n: int, seed: int, commit_every: int = 20) -> list[int]:

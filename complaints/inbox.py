@@ -1,23 +1,20 @@
-"""The complaint desk's queries: the inbox (filters, overdue first, paging) and the
-dashboard's counts, always limited to the tickets the user may see."""
+"""The complaint desk's queries: the inbox's filter fields and conditions (reading the query,
+sorting and paging are the shared ones of `core.inbox`) and the dashboard's counts, always
+limited to the tickets the user may see."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from complaints import routing
 from complaints.models import OPEN_STATUSES, Ticket, TicketStatus
-from core import paging
 from core.accounts.models import User
-
-PAGE_SIZE = paging.PAGE_SIZE
-SORTS = {"due": col(Ticket.resolve_due_at).asc(), "newest": col(Ticket.created_at).desc(),
-         "updated": col(Ticket.updated_at).desc()}
+from core import inbox
 
 
 def overdue_condition(at: datetime) -> Any:
@@ -28,62 +25,32 @@ def overdue_condition(at: datetime) -> Any:
 
 
 @dataclass
-class TicketFilter:
+class TicketFilter(inbox.InboxFilter):
+    SORTS: ClassVar[dict[str, Any]] = inbox.sorts(Ticket, due=Ticket.resolve_due_at)
+
     status: str = ""
     estate: str = ""
     category: str = ""
-    overdue: bool = False
-    mine: bool = False
     environment: bool = False
-    sort: str = "due"
-    page: int = 1
 
     @classmethod
-    def from_query(cls, q: Any) -> "TicketFilter":
-        status = q.get("status", "")
-        return cls(status=status if status in TicketStatus.__members__ else "",
-                   estate=q.get("estate", ""), category=q.get("category", ""),
-                   overdue=paging.flag(q, "overdue"), mine=paging.flag(q, "mine"),
-                   environment=paging.flag(q, "environment"),
-                   sort=q.get("sort", "due") if q.get("sort") in SORTS else "due",
-                   page=paging.page_number(q))
-
-    def query_string(self, **changes: Any) -> str:
-        return paging.query_string(self.__dict__, **changes)
-
-
-@dataclass
-class TicketPage:
-    tickets: list[Ticket]
-    total: int
-    overdue: int
-    pages: int
-    filters: TicketFilter = field(default_factory=TicketFilter)
+    def allowed(cls, name: str, value: str) -> bool:
+        return name != "status" or value in TicketStatus.__members__
 
 
 def search(session: Session, user: User, f: TicketFilter,
-           at: datetime | None = None) -> TicketPage:
+           at: datetime | None = None) -> inbox.InboxPage[Ticket]:
     at = at or datetime.now(UTC)
     scope = routing.visible_to(user)
-    conditions = [scope]
-    if f.status:
-        conditions.append(Ticket.status == f.status)
-    if f.estate:
-        conditions.append(Ticket.estate_id == f.estate)
-    if f.category:
-        conditions.append(Ticket.category == f.category)
+    conditions = [scope, *f.matching(status=Ticket.status, estate=Ticket.estate_id,
+                                     category=Ticket.category)]
     if f.mine:
         conditions.append(Ticket.assignee_id == user.id)
     if f.environment:
         conditions.append(Ticket.eec_environment == True)  # noqa: E712
     if f.overdue:
         conditions.append(overdue_condition(at))
-    total = session.exec(select(func.count(Ticket.id)).where(*conditions)).one()
-    overdue = session.exec(select(func.count(Ticket.id)).where(scope, overdue_condition(at))).one()
-    rows = session.exec(select(Ticket).where(*conditions).order_by(SORTS[f.sort], col(Ticket.id))
-                        .offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return TicketPage(tickets=list(rows), total=total, overdue=overdue,
-                      pages=paging.page_count(total, PAGE_SIZE), filters=f)
+    return inbox.search(session, Ticket, f, conditions, [scope, overdue_condition(at)])
 
 
 @dataclass(frozen=True)

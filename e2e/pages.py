@@ -238,9 +238,6 @@ class WizardStep(PortalPage):
     def save_and_continue(self) -> None:
         self.button("Save and continue").click()
 
-    def save_draft(self) -> None:
-        self.button("Save draft and finish later").click()
-
 
 class OfficeStep(WizardStep):
     step, title = "office", "Head office"

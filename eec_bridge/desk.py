@@ -3,7 +3,6 @@ on every route here."""
 
 from __future__ import annotations
 
-from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
@@ -13,7 +12,7 @@ from eec_bridge import cases, exchange_log, inbox
 from eec_bridge.models import Case, CaseKind, CaseStatus, InfoRequest, OutboxMessage, OutboxState
 from core import eec
 from registration.models import ApplicationEvent, Document
-from core.accounts.deps import require_roles
+from core.accounts.deps import OfficerUser, require_roles
 from core.accounts.models import Role, User
 from core.db import RowId, SessionDep
 from core.errors import DomainError, Invalid, NotFound
@@ -22,7 +21,6 @@ from core.i18n import message
 from core.templating import render
 from core.options import Option
 
-Officer = Annotated[User, Depends(require_roles(Role.officer, Role.admin))]
 router = APIRouter(prefix="/desk", tags=["desk"],
                    dependencies=[Depends(require_roles(Role.officer, Role.admin))])
 
@@ -42,8 +40,8 @@ def _filter_options() -> dict:
 
 
 @router.get("")
-def inbox_page(request: Request, session: SessionDep, officer: Officer):
-    filters = inbox.InboxFilter.from_query(request.query_params)
+def inbox_page(request: Request, session: SessionDep, officer: OfficerUser):
+    filters = inbox.CaseFilter.from_query(request.query_params)
     page = inbox.search(session, filters, officer.id)
     return render(request, "desk/inbox.html",
                   {"page": page, "f": filters, "is_overdue": cases.is_overdue,
@@ -76,14 +74,14 @@ def _case_context(session: SessionDep, case: Case) -> dict:
 
 
 @router.get("/cases/{case_id}")
-def case_page(case_id: RowId, request: Request, session: SessionDep, officer: Officer):
+def case_page(case_id: RowId, request: Request, session: SessionDep, officer: OfficerUser):
     case = cases.get_case(session, case_id)
     return render(request, "desk/case.html", _case_context(session, case))
 
 
 @router.post("/cases/{case_id}/{action}")
 async def case_action(case_id: RowId, action: str, request: Request, session: SessionDep,
-                      officer: Officer):
+                      officer: OfficerUser):
     from eec_bridge.delivery import lock_case
 
     values = form_dict(await request.form())
@@ -114,7 +112,7 @@ async def case_action(case_id: RowId, action: str, request: Request, session: Se
 
 
 @router.get("/cases/{case_id}/documents/{document_id}")
-def case_document(case_id: RowId, document_id: RowId, session: SessionDep, officer: Officer):
+def case_document(case_id: RowId, document_id: RowId, session: SessionDep, officer: OfficerUser):
     """A file the applicant attached to this case's application, for the officer to read."""
     from fastapi.responses import FileResponse
 
@@ -134,7 +132,7 @@ def case_document(case_id: RowId, document_id: RowId, session: SessionDep, offic
 
 
 @router.get("/dead-letters")
-def dead_letters(request: Request, session: SessionDep, officer: Officer):
+def dead_letters(request: Request, session: SessionDep, officer: OfficerUser):
     parked = session.exec(select(OutboxMessage).where(col(OutboxMessage.state).in_(
         [OutboxState.parked, OutboxState.rejected])).order_by(col(OutboxMessage.created_at).desc())
         .limit(200)).all()
@@ -142,7 +140,7 @@ def dead_letters(request: Request, session: SessionDep, officer: Officer):
 
 
 @router.post("/dead-letters/{message_id}/replay")
-def replay(message_id: str, session: SessionDep, officer: Officer):
+def replay(message_id: str, session: SessionDep, officer: OfficerUser):
     message_row = session.get(OutboxMessage, message_id)
     if message_row is None:
         raise NotFound()

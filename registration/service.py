@@ -46,8 +46,6 @@ MAX_CANDIDATES = 3
 
 register_messages(
     {
-        "reservation.none_available": N_("None of your names can be reserved. Change them and try again."),
-        "reservation.reserved": N_("Reserved “{name_th}” / “{name_en}” until {until}."),
         "reservation.expired": N_("Your name reservation expired on {until}. Reserve a name again to continue."),
         "reservation.first_required": N_("Enter at least your first-choice name."),
         "application.frozen": N_("This application has been submitted and can no longer be changed."),

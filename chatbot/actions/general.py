@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
@@ -12,58 +13,58 @@ from actions.common import COMPLAINT_SLOTS, BilingualAction, main_menu
 from actions.i18n import N_, t
 
 
-class ActionGreet(BilingualAction):
+class ReplyAction(BilingualAction, ABC):
+    """Says `reply`, with the main menu unless `with_menu` is false."""
+
+    reply: str
+    with_menu = True
+
+    def events(self) -> List[EventType]:
+        return []
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+        dispatcher.utter_message(text=t(lang, self.reply),
+                                 buttons=main_menu(lang) if self.with_menu else None)
+        return self.events()
+
+
+class ActionGreet(ReplyAction):
+    reply = N_("Hello! I am the EEC One-Stop assistant. I can take a complaint about a problem "
+               "in an industrial estate, or tell you how a complaint you filed is going.")
+
     def name(self) -> Text:
         return "action_greet"
 
-    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
-        dispatcher.utter_message(
-            text=t(lang, N_("Hello! I am the EEC One-Stop assistant. I can take a complaint "
-                            "about a problem in an industrial estate, or tell you how a "
-                            "complaint you filed is going.")),
-            buttons=main_menu(lang))
-        return []
 
+class ActionGoodbye(ReplyAction):
+    reply = N_("Thank you. Goodbye!")
+    with_menu = False
 
-class ActionGoodbye(BilingualAction):
     def name(self) -> Text:
         return "action_goodbye"
 
-    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
-        dispatcher.utter_message(text=t(lang, N_("Thank you. Goodbye!")))
-        return []
 
+class ActionOutOfScope(ReplyAction):
+    reply = N_("Sorry, I can only take complaints about industrial estates and tell you how "
+               "they are going. For other services, please use the portal's menus.")
 
-class ActionOutOfScope(BilingualAction):
     def name(self) -> Text:
         return "action_out_of_scope"
 
-    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
-        dispatcher.utter_message(
-            text=t(lang, N_("Sorry, I can only take complaints about industrial estates and "
-                            "tell you how they are going. For other services, please use the "
-                            "portal's menus.")),
-            buttons=main_menu(lang))
-        return []
 
-
-class ActionFallback(BilingualAction):
+class ActionFallback(ReplyAction):
     """For nlu_fallback and as RulePolicy's core fallback. Like Rasa's default fallback it
     forgets the message it did not understand, so the dialogue carries on from where it was
     (and the policies do not predict the fallback again and again)."""
 
+    reply = N_("Sorry, I did not understand that. I can take a complaint or tell you how a "
+               "complaint is going.")
+
     def name(self) -> Text:
         return "action_fallback"
 
-    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
-        dispatcher.utter_message(
-            text=t(lang, N_("Sorry, I did not understand that. I can take a complaint or "
-                            "tell you how a complaint is going.")),
-            buttons=main_menu(lang))
+    def events(self) -> List[EventType]:
         return [UserUtteranceReverted()]
 
 

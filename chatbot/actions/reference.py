@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import yaml
 
@@ -155,42 +155,44 @@ def _estate_key(text: str) -> str:
     return key
 
 
+def _name_keys(items: Iterable[Any], names_of: Callable[[Any], Iterable[str]],
+               key_of: Callable[[str], str]) -> dict[str, str]:
+    """The match key of each item's id and of each of its names → the item's id; an id wins
+    over another item's name, and the first item to claim a name keeps it."""
+    keys: dict[str, str] = {}
+    for item in items:
+        keys[match_key(item.id)] = item.id
+        for name in names_of(item):
+            keys.setdefault(key_of(name), item.id)
+    return keys
+
+
 @lru_cache
 def _estate_keys() -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for estate in estates():
-        keys[match_key(estate.id)] = estate.id
-        for name in estate_names(estate):
-            keys.setdefault(_estate_key(name), estate.id)
-    return keys
+    return _name_keys(estates(), estate_names, _estate_key)
 
 
 @lru_cache
 def _category_keys() -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for category in categories():
-        keys[match_key(category.id)] = category.id
-        for name in category_names(category):
-            keys.setdefault(match_key(name), category.id)
-    return keys
+    return _name_keys(categories(), category_names, match_key)
+
+
+def _lookup(key: str, keys: dict[str, str]) -> Optional[str]:
+    """The id whose name is `key`, else the one a longer sentence mentions ("ที่นิคมปิ่นทองครับ");
+    the most specific name wins: "wha eastern seaboard 1" over "eastern seaboard"."""
+    if not key:
+        return None
+    if key in keys:
+        return keys[key]
+    mentioned = [alias for alias in keys if len(alias) >= 3 and alias in key]
+    return keys[max(mentioned, key=len)] if mentioned else None
 
 
 def resolve_estate(text: Optional[str]) -> Optional[str]:
     """The estate id that `text` names, or None when it names none (or several)."""
     if not text:
         return None
-    key = _estate_key(str(text))
-    if not key:
-        return None
-    keys = _estate_keys()
-    if key in keys:
-        return keys[key]
-    # A longer sentence that contains exactly one estate's name ("ที่นิคมปิ่นทองครับ").
-    mentioned = [alias for alias in keys if len(alias) >= 3 and alias in key]
-    if not mentioned:
-        return None
-    # The most specific name wins: "wha eastern seaboard 1" over "eastern seaboard".
-    return keys[max(mentioned, key=len)]
+    return _lookup(_estate_key(str(text)), _estate_keys())
 
 
 def estate_candidates(text: Optional[str]) -> list[Estate]:
@@ -206,11 +208,4 @@ def resolve_category(text: Optional[str]) -> Optional[str]:
     """The category id that `text` names or mentions, or None."""
     if not text:
         return None
-    key = match_key(str(text))
-    keys = _category_keys()
-    if key in keys:
-        return keys[key]
-    mentioned = [alias for alias in keys if len(alias) >= 3 and alias in key]
-    if not mentioned:
-        return None
-    return keys[max(mentioned, key=len)]
+    return _lookup(match_key(str(text)), _category_keys())

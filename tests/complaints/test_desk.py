@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from complaints import inbox, repository, service
 from complaints.models import Ticket, TicketStatus
+from core import inbox as core_inbox
 from tests.conftest import (Browser, choose_language, create_estate_operator, create_officer,
-                            create_ticket, create_user, sign_in)
+                            create_ticket, create_user, officer_browser, sign_in)
 from core.accounts.models import User
 
 
@@ -49,9 +50,7 @@ def test_an_estate_operator_sees_only_their_estate(app, browser, session):
     assert browser.post(f"/desk/tickets/{other}/acknowledge", {}).status_code == 403
     assert fresh(session, other).acknowledged_at is None
     assert browser.get("/desk").status_code == 403  # the registration case desk is not theirs
-    with TestClient(app) as officer_client:
-        officer = Browser(officer_client)
-        sign_in(officer, create_officer(session))
+    with officer_browser(app, session) as officer:
         both = officer.get("/desk/tickets?category=noise").text
         assert own in both and other in both
     with TestClient(app) as nowhere_client:
@@ -158,11 +157,11 @@ def test_overdue_tickets_are_highlighted_and_filtered(app, browser, session):
 def test_the_inbox_pages(session, monkeypatch):
     numbers = [create_ticket(session, estate_id="laem-chabang") for _ in range(3)]
     operator = user_named(session, create_estate_operator(session, "laem-chabang"))
-    monkeypatch.setattr(inbox, "PAGE_SIZE", 2)
+    monkeypatch.setattr(core_inbox, "PAGE_SIZE", 2)
     first = inbox.search(session, operator, inbox.TicketFilter(sort="newest"))
     second = inbox.search(session, operator, inbox.TicketFilter(sort="newest", page=2))
     assert first.total == 3 and first.pages == 2
-    assert [t.number for t in first.tickets + second.tickets] == numbers[::-1]
+    assert [t.number for t in first.rows + second.rows] == numbers[::-1]
 
 
 def test_the_dashboard_counts(app, browser, session):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from eec_bridge import cases
 from eec_bridge.models import Case, CaseStatus, OutboxMessage, OutboxState
-from tests.conftest import Browser, create_officer, create_user, sign_in, submitted_application
+from tests.conftest import (create_officer, create_user, officer_browser, sign_in,
+                            submitted_application)
 
 
 def case_for(session, app_id: int) -> Case:
@@ -43,9 +43,7 @@ def test_only_admins_create_officer_accounts(app, browser, session):
     sign_in(browser, create_officer(session))
     assert browser.get("/desk").status_code == 200
     assert browser.get("/desk/officers").status_code == 403
-    with TestClient(app) as other:
-        admin = Browser(other)
-        sign_in(admin, create_officer(session, role="admin"))
+    with officer_browser(app, session, role="admin") as admin:
         r = admin.post("/desk/officers", {"full_name": "Nida Officer", "email": "nida@eeco.example",
                                           "password": "officer password 9"}, page="/desk/officers")
         assert r.status_code == 303
@@ -56,9 +54,7 @@ def test_request_information_answer_and_approve(app, browser, session):
     app_id = submitted_application(browser, requests_eec_privileges="yes")
     case = to_eec_review(session, app_id)
     assert case.status == CaseStatus.eec_review
-    with TestClient(app) as officer_client:
-        officer = Browser(officer_client)
-        sign_in(officer, create_officer(session))
+    with officer_browser(app, session) as officer:
         page = officer.get(f"/desk/cases/{case.id}").text
         assert case.reference in page and "Approve and send to EEC OSS" in page
         assert officer.post(f"/desk/cases/{case.id}/request-info", {"question": ""}).status_code == 422
@@ -82,9 +78,7 @@ def test_request_information_answer_and_approve(app, browser, session):
 def test_reject_needs_a_reason_and_closes_the_case(app, browser, session):
     app_id = submitted_application(browser, requests_eec_privileges="yes")
     case = to_eec_review(session, app_id)
-    with TestClient(app) as officer_client:
-        officer = Browser(officer_client)
-        sign_in(officer, create_officer(session))
+    with officer_browser(app, session) as officer:
         r = officer.post(f"/desk/cases/{case.id}/reject", {"reason": ""})
         assert r.status_code == 422 and "Give a reason" in r.text
         officer.post(f"/desk/cases/{case.id}/reject", {"reason": "Activity not eligible."})
@@ -101,9 +95,7 @@ def test_inbox_filters_and_overdue_count(app, browser, session):
     case.sla_due_at = datetime.now(UTC) - timedelta(hours=1)
     session.add(case)
     session.commit()
-    with TestClient(app) as officer_client:
-        officer = Browser(officer_client)
-        sign_in(officer, create_officer(session))
+    with officer_browser(app, session) as officer:
         page = officer.get("/desk?estate=wellgrow&industry=digital&overdue=1").text
         assert case.reference in page and "Overdue" in page
         assert case.reference not in officer.get("/desk?estate=map-ta-phut").text
@@ -121,9 +113,7 @@ def test_parked_message_is_listed_and_replayed_with_the_same_id(app, browser, se
     message.state, message.attempts, message.last_error = OutboxState.parked, 8, "503 from Biz Portal"
     session.add(message)
     session.commit()
-    with TestClient(app) as officer_client:
-        officer = Browser(officer_client)
-        sign_in(officer, create_officer(session))
+    with officer_browser(app, session) as officer:
         page = officer.get("/desk/dead-letters").text
         assert message.id in page and "503 from Biz Portal" in page
         r = officer.post(f"/desk/dead-letters/{message.id}/replay", {})
@@ -136,9 +126,7 @@ def test_parked_message_is_listed_and_replayed_with_the_same_id(app, browser, se
 def test_officer_downloads_a_file_the_applicant_attached_to_an_answer(app, browser, session):
     app_id = submitted_application(browser, requests_eec_privileges="yes")
     case = to_eec_review(session, app_id)
-    with TestClient(app) as officer_client:
-        officer = Browser(officer_client)
-        sign_in(officer, create_officer(session))
+    with officer_browser(app, session) as officer:
         officer.post(f"/desk/cases/{case.id}/request-info", {"question": "Send the lease."})
         browser.post(f"/registration/{app_id}/answer", {"answer": "Attached."},
                      files={"file": ("lease.pdf", b"%PDF-1.4\nlease\n%%EOF\n", "application/pdf")})

@@ -15,8 +15,8 @@ import pytest
 from sqlmodel import Session, create_engine, select
 
 from eec_bridge.models import Case, CaseStatus, OutboxMessage, OutboxState
-from tests.stack import (Stack, celery_worker, free_port, http_ok, python, redis_ready,
-                         redis_server_command, uvicorn, wait_until)
+from tests.stack import (Stack, bridge_env, celery_worker, free_port, portal_environment, python,
+                         redis_ready, start_bridge, wait_until)
 
 APPLICATIONS = int(os.environ.get("EEC_RELIABILITY_APPLICATIONS", "200"))
 EEC_SHARE = 0.75
@@ -35,43 +35,17 @@ def final(case: Case) -> bool:
 @pytest.fixture
 def stack(tmp_path):
     ports = {name: free_port() for name in ("redis", "web", "bizportal", "oss")}
-    db_url = f"sqlite:///{tmp_path / 'reliability.db'}"
-    web = f"http://127.0.0.1:{ports['web']}"
-    env = {
-        "DATABASE_URL": db_url, "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
-        "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(tmp_path / "uploads"),
-        "EEC_BASE_URL": web,
-        "EEC_BIZPORTAL_URL": f"http://127.0.0.1:{ports['bizportal']}",
-        "EEC_EEC_OSS_URL": f"http://127.0.0.1:{ports['oss']}",
-        "BIZPORTAL_SANDBOX_CALLBACK_URL": f"{web}/webhooks/bizportal",
-        "OSS_SANDBOX_CALLBACK_URL": f"{web}/webhooks/eec-oss",
-        "EEC_HTTP_TIMEOUT_S": "2", "EEC_RELAY_INTERVAL_S": "0.2", "EEC_RELAY_LEASE_S": "6",
-        "EEC_DELIVERY_BACKOFF_BASE_S": "0.2", "EEC_DELIVERY_BACKOFF_MAX_S": "2",
-        "EEC_DELIVERY_MAX_ATTEMPTS": "25", "EEC_FEED_POLL_INTERVAL_S": "0",
-    }
-    saved = dict(os.environ)
-    os.environ.update(env)
-    from tests.conftest import _reset_caches
-
-    _reset_caches()
-    from web.bootstrap import migrate
-
-    migrate()
-    s = Stack(env, tmp_path)
-    try:
-        s.start("redis", redis_server_command(ports["redis"], tmp_path), redis_ready(ports["redis"]))
-        s.start("bizportal", uvicorn("bizportal.sandbox:app", ports["bizportal"]),
-                http_ok(f"http://127.0.0.1:{ports['bizportal']}/_sandbox/stats"))
-        s.start("oss", uvicorn("eec_bridge.oss.sandbox:app", ports["oss"]),
-                http_ok(f"http://127.0.0.1:{ports['oss']}/_sandbox/stats"))
-        s.start("web", uvicorn("web.main:app", ports["web"]), http_ok(f"{web}/healthz"))
-        s.ports, s.db_url = ports, db_url
-        yield s
-    finally:
-        s.stop_all()
-        os.environ.clear()
-        os.environ.update(saved)
-        _reset_caches()
+    env = {**bridge_env(tmp_path, ports, "reliability.db"), "EEC_RELAY_LEASE_S": "6",
+           "EEC_DELIVERY_BACKOFF_BASE_S": "0.2", "EEC_DELIVERY_BACKOFF_MAX_S": "2",
+           "EEC_DELIVERY_MAX_ATTEMPTS": "25"}
+    with portal_environment(env):
+        s = Stack(env, tmp_path)
+        try:
+            start_bridge(s, ports, tmp_path)
+            s.ports, s.db_url = ports, env["DATABASE_URL"]
+            yield s
+        finally:
+            s.stop_all()
 
 
 def sandbox(s: Stack, name: str) -> str:

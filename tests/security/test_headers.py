@@ -10,7 +10,6 @@ ticket desks, the chat, API errors and static files, over real HTTP on both data
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -23,6 +22,7 @@ from sqlmodel import Session, select
 
 from tests.conftest import (SERVICE_TOKEN, Browser, create_application, create_officer,
                             create_ticket, sign_in, submitted_application)
+from tests.stack import free_port
 
 REQUIRED_CSP = {
     "default-src": {"'self'"}, "script-src": {"'self'"}, "style-src": {"'self'"},
@@ -30,12 +30,6 @@ REQUIRED_CSP = {
     "frame-ancestors": {"'none'"},
 }
 OFF_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -70,7 +64,7 @@ def sample(database_url) -> Iterator[Sample]:
 
     with pytest.MonkeyPatch.context() as env:
         # Nothing listens here: the chat answers at once that the assistant is away.
-        env.setenv("EEC_RASA_URL", f"http://127.0.0.1:{_free_port()}")
+        env.setenv("EEC_RASA_URL", f"http://127.0.0.1:{free_port()}")
         get_settings.cache_clear()
         _limiter.cache_clear()
         app = create_app()

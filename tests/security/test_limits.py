@@ -26,7 +26,7 @@ from sqlmodel import select
 from complaints.models import Ticket
 from tests.conftest import (OPEN311_KEY, SERVICE_TOKEN, Browser, create_application,
                             create_user)
-from tests.stack import ROOT, Stack, free_port, http_ok
+from tests.stack import ROOT, Stack, environ, free_port, http_ok
 from core.settings import get_settings
 
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -36,18 +36,8 @@ NESTED = b"[" * 100_000 + b"]" * 100_000
 @contextmanager
 def settings(**env: str) -> Iterator[None]:
     """The app's Settings with some EEC_ variables set, for the length of a block."""
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    get_settings.cache_clear()
-    try:
+    with environ(env, get_settings.cache_clear):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        get_settings.cache_clear()
 
 
 @pytest.fixture
