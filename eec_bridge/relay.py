@@ -1,6 +1,6 @@
 """The outbox relay: claims due messages and enqueues thin delivery tasks, and polls the
-Biz Portal feed of licence applications. Runs as its own process (`python -m
-eec_bridge.relay`, in the Procfile).
+Biz Portal feed of licence applications. Runs as its own process (`python -m flows.relay`
+in the Procfile, which subscribes the handlers of the bridge's domain events first).
 
 A claim is a lease: the message becomes due again after `relay_lease_s`, so a task lost
 with a restarted Redis or a killed worker is simply enqueued again. The receiver's
@@ -23,7 +23,8 @@ import redis
 
 from sqlmodel import Session, select
 
-from eec_bridge import cases, exchange_log
+from core.events import require
+from eec_bridge import events, exchange_log, intake
 from eec_bridge.adapters import AdapterError
 from eec_bridge.models import FeedCursor, OutboxMessage, OutboxState
 from web.db import get_engine
@@ -121,7 +122,7 @@ def poll_feed_once(limit: int = 50) -> int:
     opened: list[tuple[object, int]] = []
     with Session(get_engine()) as session:
         for item in page.items:
-            case = cases.open_licence_case(session, item)
+            case = intake.open_licence_case(session, item)
             if case is not None:
                 opened.append((item, case.id))
         cursor_row = session.get(FeedCursor, FEED) or FeedCursor(name=FEED)
@@ -141,6 +142,7 @@ def run(stop_after_s: float | None = None) -> None:
     from web.logging_setup import configure_logging
 
     configure_logging()
+    require(*events.ALL)  # flows.relay subscribes them; without, opening a feed case would fail
     settings = get_settings()
     running = True
 
@@ -164,6 +166,3 @@ def run(stop_after_s: float | None = None) -> None:
         if claimed < BATCH:  # a full batch means more may be due now
             wait_for_wake(settings.relay_interval_s)
 
-
-if __name__ == "__main__":
-    run()

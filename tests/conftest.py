@@ -29,6 +29,10 @@ from tests.stack import random_secrets  # noqa: E402
 for _name, _value in random_secrets().items():
     os.environ.setdefault(_name, _value)
 
+# As in every process of the portal: the handlers of the domain events, for tests that change
+# cases without building the app.
+import flows  # noqa: E402, F401
+
 
 def _port_open(host: str, port: int) -> bool:
     with socket.socket() as s:

@@ -212,7 +212,8 @@ def create_app() -> FastAPI:
     from complaints import open311
     from complaints import routes as complaint_routes
     from eec_bridge import desk, webhooks
-    from registration import certificate
+    # Importing flows also subscribes the handlers of the domain events (core.events).
+    from flows import application_status, case_desk, certificate
 
     # Routes are matched in order, one regex each. The machine-facing paths (the JSON API
     # and the callbacks), with prefixes no page shares, come first: every request pays for
@@ -229,8 +230,10 @@ def create_app() -> FastAPI:
                    open311.router):
         app.include_router(router, include_in_schema=router in (ticket_api.router,
                                                                 open311.router))
-    for router in (pages.router, account_routes.router, registration_routes.router,
-                   registration_routes.address_router, desk.router, chat.router):
+    # The status page before the wizard, whose /registration/{id}/{step} would take it.
+    for router in (pages.router, account_routes.router, application_status.router,
+                   registration_routes.router, registration_routes.address_router,
+                   case_desk.router, desk.router, chat.router):
         app.include_router(router, include_in_schema=False)
     install_error_handlers(app)
     app.openapi = document_problems(app.openapi)  # type: ignore[method-assign]

@@ -1,0 +1,1 @@
+"""The kernel every context builds on; it imports no context."""

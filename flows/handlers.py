@@ -1,0 +1,28 @@
+"""Which context reacts to which domain event. One line a subscription; flows/__init__.py
+runs `subscribe_all` on import."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sqlmodel import Session
+
+from core.events import subscribe
+from eec_bridge.events import CaseEventRecorded, CompanyRegistered
+from flows import submission
+from registration import outcomes
+from registration.events import ApplicationSubmitted
+
+
+def _timeline_line(session: Session, event: CaseEventRecorded) -> None:
+    outcomes.record_case_event(session, **asdict(event))
+
+
+def _company_registered(session: Session, event: CompanyRegistered) -> None:
+    outcomes.company_registered(session, **asdict(event))
+
+
+def subscribe_all() -> None:
+    subscribe(ApplicationSubmitted, submission.open_case)
+    subscribe(CaseEventRecorded, _timeline_line)
+    subscribe(CompanyRegistered, _company_registered)
