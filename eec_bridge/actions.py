@@ -10,7 +10,14 @@ from sqlmodel import Session, col, select
 
 from eec_bridge import topics
 from eec_bridge.callbacks import payload_for_oss
-from eec_bridge.models import FINAL_STATUSES, Case, CaseStatus, InfoRequest, OutboxMessage, OutboxState
+from eec_bridge.models import (
+    FINAL_STATUSES,
+    Case,
+    CaseStatus,
+    InfoRequest,
+    OutboxMessage,
+    OutboxState,
+)
 from eec_bridge.workflow import now, record, transition
 from web.errors import Conflict, FieldError, Invalid
 

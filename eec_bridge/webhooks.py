@@ -119,7 +119,8 @@ def _sources() -> dict[str, Source]:
     settings = get_settings()
     return {
         "bizportal": Source("bizportal", lambda: settings.bizportal_webhook_secret.get_secret_value(),
-                            parse_bizportal, Case.bizportal_id, callbacks.apply_bizportal_update),
+                            parse_bizportal, Case.bizportal_id,
+                            callbacks.apply_bizportal_update),
         "eec-oss": Source("eec_oss", lambda: settings.eec_oss_webhook_secret.get_secret_value(),
                           parse_oss, Case.oss_case_number, callbacks.apply_oss_update),
     }

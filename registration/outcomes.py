@@ -10,8 +10,13 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from registration.identity import format_juristic_number
-from registration.models import (Application, ApplicationEvent, NameReservation, RegisteredName,
-                                 ReservationStatus)
+from registration.models import (
+    Application,
+    ApplicationEvent,
+    NameReservation,
+    RegisteredName,
+    ReservationStatus,
+)
 from registration.names import normalise
 from web.db import append_row
 

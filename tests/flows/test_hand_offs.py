@@ -21,8 +21,7 @@ from registration import service
 from registration.identity import format_juristic_number
 from registration.models import Application, NameReservation, RegisteredName, ReservationStatus
 from tests.conftest import submitted_application
-from tests.eec_bridge.test_webhooks import (Webhook, event_id, juristic_number,
-                                            registration_event)
+from tests.eec_bridge.test_webhooks import Webhook, event_id, juristic_number, registration_event
 from web.db import append_row
 
 ROOT = Path(__file__).resolve().parent.parent.parent
