@@ -101,3 +101,30 @@ def test_the_worker_consumes_every_queue_of_the_registry():
     worker = next(line for line in (ROOT / "Procfile").read_text().splitlines()
                   if line.startswith("worker:"))
     assert "-A flows.worker" in worker and " -Q " not in worker  # queues from the registry
+
+
+def test_a_file_sent_with_an_answer_goes_to_eec_oss_with_the_submission(app, browser, session):
+    """The bridge reads no registration table: the answer's file joins the case's copy of
+    the submission, so the approved case that goes to EEC OSS lists it, as registration
+    would list the application's documents."""
+    from fastapi.testclient import TestClient
+
+    from tests.conftest import Browser, create_officer, sign_in
+    from tests.eec_bridge.test_desk import to_eec_review
+
+    app_id = submitted_application(browser, requests_eec_privileges="yes")
+    case = to_eec_review(session, app_id)
+    with TestClient(app) as officer_client:
+        officer = Browser(officer_client)
+        sign_in(officer, create_officer(session))
+        officer.post(f"/desk/cases/{case.id}/request-info", {"question": "Send the lease."})
+        browser.post(f"/registration/{app_id}/answer", {"answer": "Attached."},
+                     files={"file": ("lease.pdf", b"%PDF-1.4\nlease\n%%EOF\n", "application/pdf")})
+        assert officer.post(f"/desk/cases/{case.id}/approve", {}).status_code == 303
+    session.expire_all()
+    sent = session.exec(select(OutboxMessage).where(
+        OutboxMessage.aggregate_id == case.id, OutboxMessage.topic == topics.TOPIC_OSS_CASE)).one()
+    application = session.get(Application, app_id)
+    documents = sent.payload["registration"]["documents"]
+    assert {"kind": "other", "filename": "lease.pdf"}.items() <= documents[-1].items()
+    assert documents == service.submission_payload(session, application)["documents"]
