@@ -128,3 +128,18 @@ def test_a_file_sent_with_an_answer_goes_to_eec_oss_with_the_submission(app, bro
     documents = sent.payload["registration"]["documents"]
     assert {"kind": "other", "filename": "lease.pdf"}.items() <= documents[-1].items()
     assert documents == service.submission_payload(session, application)["documents"]
+
+
+def test_the_migration_gives_existing_cases_their_submission_back(browser, session):
+    """Cases opened before the bridge kept a copy get it from their first Biz Portal message."""
+    from alembic import command
+
+    from web.bootstrap import alembic_config
+
+    app_id = submitted_application(browser, operates_in_eec="no", requests_eec_privileges="no")
+    kept = session.exec(select(Case).where(Case.application_id == app_id)).one().submission
+    session.close()
+    command.downgrade(alembic_config(), "3c1e5a7d9b20")
+    command.upgrade(alembic_config(), "head")
+    case = session.exec(select(Case).where(Case.application_id == app_id)).one()
+    assert kept is not None and case.submission == kept
