@@ -11,7 +11,7 @@ import os
 from celery import Celery, signals
 from kombu import Exchange, Queue
 
-from core.events import require
+from core.events import Unhandled, require
 from eec_bridge import events
 from eec_bridge.topics import DEFAULT_QUEUE, DESTINATIONS, queues
 from web.local_state import PRIVATE_UMASK
@@ -61,7 +61,11 @@ def _mask_personal_data(**_kwargs) -> None:
 @signals.worker_init.connect
 def _handlers_subscribed(**_kwargs) -> None:
     """A worker started without flows (celery -A flows.worker) would apply no receipt: stop."""
-    require(*events.ALL)
+    try:
+        require(*events.ALL)
+    except Unhandled as exc:
+        # Celery logs and swallows an Exception from a signal handler; SystemExit gets through.
+        raise SystemExit(f"worker not started: {exc}") from exc
 
 
 @signals.worker_process_init.connect

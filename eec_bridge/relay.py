@@ -166,3 +166,6 @@ def run(stop_after_s: float | None = None) -> None:
         if claimed < BATCH:  # a full batch means more may be due now
             wait_for_wake(settings.relay_interval_s)
 
+
+if __name__ == "__main__":
+    run()  # refuses to start (core.events.Unhandled): the Procfile runs flows.relay
