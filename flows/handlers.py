@@ -3,8 +3,6 @@ runs `subscribe_all` on import."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from sqlmodel import Session
 
 from core.events import subscribe
@@ -15,11 +13,17 @@ from registration.events import ApplicationSubmitted
 
 
 def _timeline_line(session: Session, event: CaseEventRecorded) -> None:
-    outcomes.record_case_event(session, **asdict(event))
+    outcomes.record_case_event(
+        session, application_id=event.application_id, case_id=event.case_id,
+        status=event.status, key=event.key, params=event.params, internal=event.internal,
+        actor_id=event.actor_id)
 
 
 def _company_registered(session: Session, event: CompanyRegistered) -> None:
-    outcomes.company_registered(session, **asdict(event))
+    outcomes.company_registered(
+        session, application_id=event.application_id, case_id=event.case_id,
+        status=event.status, juristic_number=event.juristic_number, name_th=event.name_th,
+        name_en=event.name_en)
 
 
 def subscribe_all() -> None:
