@@ -167,7 +167,7 @@ def worker_and_relay(bridge: BridgeStack) -> None:
     from tests.stack import celery_worker, python
 
     bridge.stack.start("worker", celery_worker(concurrency=4))
-    bridge.stack.start("relay", python("-m", "eec_bridge.relay"))
+    bridge.stack.start("relay", python("-m", "flows.relay"))
 
 
 # --- throughput, baseline, latency ------------------------------------------------------------

@@ -17,8 +17,6 @@ from core.settings import get_settings
 
 @lru_cache
 def get_engine() -> Engine:
-    import web.models  # noqa: F401  (every table, so foreign keys resolve in any process)
-
     settings = get_settings()
     if settings.is_sqlite:
         path = settings.database_url.removeprefix("sqlite:///")

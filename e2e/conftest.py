@@ -371,7 +371,7 @@ def full_stack(tmp_path_factory) -> Iterator[FullStack]:
                         processes.http_ok(f"{web}/healthz"), STARTUP_LIMIT_S)
             stack.start("worker", processes.celery_worker(concurrency=2),
                         _log_says(log_dir / "worker.log", " ready."), STARTUP_LIMIT_S)
-            stack.start("relay", processes.python("-m", "eec_bridge.relay"),
+            stack.start("relay", processes.python("-m", "flows.relay"),
                         _log_says(log_dir / "relay.log", "outbox relay started"),
                         STARTUP_LIMIT_S)
         except TimeoutError as exc:

@@ -1,15 +1,21 @@
 """The Celery application on Redis. Settings follow the delivery guarantees we promise:
 late acks, requeue on worker loss, a visibility timeout above the longest task and a
-prompt restore of unacknowledged messages."""
+prompt restore of unacknowledged messages. Its queues and routes come from the topic
+registry (eec_bridge.topics). A worker runs it through flows.worker, which also subscribes the
+handlers of the bridge's domain events."""
 
 from __future__ import annotations
 
 import os
 
 from celery import Celery, signals
+from kombu import Exchange, Queue
 
 from core.local_state import PRIVATE_UMASK
 from core.settings import get_settings
+from core.events import Unhandled, require
+from eec_bridge import events
+from eec_bridge.topics import DEFAULT_QUEUE, DESTINATIONS, queues
 
 LONGEST_TASK_S = 120
 
@@ -33,8 +39,10 @@ def make_celery() -> Celery:
             "unacked_restore_interval": 5,
         },
         timezone="Asia/Bangkok",
-        task_routes={"eec_bridge.bizportal.*": {"queue": "bizportal"},
-                     "eec_bridge.eec_oss.*": {"queue": "eec_oss"}},
+        # From the topic registry: a worker started without -Q consumes every queue.
+        task_default_queue=DEFAULT_QUEUE,
+        task_queues=[Queue(name, Exchange(name), routing_key=name) for name in queues()],
+        task_routes={d.task: {"queue": d.queue} for d in DESTINATIONS.values()},
     )
     return app
 
@@ -48,6 +56,16 @@ def _mask_personal_data(**_kwargs) -> None:
     from core.logging_setup import configure_logging
 
     configure_logging()
+
+
+@signals.worker_init.connect
+def _handlers_subscribed(**_kwargs) -> None:
+    """A worker started without flows (celery -A flows.worker) would apply no receipt: stop."""
+    try:
+        require(*events.ALL)
+    except Unhandled as exc:
+        # Celery logs and swallows an Exception from a signal handler; SystemExit gets through.
+        raise SystemExit(f"worker not started: {exc}") from exc
 
 
 @signals.worker_process_init.connect

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session, col, select
 
+from eec_bridge import exchange_log, topics, workflow
 from core.http_adapters import AdapterError, RejectedError, SchemaError, TransientError
-from eec_bridge import cases, exchange_log
 from eec_bridge.models import Case, OutboxMessage, OutboxState
 from core.db import get_engine, row_update
 from core.settings import get_settings
@@ -50,10 +50,6 @@ def warm_up() -> None:
         connection.execute(text("SELECT 1"))
     bizportal_gateway()
     oss_gateway()
-
-
-def callback_url(system: str) -> str:
-    return f"{get_settings().base_url.rstrip('/')}/webhooks/{system}"
 
 
 def lock_case(session: Session, case_id: int) -> Case | None:
@@ -91,27 +87,21 @@ class Call:
     apply: Callable[[Session, Case, Any], None]
 
 
+def gateway_for(destination: str) -> Any:
+    """The gateway of a destination in eec_bridge.topics.DESTINATIONS."""
+    return _GATEWAYS[destination]()
+
+
+_GATEWAYS: dict[str, Callable[[], Any]] = {"bizportal": bizportal_gateway, "eec_oss": oss_gateway}
+
+
 def _call_for(message: OutboxMessage) -> Call:
+    """The registry's entry for the message's topic, bound to this message."""
+    topic = topics.topic_of(message)
     p, mid = message.payload, message.id
-    if message.topic == cases.TOPIC_BIZPORTAL_REGISTRATION:
-        return Call("POST /api/v1/registrations",
-                    lambda: bizportal_gateway().submit_registration(mid, p, callback_url("bizportal")),
-                    lambda s, c, r: cases.delivered_to_bizportal(s, c, r.registration_id))
-    if message.topic == cases.TOPIC_OSS_CASE:
-        return Call("POST /api/v1/cases",
-                    lambda: oss_gateway().submit_case(mid, p, callback_url("eec-oss")),
-                    lambda s, c, r: cases.delivered_to_oss(s, c, r.case_number))
-    if message.topic == cases.TOPIC_OSS_ANSWER:
-        return Call(f"POST /api/v1/cases/{p.get('case_number')}/answers",
-                    lambda: oss_gateway().answer_question(mid, p["case_number"], p["text"],
-                                                          p.get("attachments", [])),
-                    lambda s, c, r: None)
-    if message.topic == cases.TOPIC_BIZPORTAL_LICENCE_STATUS:
-        return Call(f"POST /api/v1/licence-applications/{p.get('licence_id')}/status",
-                    lambda: bizportal_gateway().update_licence_status(
-                        mid, p["licence_id"], p["status"], p.get("note", "")),
-                    lambda s, c, r: None)
-    raise SchemaError(f"unknown topic {message.topic}")
+    return Call(topic.endpoint(p),
+                lambda: topic.send(gateway_for(topic.destination.name), mid, p),
+                topic.apply or (lambda s, c, r: None))
 
 
 def backoff(attempt: int) -> timedelta:
@@ -224,5 +214,5 @@ def _record_failure(session: Session, message: OutboxMessage, case: Case | None,
     if not session.connection().execute(_MARK, values).rowcount:
         return "skipped"
     if outcome == OutboxState.rejected and case is not None:
-        cases.delivery_refused(session, case, "; ".join(exc.reasons))
+        workflow.delivery_refused(session, case, "; ".join(exc.reasons))
     return str(outcome)

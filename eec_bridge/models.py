@@ -141,6 +141,9 @@ class Case(SQLModel, table=True):
     oss_case_number: str | None = Field(default=None, max_length=60, index=True)
     oss_sequence: int = 0
     certificate_code: str | None = Field(default=None, max_length=40, unique=True)
+    # A registration's payload as submitted (eec_bridge.payloads.RegistrationSubmission), plus
+    # files sent with answers: the bridge never reads registration's tables. None for licences.
+    submission: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     problem: str = Field(default="", max_length=2000)
     assignee_id: int | None = Field(default=None, foreign_key="users.id")
     sla_due_at: datetime

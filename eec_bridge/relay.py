@@ -1,6 +1,6 @@
 """The outbox relay: claims due messages and enqueues thin delivery tasks, and polls the
-Biz Portal feed of licence applications. Runs as its own process (`python -m
-eec_bridge.relay`, in the Procfile).
+Biz Portal feed of licence applications. Runs as its own process (`python -m flows.relay`
+in the Procfile, which subscribes the handlers of the bridge's domain events first).
 
 A claim is a lease: the message becomes due again after `relay_lease_s`, so a task lost
 with a restarted Redis or a killed worker is simply enqueued again. The receiver's
@@ -17,14 +17,14 @@ import signal
 import time
 from collections import defaultdict
 from datetime import timedelta
-from functools import lru_cache
 
-import redis
 
 from sqlmodel import Session, select
 
+from core.events import require
+from eec_bridge import events, exchange_log, intake
+from eec_bridge.wakeup import wait_for_wake
 from core.http_adapters import AdapterError
-from eec_bridge import cases, exchange_log
 from eec_bridge.models import FeedCursor, OutboxMessage, OutboxState
 from core.db import get_engine
 from core.settings import get_settings
@@ -33,7 +33,6 @@ from core.clock import utcnow
 log = logging.getLogger("eec_bridge.relay")
 BATCH = 200
 FEED = "bizportal.licences"
-WAKE_KEY = "eec:outbox:wake"
 
 
 def claim_due(session: Session, limit: int = BATCH) -> list[tuple[str, str]]:
@@ -69,40 +68,6 @@ def relay_once() -> int:
     return len(claimed)
 
 
-@lru_cache
-def _redis() -> redis.Redis | None:
-    url = get_settings().redis_url
-    if not url:
-        return None
-    # Above the longest wait for a wake, below what would hold up a committing request.
-    return redis.Redis.from_url(url, socket_timeout=get_settings().relay_interval_s + 1,
-                                socket_connect_timeout=1)
-
-
-def wake() -> None:
-    """Tells the relay that a commit wrote outbox rows. Never fails the caller."""
-    client = _redis()
-    if client is None:
-        return
-    try:
-        client.pipeline(transaction=False).lpush(WAKE_KEY, 1).ltrim(WAKE_KEY, 0, 0).execute()
-    except redis.RedisError as exc:
-        log.debug("relay not woken (%s); it polls", exc)
-
-
-def wait_for_wake(timeout_s: float) -> None:
-    """Returns when woken or after `timeout_s`; the wakes so far are used up."""
-    client = _redis()
-    if client is None:
-        time.sleep(timeout_s)
-        return
-    try:
-        if client.blpop([WAKE_KEY], timeout=timeout_s):
-            client.delete(WAKE_KEY)  # before the claim, so no commit's wake is missed
-    except redis.RedisError:
-        time.sleep(timeout_s)
-
-
 def poll_feed_once(limit: int = 50) -> int:
     """Pulls new licence applications filed on Biz Portal; each becomes a case once."""
     from eec_bridge.delivery import bizportal_gateway
@@ -118,7 +83,7 @@ def poll_feed_once(limit: int = 50) -> int:
     opened: list[tuple[object, int]] = []
     with Session(get_engine()) as session:
         for item in page.items:
-            case = cases.open_licence_case(session, item)
+            case = intake.open_licence_case(session, item)
             if case is not None:
                 opened.append((item, case.id))
         cursor_row = session.get(FeedCursor, FEED) or FeedCursor(name=FEED)
@@ -138,6 +103,7 @@ def run(stop_after_s: float | None = None) -> None:
     from core.logging_setup import configure_logging
 
     configure_logging()
+    require(*events.ALL)  # flows.relay subscribes them; without, opening a feed case would fail
     settings = get_settings()
     running = True
 
@@ -163,4 +129,4 @@ def run(stop_after_s: float | None = None) -> None:
 
 
 if __name__ == "__main__":
-    run()
+    run()  # refuses to start (core.events.Unhandled): the Procfile runs flows.relay

@@ -27,9 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
-from bizportal.mapping import parse_event as parse_bizportal
+from eec_bridge import callbacks, exchange_log, refusals
 from core.http_adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
-from eec_bridge import cases, exchange_log, refusals
+from bizportal.mapping import parse_event as parse_bizportal
 from eec_bridge.delivery import lock_cases
 from eec_bridge.models import Case, InboxMessage
 from core.db import get_engine
@@ -50,7 +50,7 @@ class Source:
     secret: Callable[[], str]
     parse: Callable[[Any], Any]  # one decoded event → the system's StatusUpdate
     their_id: Any  # the Case column holding their id for the case
-    apply: Callable[[Session, Case, cases.Update], bool]
+    apply: Callable[[Session, Case, callbacks.Update], bool]
 
 
 @dataclass
@@ -76,18 +76,18 @@ class _Event:
     raw: Any
     logged_payload: Any
     parsed: Any = None
-    update: cases.Update | None = None
+    update: callbacks.Update | None = None
     case_id: int | None = None
     outcome: Outcome | None = None
 
 
-def _as_update(parsed: Any) -> cases.Update:
+def _as_update(parsed: Any) -> callbacks.Update:
     def text(name: str) -> str:
         return str(getattr(parsed, name, "") or "")
 
     reasons_en = getattr(parsed, "reasons_en", None) or getattr(parsed, "reasons", None) or []
     reasons_th = getattr(parsed, "reasons_th", None) or []
-    return cases.Update(
+    return callbacks.Update(
         event_id=str(parsed.event_id), sequence=int(parsed.sequence), status=str(parsed.status),
         juristic_number=getattr(parsed, "juristic_number", None),
         reason_en=text("reason_en") or "; ".join(reasons_en),
@@ -119,9 +119,10 @@ def _sources() -> dict[str, Source]:
     settings = get_settings()
     return {
         "bizportal": Source("bizportal", lambda: settings.bizportal_webhook_secret.get_secret_value(),
-                            parse_bizportal, Case.bizportal_id, cases.apply_bizportal_update),
+                            parse_bizportal, Case.bizportal_id,
+                            callbacks.apply_bizportal_update),
         "eec-oss": Source("eec_oss", lambda: settings.eec_oss_webhook_secret.get_secret_value(),
-                          parse_oss, Case.oss_case_number, cases.apply_oss_update),
+                          parse_oss, Case.oss_case_number, callbacks.apply_oss_update),
     }
 
 

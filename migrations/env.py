@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import web.models  # noqa: F401  (registers every table on SQLModel.metadata)
+import flows.tables  # noqa: F401  (registers every table on SQLModel.metadata)
 from core.settings import get_settings
 
 config = context.config

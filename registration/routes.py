@@ -20,7 +20,7 @@ from core.errors import DomainError, FieldError, Invalid
 from core.forms import form_dict, localized_errors
 from core.i18n import gettext as _
 from core.i18n import get_locale, message
-from core.templating import is_htmx, render
+from core.templating import render
 from core.options import Option
 from core.thai_ids import mask_pin
 
@@ -224,63 +224,6 @@ def resume(application_id: RowId, session: SessionDep, user: CurrentUser):
         return _redirect(f"/registration/{application.id}/status")
     step = next((s for s in steps.STEP_NAMES if s not in application.completed_steps), "review")
     return _redirect(f"/registration/{application.id}/{step}")
-
-
-def _status_context(session: SessionDep, application: Application) -> dict[str, Any]:
-    from eec_bridge import cases
-
-    case = service.case_of(session, application)
-    request_open = cases.open_request(session, case) if case is not None else None
-    info_request = request_open if case is not None and case.status == "info_requested" \
-        else None
-    return {"application": application, "case": case,
-            "events": service.timeline(session, application),
-            "info_request": info_request, "form_on_page": info_request is not None}
-
-
-@router.get("/{application_id}/status")
-def status_page(application_id: RowId, request: Request, session: SessionDep, user: CurrentUser,
-                form: str = ""):
-    application = service.get_application(session, user, application_id)
-    ctx = _status_context(session, application)
-    if not service.can_change(user, application):  # staff get no answer form
-        ctx["info_request"], ctx["form_on_page"] = None, False
-    if is_htmx(request):
-        # A poll refreshes only the timeline, which links to the answer form unless the page
-        # around it shows the form already (the poll's URL says which).
-        ctx["form_on_page"] = form == "1"
-    return render(request, "registration/status.html", {**ctx, "values": {}, "errors": {}},
-                  block="timeline")
-
-
-@router.post("/{application_id}/answer")
-async def answer_request(application_id: RowId, request: Request, session: SessionDep,
-                         user: CurrentUser):
-    """The applicant answers a request for more information, optionally with a file."""
-    from eec_bridge import cases
-
-    application = service.own_application(session, user, application_id)
-    case = service.case_of(session, application)
-    if case is None:
-        raise DomainError("error.not_found", status=404)
-    form = await request.form()
-    values = form_dict(form)
-    upload = form.get("file")
-    try:
-        document_ids = []
-        if isinstance(upload, UploadFile) and upload.filename:
-            doc = service.add_document(session, application, kind="other", person_id=None,
-                                       filename=upload.filename, content=await upload.read(),
-                                       answering=True)
-            document_ids.append(doc.id)
-        cases.answer_info_request(session, case, str(values.get("answer", "")), document_ids)
-    except Invalid as exc:
-        session.rollback()
-        return render(request, "registration/status.html",
-                      {**_status_context(session, application), "values": values,
-                       "errors": localized_errors(exc.errors)}, status_code=422)
-    session.commit()
-    return _redirect(f"/registration/{application.id}/status")
 
 
 @router.get("/{application_id}/{step}")

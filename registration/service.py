@@ -12,8 +12,9 @@ from sqlalchemy import bindparam, func
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from eec_bridge.cases import open_registration_case
+from core.events import publish
 from registration import documents, names, steps
+from registration.events import ApplicationSubmitted
 from registration.fees import FeeQuote, compute_fees
 from registration.models import (
     Application,
@@ -197,12 +198,6 @@ def ensure_reservation_valid(session: Session, application: Application,
 
 
 # --- Applications -----------------------------------------------------------------------------
-
-
-def case_of(session: Session, application: Application):
-    from eec_bridge.models import Case
-
-    return session.exec(select(Case).where(Case.application_id == application.id)).first()
 
 
 def applications_of(session: Session, user: User) -> list[Application]:
@@ -544,8 +539,9 @@ def submission_payload(session: Session, application: Application, *,
 
 def submit_application(session: Session, application: Application, *, declared: bool,
                        reservation: NameReservation | None = None) -> None:
-    """Freezes the application, gives it a reference and writes the outbox row, all in the
-    caller's transaction: either everything is saved or nothing is."""
+    """Freezes the application, gives it a reference and announces ApplicationSubmitted with
+    the frozen payload (flows.submission opens the case and writes the outbox row), all in
+    the caller's transaction: either everything is saved or nothing is."""
     ensure_draft(application)
     ensure_reservation_valid(session, application, reservation)
     # Loaded once: the completeness check and the frozen payload read the same rows.
@@ -561,8 +557,10 @@ def submit_application(session: Session, application: Application, *, declared: 
     # The reservation stays active, so the name stays protected while the registrar
     # decides; it is marked used when the company is registered.
     record_event(session, application, "event.submitted", reference=application.reference)
-    open_registration_case(session, application,
-                           submission_payload(session, application, by_role=by_role, docs=docs))
+    assert application.id is not None
+    publish(session, ApplicationSubmitted(
+        application_id=application.id,
+        submission=submission_payload(session, application, by_role=by_role, docs=docs)))
 
 
 def freeze(session: Session, application: Application) -> None:

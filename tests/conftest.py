@@ -29,6 +29,10 @@ from tests.stack import embedded_redis, port_open, random_secrets  # noqa: E402
 for _name, _value in random_secrets().items():
     os.environ.setdefault(_name, _value)
 
+# As in every process of the portal: the handlers of the domain events, for tests that change
+# cases without building the app.
+import flows  # noqa: E402, F401
+
 
 def postgres_available() -> bool:
     try:
@@ -68,12 +72,12 @@ def _reset_caches() -> None:
     get_engine.cache_clear()
     _limiter.cache_clear()
     service._register_cache = None
-    from eec_bridge import delivery, relay
+    from eec_bridge import delivery, wakeup
 
     delivery.bizportal_gateway.cache_clear()
     delivery.oss_gateway.cache_clear()
     delivery._sender_pool.cache_clear()
-    relay._redis.cache_clear()
+    wakeup._redis.cache_clear()
 
 
 def configure(database_url: str, redis: str, upload_dir: Path) -> None:

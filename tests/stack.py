@@ -148,8 +148,7 @@ def uvicorn(app: str, port: int) -> list[str]:
 
 
 def celery_worker(concurrency: int = 4) -> list[str]:
-    return python("-m", "celery", "-A", "eec_bridge.celery_app", "worker", "-Q",
-                  "celery,bizportal,eec_oss", "--concurrency", str(concurrency),
+    return python("-m", "celery", "-A", "flows.worker", "worker", "--concurrency", str(concurrency),
                   "--loglevel", "INFO", "--without-gossip", "--without-mingle",
                   "--without-heartbeat")
 

@@ -99,7 +99,7 @@ def test_web_and_worker_share_the_image_settings_and_uploads(normalised):
         assert [(v["source"], v["target"]) for v in uploads] == [("uploads", env["EEC_UPLOAD_DIR"])]
     assert "uploads" in normalised["volumes"]
     assert "migrate" in " ".join(services["web"]["command"])
-    assert services["worker"]["command"][:3] == ["celery", "-A", "eec_bridge.celery_app"]
+    assert services["worker"]["command"][:3] == ["celery", "-A", "flows.worker"]
 
 
 def test_the_assistant_is_wired_to_the_portal_and_not_published(normalised):

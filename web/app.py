@@ -41,7 +41,8 @@ from core.settings import get_settings
 from core.templating import render
 from eec_bridge import desk, webhooks
 from registration import api as registration_api
-from registration import certificate, service
+from flows import application_status, case_desk, certificate
+from registration import service
 from registration import routes as registration_routes
 from core.thai_ids import format_juristic_number
 from web import api_docs, chat, pages
@@ -233,9 +234,11 @@ def create_app() -> FastAPI:
                    open311.router):
         app.include_router(router, include_in_schema=router in (ticket_api.router,
                                                                 open311.router))
+    # The status page before the wizard, whose /registration/{id}/{step} would take it.
     for router in (pages.router, account_routes.router, staff_accounts.router,
-                   registration_routes.router,
-                   registration_routes.address_router, desk.router, chat.router):
+                   application_status.router, registration_routes.router,
+                   registration_routes.address_router, case_desk.router, desk.router,
+                   chat.router):
         app.include_router(router, include_in_schema=False)
     install_error_handlers(app)
     app.openapi = document_problems(app.openapi)  # type: ignore[method-assign]

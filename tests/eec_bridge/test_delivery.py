@@ -19,7 +19,7 @@ from stdnum.th import moa
 
 from bizportal.sandbox import BizPortalSandboxSettings
 from bizportal.sandbox import create_app as bizportal_sandbox
-from eec_bridge import cases, delivery, exchange_log
+from eec_bridge import actions, callbacks, delivery, exchange_log, topics
 from eec_bridge.delivery import deliver, lock_case
 from eec_bridge.models import Case, CaseStatus, ExchangeEntry, OutboxMessage, OutboxState
 from eec_bridge.oss.sandbox import OssSandboxSettings
@@ -129,10 +129,10 @@ def oss_message(session: Session) -> OutboxMessage:
     case = lock_case(session, registration.aggregate_id)
     assert case is not None
     stem = f"0215569{case.id % 100000:05d}"
-    cases.register_company(session, case, stem + moa.calc_check_digit(stem))
+    callbacks.register_company(session, case, stem + moa.calc_check_digit(stem))
     session.commit()
     return session.exec(select(OutboxMessage).where(
-        OutboxMessage.aggregate_id == case.id, OutboxMessage.topic == cases.TOPIC_OSS_CASE)).one()
+        OutboxMessage.aggregate_id == case.id, OutboxMessage.topic == topics.TOPIC_OSS_CASE)).one()
 
 
 def logged(session: Session, message_id: str) -> list[ExchangeEntry]:
@@ -269,7 +269,7 @@ def test_unreadable_reply_is_parked_with_the_reason(bridge, session):
     # Idempotency-Key, is answered from its idempotency store instead of registering again.
     bridge.configure("bizportal", malformed_reply_rate=0)
     officer = session.exec(select(User).where(User.email == create_officer(session))).one()
-    cases.replay(session, parked, officer)
+    actions.replay(session, parked, officer)
     session.commit()
     assert deliver(message.id) == "sent"
     assert fresh(session, Case, message.aggregate_id).bizportal_id

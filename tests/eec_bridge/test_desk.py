@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from eec_bridge import cases
+from eec_bridge import callbacks
 from eec_bridge.models import Case, CaseStatus, OutboxMessage, OutboxState
 from tests.conftest import (create_officer, create_user, officer_browser, sign_in,
                             submitted_application)
@@ -24,7 +24,7 @@ def to_eec_review(session, app_id: int) -> Case:
 
     case = case_for(session, app_id)
     number = "0105569" + f"{app_id:05d}"
-    cases.register_company(session, case, number + moa.calc_check_digit(number))
+    callbacks.register_company(session, case, number + moa.calc_check_digit(number))
     session.commit()
     return case_for(session, app_id)
 

@@ -14,6 +14,7 @@ from eec_bridge.relay import claim_due
 from core.db import append_row, get_engine
 
 EVERYTHING = 100_000  # a limit above anything the shared test database holds
+LICENCE_STATUS = {"licence_id": "LIC-0", "status": "approved", "note": ""}
 
 
 def pending_message(session: Session, **values) -> str:
@@ -67,20 +68,21 @@ def test_a_second_relay_skips_what_the_first_is_claiming(session):
 def test_a_commit_that_writes_outbox_rows_wakes_the_relay_and_a_rollback_does_not(session):
     """The relay sleeps between rounds unless woken: a commit with a new outbox message
     leaves a wake in Redis, which the relay's wait uses up; a rolled-back one leaves none."""
-    from eec_bridge import cases, relay
+    from eec_bridge import topics, wakeup
 
-    client = relay._redis()
+    client = wakeup._redis()
     assert client is not None, "the tests run with a real Redis"
-    client.delete(relay.WAKE_KEY)
+    client.delete(wakeup.WAKE_KEY)
     with Session(get_engine()) as rolled_back:
-        cases.enqueue(rolled_back, 0, cases.TOPIC_BIZPORTAL_REGISTRATION, {})
+        topics.enqueue(rolled_back, 0, topics.TOPIC_BIZPORTAL_LICENCE_STATUS, LICENCE_STATUS)
         rolled_back.rollback()
-    assert client.llen(relay.WAKE_KEY) == 0
+    assert client.llen(wakeup.WAKE_KEY) == 0
 
     with Session(get_engine()) as committed:
-        message_id = cases.enqueue(committed, 0, cases.TOPIC_BIZPORTAL_REGISTRATION, {})
+        message_id = topics.enqueue(committed, 0, topics.TOPIC_BIZPORTAL_LICENCE_STATUS,
+                                    LICENCE_STATUS)
         committed.commit()
-    assert client.llen(relay.WAKE_KEY) == 1
-    relay.wait_for_wake(timeout_s=30)  # woken: uses the wake up
-    assert client.llen(relay.WAKE_KEY) == 0
+    assert client.llen(wakeup.WAKE_KEY) == 1
+    wakeup.wait_for_wake(timeout_s=30)  # woken: uses the wake up
+    assert client.llen(wakeup.WAKE_KEY) == 0
     assert message_id in claimed_ids(session)

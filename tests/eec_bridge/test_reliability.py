@@ -69,7 +69,7 @@ def test_two_hundred_applications_survive_faults_worker_kill_and_redis_restart(s
     expected_oss = round(APPLICATIONS * EEC_SHARE)
 
     stack.start("worker", celery_worker(concurrency=4))
-    stack.start("relay", python("-m", "eec_bridge.relay"))
+    stack.start("relay", python("-m", "flows.relay"))
     started = time.monotonic()
 
     # A worker dies without warning once a quarter of the work is done, and comes back.
@@ -148,7 +148,7 @@ def test_the_worker_keeps_consuming_when_redis_restarts_under_a_running_task(sta
     with Session(engine) as session:
         submitted_applications(session, 1, 0.0, seed=1)
     worker = stack.start("worker", celery_worker(concurrency=2))
-    stack.start("relay", python("-m", "eec_bridge.relay"))
+    stack.start("relay", python("-m", "flows.relay"))
     wait_until(lambda: "eec_bridge.bizportal.deliver[" in stack.log("worker", None), 60,
                "a delivery task running")
 

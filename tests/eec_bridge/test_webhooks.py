@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from stdnum.th import moa
 
-from eec_bridge import cases, exchange_log
+from eec_bridge import exchange_log, workflow
 from core.http_adapters import signature_headers
 from eec_bridge.delivery import lock_case
 from eec_bridge.models import (
@@ -243,7 +243,7 @@ def test_eec_oss_callbacks(browser, session):
     oss_number = f"OSS-2026-T{case.id:06d}"
     locked = lock_case(session, case.id)
     assert locked is not None
-    cases.delivered_to_oss(session, locked, oss_number)
+    workflow.delivered_to_oss(session, locked, oss_number)
     session.commit()
     case = case_of(session, app_id)
     assert case.status == CaseStatus.with_eec_oss

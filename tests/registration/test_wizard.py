@@ -303,7 +303,7 @@ def test_a_submitted_name_stays_protected_until_and_after_registration(app, brow
     from fastapi.testclient import TestClient
     from stdnum.th import moa
 
-    from eec_bridge import cases
+    from eec_bridge import callbacks
     from registration.models import ReservationStatus
     from tests.conftest import Browser
 
@@ -320,7 +320,7 @@ def test_a_submitted_name_stays_protected_until_and_after_registration(app, brow
         assert other.post("/registration/names", names).status_code == 422  # still reserved
         case = session.exec(select(Case).where(Case.application_id == draft_id)).one()
         number = "0105569" + f"{draft_id:05d}"
-        cases.register_company(session, case, number + moa.calc_check_digit(number))
+        callbacks.register_company(session, case, number + moa.calc_check_digit(number))
         session.commit()
         session.expire_all()
         reservation = session.get(NameReservation, application.reservation_id)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALE_DIR = ROOT / "web" / "locale"
 LANGUAGES = ("th", "en")
 # The same packages, keyword and options as the Makefile's `extract` target.
-SOURCE_DIRS = ("web", "registration", "bizportal", "eec_bridge", "chatbot", "complaints")
+SOURCE_DIRS = ("web", "registration", "bizportal", "eec_bridge", "chatbot", "complaints", "flows")
 
 BRACE_PLACEHOLDER = re.compile(r"(?<!\{)\{(\w+)(?:[!:][^{}]*)?\}")  # str.format, Python
 PERCENT_PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]")  # Jinja

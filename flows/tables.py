@@ -1,4 +1,6 @@
-"""Imports every table so that SQLModel.metadata (and Alembic) sees the whole schema."""
+"""Every table of every context, loaded together: Alembic sees the whole schema, and a foreign key
+across contexts (a case's application, any row's user) resolves in every process. Importing
+`flows` loads it."""
 
 from complaints.models import (  # noqa: F401
     Ticket,

@@ -16,7 +16,8 @@ from PIL import Image
 from sqlmodel import select
 from stdnum.th import moa
 
-from eec_bridge import cases
+from eec_bridge import callbacks
+from flows.submission import case_of
 from registration import service
 from core.thai_ids import format_juristic_number
 from registration.models import Application, PersonRole
@@ -78,9 +79,9 @@ def registered(browser, session, submitted) -> Registered:
     _email, application = submitted
     # Before the registrar answers there is no number, so no certificate.
     assert browser.get(f"/registration/{application.id}/certificate.pdf").status_code == 404
-    case = service.case_of(session, application)
+    case = case_of(session, application)
     number = juristic_number()
-    cases.register_company(session, case, number)
+    callbacks.register_company(session, case, number)
     session.commit()
     return Registered(application.id, application.name_th, application.name_en, number,
                       application.reference or "", case.certificate_code or "")
@@ -186,7 +187,7 @@ def test_no_certificate_before_registration(browser, submitted):
 def test_shaped_thai_copies_out_of_the_pdf_as_typed(tmp_path):
     """HarfBuzz splits ำ in two and moves marks over tall consonants; the text layer must still
     read as the name was typed (no 'จำ กัด', no 'ปิ่ น')."""
-    from registration.certificate import CertificateFacts, render_certificate_pdf
+    from flows.certificate import CertificateFacts, render_certificate_pdf
 
     name_th = "บริษัท น้ำทุ่งปิ่นฟ้า กิ๊กฝั่ง ญี่ปุ่น จำกัด"
     pdf = tmp_path / "certificate.pdf"

@@ -3,7 +3,8 @@ has given a juristic person number: a one-page bilingual PDF with a QR code, and
 that QR code opens to confirm the certificate is genuine.
 
 The PDF says plainly that the portal issued it from its own records: it is not the Department of
-Business Development's certificate, which only the Department can issue."""
+Business Development's certificate, which only the Department can issue. It lives in the
+composition layer because it prints the application (registration) and its case (the bridge)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from fpdf.fonts import TTFFont
 from sqlmodel import Session, select
 
 from eec_bridge.models import Case
+from flows.submission import case_of
 from registration import address, service
 from core.thai_ids import format_juristic_number
 from registration.models import Application, ApplicationEvent
@@ -33,8 +35,8 @@ from core.i18n import translations
 from core.settings import get_settings
 from core.templating import render
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT_FAMILY = "Sarabun"  # OFL-1.1, see fonts/OFL.txt; embedded (subset) in every PDF
+FONT_DIR = Path(__file__).resolve().parent.parent / "registration" / "fonts"
+FONT_FAMILY = "Sarabun"  # OFL-1.1, see registration/fonts/OFL.txt; embedded (subset) in every PDF
 CODE_MAX_LENGTH = 40  # Case.certificate_code
 
 router = APIRouter(tags=["certificate"])
@@ -81,7 +83,7 @@ def verification_url(code: str) -> str:
 
 def registered_case(session: Session, application: Application) -> Case:
     """The application's case once the registrar has given it a number; NotFound before."""
-    case = service.case_of(session, application)
+    case = case_of(session, application)
     if case is None or not case.juristic_number or not case.certificate_code:
         raise NotFound()
     return case

@@ -1,0 +1,123 @@
+"""What people do to a case: an officer assigns it, asks the applicant for more information,
+approves or rejects it, or puts a parked message back in line; the applicant answers a
+request for information (handed over by flows.application_status, with the answer's files)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from eec_bridge import topics
+from eec_bridge.callbacks import payload_for_oss
+from eec_bridge.models import (
+    FINAL_STATUSES,
+    Case,
+    CaseStatus,
+    InfoRequest,
+    OutboxMessage,
+    OutboxState,
+)
+from eec_bridge.workflow import record, transition
+from core.clock import utcnow
+from core.errors import Conflict, FieldError, Invalid
+
+
+def assign(session: Session, case: Case, officer: Any) -> None:
+    case.assignee_id = officer.id
+    session.add(case)
+    record(session, case, "event.assigned", internal=True, actor_id=officer.id,
+           name=officer.full_name)
+
+
+def open_request(session: Session, case: Case) -> InfoRequest | None:
+    return session.exec(select(InfoRequest).where(
+        InfoRequest.case_id == case.id, col(InfoRequest.answered_at).is_(None))
+        .order_by(col(InfoRequest.asked_at).desc())).first()
+
+
+def request_info(session: Session, case: Case, officer: Any, question: str) -> InfoRequest:
+    question = question.strip()[:2000]
+    if not question:
+        raise Invalid([FieldError("question", "case.question_required")])
+    if case.status in FINAL_STATUSES or case.application_id is None:
+        raise Conflict("case.not_open")
+    request = InfoRequest(case_id=case.id, origin="officer", question_th=question,
+                          question_en=question, asked_by_id=officer.id)
+    session.add(request)
+    transition(session, case, CaseStatus.info_requested, "event.info_requested",
+               actor_id=officer.id, question=question, question_th=question)
+    return request
+
+
+def answer_info_request(session: Session, case: Case, answer: str,
+                        documents: list[dict[str, Any]]) -> None:
+    """`documents`: the files sent with the answer, each {"id", "sha256", "kind", "filename"}.
+    They join the case's copy of the submission, so a later delivery to EEC OSS lists them."""
+    request = open_request(session, case)
+    if request is None or case.status != CaseStatus.info_requested:
+        raise Conflict("case.not_open")
+    answer = answer.strip()[:4000]
+    if not answer:
+        raise Invalid([FieldError("answer", "case.answer_required")])
+    document_ids = [d["id"] for d in documents]
+    request.answer, request.answer_document_ids = answer, document_ids
+    request.answered_at = utcnow()
+    session.add(request)
+    _add_to_submission(session, case, documents)
+    if request.origin == "eec_oss":
+        transition(session, case, CaseStatus.with_eec_oss, "event.info_answered")
+        topics.enqueue(session, case.id, topics.TOPIC_OSS_ANSWER,
+                       {"case_number": case.oss_case_number, "text": answer,
+                        "document_ids": document_ids,
+                        "attachments": [{"sha256": d["sha256"], "filename": d["filename"]}
+                                        for d in documents]})
+    else:
+        transition(session, case, CaseStatus.eec_review, "event.info_answered")
+
+
+def _add_to_submission(session: Session, case: Case, documents: list[dict[str, Any]]) -> None:
+    """The application's documents list, as registration would list it now (a file already
+    attached for the same purpose is listed once)."""
+    if not documents or case.submission is None:
+        return
+    listed = list(case.submission.get("documents", []))
+    for d in documents:
+        entry = {"sha256": d["sha256"], "kind": d["kind"], "filename": d["filename"]}
+        if not any(e["sha256"] == entry["sha256"] and e["kind"] == entry["kind"] for e in listed):
+            listed.append(entry)
+    # A new dict, so the JSON column is seen as changed.
+    case.submission = {**case.submission, "documents": listed}
+    session.add(case)
+
+
+def approve(session: Session, case: Case, officer: Any) -> None:
+    if case.status != CaseStatus.eec_review:
+        raise Conflict("case.not_open")
+    record(session, case, "event.approved_by_officer", actor_id=officer.id)
+    topics.enqueue(session, case.id, topics.TOPIC_OSS_CASE, payload_for_oss(case))
+
+
+def reject(session: Session, case: Case, officer: Any, reason: str) -> None:
+    reason = reason.strip()[:1000]
+    if not reason:
+        raise Invalid([FieldError("reason", "case.reason_required")])
+    if case.status not in (CaseStatus.eec_review, CaseStatus.info_requested):
+        raise Conflict("case.not_open")
+    transition(session, case, CaseStatus.rejected, "event.rejected", actor_id=officer.id,
+               reason=reason, reason_th=reason)
+
+
+def replay(session: Session, message: OutboxMessage, officer: Any) -> None:
+    """Puts a parked (dead-letter) message back in line, with the same id."""
+    if message.state not in (OutboxState.parked, OutboxState.rejected):
+        raise Conflict("case.not_open")
+    message.state = OutboxState.pending
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    session.add(message)
+    case = session.get(Case, message.aggregate_id)
+    if case is not None:
+        case.problem = ""
+        session.add(case)
+        record(session, case, "event.replayed", internal=True, actor_id=officer.id)

@@ -1,0 +1,50 @@
+"""The relay's doorbell: a commit that wrote outbox rows rings it (`wake`), the relay waits on
+it between rounds (`wait_for_wake`). A Redis list of at most one item; a lost ring (Redis down)
+costs the relay one polling interval, never a message."""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import lru_cache
+
+import redis
+
+from core.settings import get_settings
+
+log = logging.getLogger("eec_bridge.relay")
+WAKE_KEY = "eec:outbox:wake"
+
+
+@lru_cache
+def _redis() -> redis.Redis | None:
+    url = get_settings().redis_url
+    if not url:
+        return None
+    # Above the longest wait for a wake, below what would hold up a committing request.
+    return redis.Redis.from_url(url, socket_timeout=get_settings().relay_interval_s + 1,
+                                socket_connect_timeout=1)
+
+
+def wake() -> None:
+    """Tells the relay that a commit wrote outbox rows. Never fails the caller."""
+    client = _redis()
+    if client is None:
+        return
+    try:
+        client.pipeline(transaction=False).lpush(WAKE_KEY, 1).ltrim(WAKE_KEY, 0, 0).execute()
+    except redis.RedisError as exc:
+        log.debug("relay not woken (%s); it polls", exc)
+
+
+def wait_for_wake(timeout_s: float) -> None:
+    """Returns when woken or after `timeout_s`; the wakes so far are used up."""
+    client = _redis()
+    if client is None:
+        time.sleep(timeout_s)
+        return
+    try:
+        if client.blpop([WAKE_KEY], timeout=timeout_s):
+            client.delete(WAKE_KEY)  # before the claim, so no commit's wake is missed
+    except redis.RedisError:
+        time.sleep(timeout_s)
