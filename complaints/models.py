@@ -3,8 +3,6 @@ full history, and the per-year counter behind ticket numbers."""
 
 from __future__ import annotations
 
-from core.clock import utcnow
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -12,6 +10,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
+
+from complaints.contacts import scrub_text
+from core.clock import utcnow
 
 
 class TicketStatus(StrEnum):
@@ -133,8 +134,6 @@ class TicketNote(SQLModel, table=True):
     def public_text(self) -> str:
         """What may be published: public notes are scrubbed when they are written
         (service.add_note); scrubbing again here covers notes written before that."""
-        from complaints.contacts import scrub_text
-
         return scrub_text(self.text)
 
 
