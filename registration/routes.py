@@ -97,7 +97,7 @@ def step_context(session: SessionDep, application: Application, step: str,
                  values: dict[str, Any], errors: dict[str, str], extra_row: str = "") -> dict:
     lang = get_locale()
     ctx: dict[str, Any] = {
-        "application": application, "step": step, "steps": steps.STEPS,
+        "application": application, "step": step, "steps": schemas.STEPS,
         "values": values, "errors": errors, "is_company": steps.is_company(application.entity_type),
         "reservation": service.reservation_of(session, application),
         # Documents are done once the promoters are known and each has an identity document.
@@ -178,7 +178,7 @@ def resume(application_id: RowId, session: SessionDep, user: CurrentUser):
     application = service.get_application(session, user, application_id)
     if application.status != ApplicationStatus.draft:
         return _redirect(f"/registration/{application.id}/status")
-    step = next((s for s in steps.STEP_NAMES if s not in application.completed_steps), "review")
+    step = next((s for s in schemas.STEP_NAMES if s not in application.completed_steps), "review")
     return _redirect(f"/registration/{application.id}/{step}")
 
 
@@ -243,7 +243,7 @@ async def answer_request(application_id: RowId, request: Request, session: Sessi
 def step_form(application_id: RowId, step: str, request: Request, session: SessionDep,
               user: CurrentUser):
     application = service.get_application(session, user, application_id)
-    if step not in steps.STEP_NAMES:
+    if step not in schemas.STEP_NAMES:
         raise DomainError("error.not_found", status=404)
     if application.status != ApplicationStatus.draft:
         return _redirect(f"/registration/{application.id}/status")
@@ -255,8 +255,8 @@ def step_form(application_id: RowId, step: str, request: Request, session: Sessi
 
 
 def _next_step(step: str) -> str:
-    i = steps.STEP_NAMES.index(step)
-    return steps.STEP_NAMES[min(i + 1, len(steps.STEP_NAMES) - 1)]
+    i = schemas.STEP_NAMES.index(step)
+    return schemas.STEP_NAMES[min(i + 1, len(schemas.STEP_NAMES) - 1)]
 
 
 @router.post("/{application_id}/documents")

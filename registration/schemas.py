@@ -1,12 +1,14 @@
-"""One Pydantic model per wizard step, and the registration API's request and response bodies.
+"""Each wizard step's model, and the registration API's other request and response bodies.
 
-A step's model is both the fields of its HTML form (people-0-full_name …) and the body of
-PUT /api/v1/applications/{id}/{step} (people as a JSON list): `read_step_form` reads either,
-`StepForm.stored` loads the saved draft, `StepForm.form_values` gives the form's text and
-`StepForm.check` runs the step's rules (registration.steps), whose field errors carry message
-keys. Values stay as typed (a number may come as 1000 or "1,000"), so a wrong one is a field
-error with its own message next to the field, never a refusal of the whole form.
-Adding a wizard step: a model here, an entry in STEP_FORMS, its rules in steps.py, a template."""
+A step's model is the one place that says what the step is: its label, its fields (those of
+its HTML form, people-0-full_name …, and the body of PUT /api/v1/applications/{id}/{step},
+people as a JSON list), how it loads from the draft (`stored`) and its checks (`check`), whose
+field errors carry message keys. The HTML wizard and the JSON API both read a step through
+`read_step_form`. Values stay as typed (a number may come as 1000 or "1,000"), so a wrong one
+is a field error next to its field, never a refusal of the whole form.
+
+Adding a wizard step: a model here, listed in STEP_FORMS; its template
+`registration/step_<name>.html`; its columns (a migration) if it stores new ones."""
 
 from __future__ import annotations
 
@@ -14,158 +16,25 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
-                      WithJsonSchema, model_validator)
+from pydantic import BaseModel, Field, ValidationError
 
-from registration import identity, steps
+from registration import address
+from registration.eec import EEC_PROVINCES, TARGET_INDUSTRIES, estates
 from registration.models import Application, Person, PersonRole
-from web.errors import FieldError, Invalid, NotFound
-
-# --- Values as typed ---------------------------------------------------------------------------
-
-
-def _as_text(value: Any) -> Any:
-    """A submitted value as the text the step's checks read; a JSON number or boolean is
-    accepted where a form sends text. Anything else (an object) is left for Pydantic to refuse."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):  # a form field sent twice: the last one typed
-        return _as_text(value[-1]) if value else ""
-    if isinstance(value, (int, float, Decimal)):
-        try:
-            return str(value)
-        except ValueError:  # an integer past Python's digit limit for text
-            return value
-    return value
-
-
-def _as_flag(value: Any) -> bool:
-    """A checkbox: the form sends "on" when ticked; JSON may send true, "yes" or 1."""
-    return str(_as_text(value)).strip().lower() in {"on", "true", "1", "yes"}
-
-
-def _typed(schema: dict[str, Any]) -> Any:
-    return Annotated[str, BeforeValidator(_as_text), WithJsonSchema(schema)]
-
-
-Text = Annotated[str, BeforeValidator(_as_text)]
-WholeNumber = _typed({"anyOf": [{"type": "integer"}, {"type": "string"}],
-                      "description": "A whole number, or its text as typed (1,000)."})
-Amount = _typed({"anyOf": [{"type": "number"}, {"type": "string"}],
-                 "description": "A number, or its text as typed (10.50)."})
-YesNo = _typed({"anyOf": [{"type": "boolean"}, {"enum": ["yes", "no", ""]}],
-                "description": "true or \"yes\", false or \"no\"; empty when not answered."})
-Flag = Annotated[bool, BeforeValidator(_as_flag)]
-
-
-def _form_text(value: Any) -> Any:
-    if isinstance(value, bool):  # a checkbox the form shows ticked
-        return "on" if value else ""
-    return value
-
-
-# --- People ------------------------------------------------------------------------------------
-
-
-class IdentityRow(BaseModel):
-    """A person named in the application: a Thai national by ID, anyone else by passport."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    full_name: Text = ""
-    nationality: Text = Field(default="", description="ISO 3166 alpha-2; TH when empty")
-    thai_id: Text = Field(default="", description="13 digits, dashes allowed (Thai nationals)")
-    passport_number: Text = Field(default="", description="Others' passport number")
-
-
-class ShareholderRow(IdentityRow):
-    age: WholeNumber = ""
-    address: Text = ""
-    shares: WholeNumber = Field(default="", description="Shares held (a company) or the "
-                                "contribution in baht (a partnership)")
-    is_promoter: Flag = False
-
-
-class DirectorRow(IdentityRow):
-    can_sign: Flag = False
-
-
-class WitnessRow(IdentityRow):
-    age: WholeNumber = ""
-    address: Text = ""
-
-
-def _person_fields(p: Person) -> dict[str, Any]:
-    """A saved person as a row of the form (the ID shown formatted, as it is typed)."""
-    return {"full_name": p.full_name, "nationality": p.nationality,
-            "thai_id": identity.format_pin(p.thai_id) if p.thai_id else "",
-            "passport_number": p.passport_no, "age": p.age, "address": p.address,
-            "shares": p.shares, "is_promoter": p.is_promoter, "can_sign": p.can_sign}
-
-
-def _people(max_items: int = steps.MAX_PEOPLE_ROWS) -> Any:
-    return Field(default_factory=list, max_length=max_items)
-
-
-# --- The steps ---------------------------------------------------------------------------------
-
-
-class StepForm(BaseModel):
-    """One wizard step's input. `groups` name its lists of people, which the HTML form
-    sends as flat fields (people-0-full_name) and JSON as a list of objects."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    step: ClassVar[str]
-    groups: ClassVar[tuple[str, ...]] = ()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _rows_from_form_fields(cls, data: Any) -> Any:
-        if not isinstance(data, Mapping):
-            return data
-        data = dict(data)
-        for group in cls.groups:
-            rows: dict[int, dict[str, Any]] = {}
-            for key in [k for k in data if isinstance(k, str) and k.startswith(f"{group}-")]:
-                _group, index, name = (key.split("-", 2) + ["", ""])[:3]
-                if index.isdecimal() and name:
-                    value = data.pop(key)
-                    if int(index) < steps.MAX_PEOPLE_ROWS:
-                        rows.setdefault(int(index), {})[name] = value
-            if rows and group not in data:
-                # A row keeps its index, so its errors name the field the form shows.
-                data[group] = [rows.get(i, {}) for i in range(max(rows) + 1)]
-        return data
-
-    def form_values(self) -> dict[str, Any]:
-        """The step as the HTML form's fields, as text: what the form shows and the checks read."""
-        values: dict[str, Any] = {}
-        for name, value in self:
-            if isinstance(value, list):
-                for i, row in enumerate(value):
-                    values.update({f"{name}-{i}-{k}": _form_text(v) for k, v in row})
-            else:
-                values[name] = _form_text(value)
-        return values
-
-    @classmethod
-    def stored(cls, application: Application,
-               people: Mapping[PersonRole, list[Person]]) -> Self:
-        """The saved draft, as the form shows it when the step is opened."""
-        return cls.model_validate({name: getattr(application, name)
-                                   for name in cls.model_fields})
-
-    def check(self, application: Application) -> steps.StepResult:
-        raise NotImplementedError
+from registration.steps import (MAX_PEOPLE_ROWS, MIN_PAID_UP_PERCENT, MIN_PAR_VALUE,
+                                MIN_PROMOTER_AGE, MIN_PROMOTERS, WITNESSES, Amount, DirectorRow, PersonData, ShareholderRow, StepForm,
+                                StepResult, Text, WholeNumber, WitnessRow, YesNo, identity_key,
+                                is_company, office_field, person_fields, person_rows,
+                                read_person)
+from web.errors import FieldError, Invalid, N_, NotFound, register_messages
+from web.forms import Reader
 
 
 class OfficeForm(StepForm):
     """The head office (สำนักงานใหญ่): an address by province, district and subdistrict code."""
 
     step: ClassVar[str] = "office"
+    label: ClassVar[str] = N_("Head office")
 
     house_no: Text = ""
     street: Text = ""
@@ -175,14 +44,30 @@ class OfficeForm(StepForm):
     postal_code: Text = ""
     phone: Text = ""
 
-    def check(self, application: Application) -> steps.StepResult:
-        return steps.read_office(self.form_values(), application.entity_type)
+    def check(self, application: Application) -> StepResult:
+        r = Reader(self.form_values())
+        values = {
+            "house_no": r.text("house_no", max_len=200),
+            "street": r.text("street", required=False, max_len=200),
+            "province_code": r.text("province_code", required=False, max_len=10),
+            "district_code": r.text("district_code", required=False, max_len=10),
+            "subdistrict_code": r.text("subdistrict_code", required=False, max_len=10),
+            "postal_code": r.text("postal_code", required=False, max_len=10),
+            "phone": r.text("phone", required=False, max_len=30),
+        }
+        errors = r.errors + [
+            FieldError(office_field(e.field), e.key, e.params)
+            for e in address.check_address(values["province_code"], values["district_code"],
+                                           values["subdistrict_code"], values["postal_code"])
+        ]
+        return StepResult(values=values, errors=errors)
 
 
 class CapitalForm(StepForm):
     """Objectives and capital; shares and par value only for a company."""
 
     step: ClassVar[str] = "capital"
+    label: ClassVar[str] = N_("Objectives and capital")
 
     objectives: Text = ""
     registered_capital: WholeNumber = ""
@@ -190,58 +75,141 @@ class CapitalForm(StepForm):
     par_value: Amount = ""
     paid_up_percent: Amount = ""
 
-    def check(self, application: Application) -> steps.StepResult:
-        return steps.read_capital(self.form_values(), application.entity_type)
+    def check(self, application: Application) -> StepResult:
+        r = Reader(self.form_values())
+        values: dict[str, Any] = {"objectives": r.text("objectives", max_len=4000)}
+        capital = r.integer("registered_capital", min=1, max=10**13)
+        values["registered_capital"] = capital
+        if not is_company(application.entity_type):
+            values.update(share_count=None, par_value=None, paid_up_percent=None)
+            return StepResult(values=values, errors=r.errors)
+        shares = r.integer("share_count", min=1, max=10**12)
+        par = r.decimal("par_value", max=Decimal(10**9))
+        paid = r.decimal("paid_up_percent", max=Decimal(100))
+        # A value below the minimum is refused and not kept in the draft: a large negative one
+        # would overflow its NUMERIC column.
+        if par is not None and par < MIN_PAR_VALUE:
+            r.error("par_value", "capital.par_min")
+            par = None
+        if paid is not None and paid < MIN_PAID_UP_PERCENT:
+            r.error("paid_up_percent", "capital.paid_up_min")
+            paid = None
+        if capital and shares and par is not None and par >= MIN_PAR_VALUE \
+                and capital != shares * par:
+            r.error("registered_capital", "capital.mismatch", expected=f"{shares * par:,.2f}")
+        values.update(share_count=shares, par_value=par, paid_up_percent=paid)
+        return StepResult(values=values, errors=r.errors)
 
 
 class PeopleForm(StepForm):
-    """Promoters and shareholders (or a partnership's partners)."""
+    """Promoters and shareholders (a partnership's partners and their contributions)."""
 
     step: ClassVar[str] = "people"
+    label: ClassVar[str] = N_("Promoters and shareholders")
     groups: ClassVar[tuple[str, ...]] = ("people",)
 
-    people: list[ShareholderRow] = _people()
+    people: list[ShareholderRow] = Field(default_factory=list, max_length=MAX_PEOPLE_ROWS)
 
     @classmethod
     def stored(cls, application: Application,
                people: Mapping[PersonRole, list[Person]]) -> Self:
         return cls.model_validate(
-            {"people": [_person_fields(p) for p in people[PersonRole.shareholder]]})
+            {"people": [person_fields(p) for p in people[PersonRole.shareholder]]})
 
-    def check(self, application: Application) -> steps.StepResult:
-        return steps.read_people(self.form_values(), application.entity_type,
-                                 application.share_count, application.registered_capital)
+    def check(self, application: Application) -> StepResult:
+        data = self.form_values()
+        r = Reader(data)
+        company = is_company(application.entity_type)
+        people: list[PersonData] = []
+        seen: set[str] = set()
+        for index, row in person_rows(data, "people"):
+            prefix = f"people-{index}-"
+            person = read_person(r, row, prefix, with_details=True)
+            sub = Reader(row, prefix)
+            person.shares = sub.integer("shares", min=1, max=10**13)
+            person.is_promoter = sub.flag("is_promoter") if company else True
+            if person.is_promoter and person.age is not None and person.age < MIN_PROMOTER_AGE:
+                sub.error("age", "people.age_min", min=MIN_PROMOTER_AGE)
+            key = identity_key(person)
+            if key.strip(":") and key in seen:
+                sub.error("thai_id" if person.thai_id else "passport_number",
+                          "people.duplicate_id")
+            seen.add(key)
+            r.errors += sub.errors
+            people.append(person)
+        promoters = sum(1 for p in people if p.is_promoter)
+        if promoters < MIN_PROMOTERS:
+            r.error("people", "people.min_promoters" if company else "people.min_partners",
+                    min=MIN_PROMOTERS)
+        total = sum(p.shares or 0 for p in people)
+        expected = application.share_count if company else application.registered_capital
+        if expected is None:
+            r.error("people", "people.capital_first")
+        elif people and total != expected:
+            key = "people.shares_sum" if company else "people.contribution_sum"
+            r.error("shares_total", key, total=f"{total:,}", expected=f"{expected:,}")
+        return StepResult(people={"shareholder": people}, errors=r.errors)
 
 
 class DirectorsForm(StepForm):
     """Directors, how many must sign together, and the two witnesses."""
 
     step: ClassVar[str] = "directors"
+    label: ClassVar[str] = N_("Directors and witnesses")
     groups: ClassVar[tuple[str, ...]] = ("directors", "witnesses")
 
-    directors: list[DirectorRow] = _people()
+    directors: list[DirectorRow] = Field(default_factory=list, max_length=MAX_PEOPLE_ROWS)
     signatories_required: WholeNumber = ""
     signing_rule_note: Text = ""
-    witnesses: list[WitnessRow] = Field(default_factory=list, max_length=steps.MAX_PEOPLE_ROWS,
-                                        description=f"The first {steps.WITNESSES} are read")
+    witnesses: list[WitnessRow] = Field(default_factory=list, max_length=MAX_PEOPLE_ROWS,
+                                        description=f"The first {WITNESSES} are read")
 
     @classmethod
     def stored(cls, application: Application,
                people: Mapping[PersonRole, list[Person]]) -> Self:
         return cls.model_validate({
-            "directors": [_person_fields(p) for p in people[PersonRole.director]],
-            "witnesses": [_person_fields(p) for p in people[PersonRole.witness]],
+            "directors": [person_fields(p) for p in people[PersonRole.director]],
+            "witnesses": [person_fields(p) for p in people[PersonRole.witness]],
             "signatories_required": application.signatories_required or "",
             "signing_rule_note": application.signing_rule_note})
 
-    def check(self, application: Application) -> steps.StepResult:
-        return steps.read_directors(self.form_values(), application.entity_type)
+    def check(self, application: Application) -> StepResult:
+        data = self.form_values()
+        r = Reader(data)
+        directors = []
+        for index, row in person_rows(data, "directors"):
+            prefix = f"directors-{index}-"
+            person = read_person(r, row, prefix, with_details=False)
+            person.can_sign = Reader(row).flag("can_sign")
+            directors.append(person)
+        if not directors:
+            r.error("directors", "directors.min")
+        signers = sum(1 for d in directors if d.can_sign)
+        if directors and not signers:
+            r.error("directors", "directors.no_signer")
+        required = r.integer("signatories_required", required=bool(directors), min=1,
+                             max=MAX_PEOPLE_ROWS)
+        if required is not None and signers and not 1 <= required <= signers:
+            r.error("signatories_required", "directors.signatories", max=signers)
+        witnesses = []
+        for index in range(WITNESSES):
+            prefix = f"witnesses-{index}-"
+            row = {k.removeprefix(prefix): v for k, v in data.items() if k.startswith(prefix)}
+            if not str(row.get("full_name", "")).strip():
+                r.error(prefix + "full_name", "witness.required")
+                continue
+            witnesses.append(read_person(r, row, prefix, with_details=True))
+        values = {"signatories_required": required,
+                  "signing_rule_note": r.text("signing_rule_note", required=False, max_len=500)}
+        return StepResult(values=values, people={"director": directors, "witness": witnesses},
+                          errors=r.errors)
 
 
 class EecForm(StepForm):
     """Where in the EEC the business operates, and whether it asks for EEC privileges."""
 
     step: ClassVar[str] = "eec"
+    label: ClassVar[str] = N_("EEC questions")
 
     operates_in_eec: YesNo = ""
     requests_eec_privileges: YesNo = ""
@@ -249,13 +217,36 @@ class EecForm(StepForm):
     estate_id: Text = ""
     target_industry: Text = ""
 
-    def check(self, application: Application) -> steps.StepResult:
-        return steps.read_eec(self.form_values(), application.entity_type)
+    def check(self, application: Application) -> StepResult:
+        r = Reader(self.form_values())
+        operates = r.choice("operates_in_eec", ["yes", "no"])
+        privileges = r.choice("requests_eec_privileges", ["yes", "no"])
+        values: dict[str, Any] = {
+            "operates_in_eec": None if not operates else operates == "yes",
+            "requests_eec_privileges": None if not privileges else privileges == "yes",
+            "eec_province_code": "", "estate_id": "", "target_industry": "",
+        }
+        if operates == "yes":
+            values["eec_province_code"] = r.choice("eec_province_code", EEC_PROVINCES)
+            estate_id = r.choice("estate_id", estates(), required=False)
+            if estate_id and values["eec_province_code"] and \
+                    estates()[estate_id].province_code != values["eec_province_code"]:
+                r.error("estate_id", "eec.estate_province")
+            values["estate_id"] = estate_id
+        if operates == "yes" or privileges == "yes":
+            values["target_industry"] = r.choice("target_industry", TARGET_INDUSTRIES)
+        return StepResult(values=values, errors=r.errors)
 
 
-# The steps with a form, in wizard order (documents and review have none).
+# The steps with a form, in wizard order; then the two without one.
 STEP_FORMS: dict[str, type[StepForm]] = {
     form.step: form for form in (OfficeForm, CapitalForm, PeopleForm, DirectorsForm, EecForm)}
+STEPS: list[tuple[str, str]] = [(form.step, form.label) for form in STEP_FORMS.values()] + [
+    ("documents", N_("Documents")),
+    ("review", N_("Fees and review")),
+]
+STEP_NAMES = [name for name, _label in STEPS]
+register_messages({f"step.{name}": label for name, label in STEPS})
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:

@@ -28,7 +28,7 @@ from registration.models import (
     ReservationStatus,
     StoredFile,
 )
-from registration.schemas import StepForm
+from registration.steps import StepForm
 from web.accounts.models import Role, User
 from web.errors import (
     Conflict,
@@ -473,7 +473,7 @@ def incomplete_steps(session: Session, application: Application, *,
 
     errors = [
         FieldError("review", "application.incomplete", {"step": message(f"step.{name}")})
-        for name in steps.STEP_NAMES
+        for name in schemas.STEP_NAMES
         if name not in ("documents", "review") and name not in application.completed_steps
     ]
     return errors + missing_documents(session, application, shareholders=shareholders, docs=docs)
