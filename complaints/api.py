@@ -101,10 +101,18 @@ REQUEST_BODY = {"required": True,
                 "content": {"application/json": {"schema": TicketCreate.model_json_schema()}}}
 
 
+FILED_HEADERS = {
+    "Location": {"description": "The ticket's status URL", "schema": {"type": "string"}},
+    "Idempotent-Replayed": {"description": "true when a retry found the ticket it filed before",
+                            "schema": {"type": "string", "enum": ["true"]}},
+}
+
+
 # The body is read by hand, after the token and a depth check (so the model only documents it);
 # the answer is sent as built, with its headers, and its model documents it too.
 @router.post("", status_code=201, openapi_extra={"requestBody": REQUEST_BODY},
-             response_model=TicketFiled, responses=problems(400, 409, 413, 422))
+             response_model=TicketFiled, responses={201: {"headers": FILED_HEADERS},
+                                                    **problems(400, 409, 413, 422)})
 async def create_ticket(request: Request, session: SessionDep,
                         idempotency_key: Annotated[str | None, Header()] = None,
                         conversation_proof: Annotated[str | None, Header()] = None):
