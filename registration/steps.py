@@ -154,17 +154,17 @@ def _as_flag(value: Any) -> bool:
     return str(_as_text(value)).strip().lower() in {"on", "true", "1", "yes"}
 
 
-def _typed(schema: dict[str, Any]) -> Any:
-    return Annotated[str, BeforeValidator(_as_text), WithJsonSchema(schema)]
-
-
 Text = Annotated[str, BeforeValidator(_as_text)]
-WholeNumber = _typed({"anyOf": [{"type": "integer"}, {"type": "string"}],
-                      "description": "A whole number, or its text as typed (1,000)."})
-Amount = _typed({"anyOf": [{"type": "number"}, {"type": "string"}],
-                 "description": "A number, or its text as typed (10.50)."})
-YesNo = _typed({"anyOf": [{"type": "boolean"}, {"enum": ["yes", "no", ""]}],
-                "description": "true or \"yes\", false or \"no\"; empty when not answered."})
+# Documented as what a client may send; held as the text the checks read.
+WholeNumber = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({
+    "anyOf": [{"type": "integer"}, {"type": "string"}],
+    "description": "A whole number, or its text as typed (1,000)."})]
+Amount = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({
+    "anyOf": [{"type": "number"}, {"type": "string"}],
+    "description": "A number, or its text as typed (10.50)."})]
+YesNo = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({
+    "anyOf": [{"type": "boolean"}, {"enum": ["yes", "no", ""]}],
+    "description": 'true or "yes", false or "no"; empty when not answered.'})]
 Flag = Annotated[bool, BeforeValidator(_as_flag)]
 
 
