@@ -24,7 +24,7 @@ from registration.models import Application, Person, PersonRole
 from registration.steps import (MAX_PEOPLE_ROWS, MIN_PAID_UP_PERCENT, MIN_PAR_VALUE,
                                 MIN_PROMOTER_AGE, MIN_PROMOTERS, WITNESSES, Amount, DirectorRow, PersonData, ShareholderRow, StepForm,
                                 StepResult, Text, WholeNumber, WitnessRow, YesNo, identity_key,
-                                is_company, office_field, person_fields, person_rows,
+                                is_company, person_fields, person_rows,
                                 read_person)
 from web.errors import FieldError, Invalid, N_, NotFound, register_messages
 from web.forms import Reader
@@ -56,11 +56,16 @@ class OfficeForm(StepForm):
             "phone": r.text("phone", required=False, max_len=30),
         }
         errors = r.errors + [
-            FieldError(office_field(e.field), e.key, e.params)
+            FieldError(_office_field(e.field), e.key, e.params)
             for e in address.check_address(values["province_code"], values["district_code"],
                                            values["subdistrict_code"], values["postal_code"])
         ]
         return StepResult(values=values, errors=errors)
+
+
+def _office_field(name: str) -> str:
+    """The address checks name a place (province); the form names its code field."""
+    return name if name == "postal_code" else f"{name}_code"
 
 
 class CapitalForm(StepForm):

@@ -80,10 +80,6 @@ def is_company(entity_type: str) -> bool:
     return entity_type in (EntityType.LIMITED_COMPANY, EntityType.PUBLIC_LIMITED_COMPANY)
 
 
-def office_field(name: str) -> str:
-    return name if name == "postal_code" else f"{name}_code"
-
-
 def person_rows(data: Mapping[str, Any], group: str) -> list[tuple[int, dict[str, Any]]]:
     """Rows of a repeated group (`people-0-full_name` …), skipping rows left entirely blank."""
     rows: dict[int, dict[str, Any]] = {}
