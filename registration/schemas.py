@@ -8,7 +8,7 @@ field errors carry message keys. The HTML wizard and the JSON API both read a st
 is a field error next to its field, never a refusal of the whole form.
 
 Adding a wizard step: a model here, listed in STEP_FORMS; its template
-`registration/step_<name>.html`; its columns (a migration) if it stores new ones."""
+`registration/templates/registration/step_<name>.html`; its columns (a migration) if it stores new ones."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ from registration import address
 from registration.eec import EEC_PROVINCES, TARGET_INDUSTRIES, estates
 from registration.models import Application, Person, PersonRole
 from registration.steps import (MAX_PEOPLE_ROWS, MIN_PAID_UP_PERCENT, MIN_PAR_VALUE,
-                                MIN_PROMOTER_AGE, MIN_PROMOTERS, WITNESSES, Amount, DirectorRow, PersonData, ShareholderRow, StepForm,
-                                StepResult, Text, WholeNumber, WitnessRow, YesNo, identity_key,
-                                is_company, person_fields, person_rows,
-                                read_person)
+                                MIN_PROMOTER_AGE, MIN_PROMOTERS, WITNESSES, Amount,
+                                DirectorRow, PersonData, ShareholderRow, StepForm, StepResult,
+                                Text, WholeNumber, WitnessRow, YesNo, identity_key, is_company,
+                                person_fields, person_rows, read_person)
 from web.errors import FieldError, Invalid, N_, NotFound, register_messages
 from web.forms import Reader
 
