@@ -8,7 +8,8 @@ field errors carry message keys. The HTML wizard and the JSON API both read a st
 is a field error next to its field, never a refusal of the whole form.
 
 Adding a wizard step: a model here, listed in STEP_FORMS; its template
-`registration/templates/registration/step_<name>.html`; its columns (a migration) if it stores new ones."""
+`registration/templates/registration/step_<name>.html`; its columns (a migration) if it
+stores new ones."""
 
 from __future__ import annotations
 
