@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 
 from complaints import access, repository, service
 from complaints.models import Channel, TicketCreate
+from complaints.schemas import TicketFiled, TicketStatus
 from core.db import SessionDep
 from core.errors import DomainError, N_, register_messages
 from core.i18n import get_locale
@@ -100,8 +101,18 @@ REQUEST_BODY = {"required": True,
                 "content": {"application/json": {"schema": TicketCreate.model_json_schema()}}}
 
 
+FILED_HEADERS = {
+    "Location": {"description": "The ticket's status URL", "schema": {"type": "string"}},
+    "Idempotent-Replayed": {"description": "true when a retry found the ticket it filed before",
+                            "schema": {"type": "string", "enum": ["true"]}},
+}
+
+
+# The body is read by hand, after the token and a depth check (so the model only documents it);
+# the answer is sent as built, with its headers, and its model documents it too.
 @router.post("", status_code=201, openapi_extra={"requestBody": REQUEST_BODY},
-             responses=problems(400, 409, 413, 422))
+             response_model=TicketFiled, responses={201: {"headers": FILED_HEADERS},
+                                                    **problems(400, 409, 413, 422)})
 async def create_ticket(request: Request, session: SessionDep,
                         idempotency_key: Annotated[str | None, Header()] = None,
                         conversation_proof: Annotated[str | None, Header()] = None):
@@ -128,7 +139,8 @@ async def create_ticket(request: Request, session: SessionDep,
     return JSONResponse(filed_json(filing), status_code=201, headers=headers)
 
 
-@router.get("/{number}", responses=problems(400, 404, 422, 429))
+@router.get("/{number}", response_model=TicketStatus,
+            responses=problems(400, 404, 422, 429))
 def ticket_status(request: Request, number: str, session: SessionDep,
                   conversation_id: str | None = None,
                   conversation_proof: Annotated[str | None, Header()] = None,

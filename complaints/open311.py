@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from complaints import repository, routing, service
 from complaints.categories import categories, category_label, estate_label, find_estate
 from complaints.models import CLOSED_STATUSES, OPEN_STATUSES, Channel, Ticket, open311_status
+from complaints.schemas import Open311Created, Open311Request, Open311RequestIn, Open311Service
 from core.thai_dates import BANGKOK
 from core.db import SessionDep
 from core.errors import DomainError, Invalid, N_, register_messages
@@ -126,7 +127,7 @@ def service_json(category_id: str) -> dict[str, Any]:
     }
 
 
-@router.get("/services.json")
+@router.get("/services.json", response_model=list[Open311Service])
 def services() -> list[dict[str, Any]]:
     return [service_json(code) for code in categories()]
 
@@ -217,7 +218,8 @@ def search_requests(session: Session, params: Any, at: datetime | None = None) -
                              .limit(MAX_RESULTS)).all())
 
 
-@router.get("/requests.json", responses=open311_errors(400))
+@router.get("/requests.json", response_model=list[Open311Request],
+            responses=open311_errors(400))
 def list_requests(request: Request, session: SessionDep):
     try:
         found = search_requests(session, request.query_params)
@@ -226,7 +228,8 @@ def list_requests(request: Request, session: SessionDep):
     return [request_json(ticket, session) for ticket in found]
 
 
-@router.get("/requests/{request_id}.json", responses=open311_errors(404))
+@router.get("/requests/{request_id}.json", response_model=list[Open311Request],
+            responses=open311_errors(404))
 def one_request(request_id: str, session: SessionDep):
     ticket = session.exec(select(Ticket).where(
         Ticket.number == repository.normalise_number(request_id))).first()
@@ -268,9 +271,18 @@ def _to_ticket_data(form: Any) -> dict[str, Any]:
             "lat": form.get("lat") or "", "long": form.get("long") or ""}
 
 
+# The spec's POST is form-encoded; a JSON body is read too. The route reads the body itself
+# (an api_key in the query string is checked first), so the model only documents it.
+_POSTED = Open311RequestIn.model_json_schema(by_alias=True)
+POST_BODY = {"required": True, "content": {
+    media_type: {"schema": _POSTED}
+    for media_type in ("application/x-www-form-urlencoded", "application/json")}}
+
+
 # A body past its limit is refused before any route runs: that 413 is the portal's problem
 # details, like every other API's, not Open311's error array.
-@router.post("/requests.json", status_code=201,
+@router.post("/requests.json", status_code=201, response_model=list[Open311Created],
+             openapi_extra={"requestBody": POST_BODY},
              responses={**open311_errors(400, 403, 404), **problems(413)})
 async def post_request(request: Request, session: SessionDep):
     # An api_key in the query string is checked before the body is read. One in the body

@@ -1,64 +1,41 @@
-"""The registration JSON API (/api/v1). Same services and checks as the wizard; errors are
-RFC 9457 problem details with message keys. Unsafe methods need the X-CSRF-Token header,
-which GET /api/v1/session returns to a signed-in browser or client."""
+"""The registration JSON API (/api/v1). Same services and checks as the wizard, and the same
+step models (registration.schemas); errors are RFC 9457 problem details with message keys.
+Unsafe methods need the X-CSRF-Token header, which GET /api/v1/session returns to a
+signed-in browser or client."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Body, File, Form, Path, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from pydantic import BaseModel, Field
+from fastapi.responses import JSONResponse
+from pydantic import WithJsonSchema
 from sqlmodel import Session
 
 from registration import service
+from core.thai_ids import mask_pin
 from registration.models import Application, PersonRole
-from registration.routes import stored_values
-from registration.steps import STEP_NAMES
+from registration.schemas import (STEP_FORMS, ApplicationOut, ApplicationSummary,
+                                  CapitalForm, DirectorsForm, DocumentOut, EecForm,
+                                  NameCheckIn, NameCheckOut, OfficeForm, PeopleForm, PersonOut,
+                                  ReceiptOut, ReservationIn, ReservedOut, SessionOut, SubmitIn)
 from core.accounts.deps import CurrentUser, OptionalUser
 from core.accounts.models import User
 from core.db import RowId, SessionDep, parse_row_id
-from core.errors import NotFound
 from core.i18n import get_locale, message
 from core.problems import problems
 from core.security import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["registration-api"])
-EDITABLE_STEPS = [s for s in STEP_NAMES if s not in ("documents", "review")]
 
-
-class NameIn(BaseModel):
-    name_th: str = Field(default="", max_length=2000)
-    name_en: str = Field(default="", max_length=2000)
-
-
-class NameCheckIn(NameIn):
-    entity_type: str
-
-
-class ReservationIn(BaseModel):
-    entity_type: str
-    names: list[NameIn] = Field(min_length=1, max_length=service.MAX_CANDIDATES)
-
-
-class SubmitIn(BaseModel):
-    declaration: bool = False
-
-
-def _flatten(data: dict[str, Any]) -> dict[str, Any]:
-    """JSON lists of people become the wizard's flat field names (people-0-full_name …)."""
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, list) and key in ("people", "directors", "witnesses"):
-            for i, row in enumerate(value):
-                if isinstance(row, dict):
-                    flat.update({f"{key}-{i}-{k}": v for k, v in row.items()})
-        elif isinstance(value, bool):
-            flat[key] = "yes" if value else "no"
-        elif value is not None and not isinstance(value, (dict, list)):
-            flat[key] = value
-    return flat
+# The step named in the path picks the body's model; each model's schema is in the document.
+StepName = Annotated[str, Path(description="A wizard step with a form",
+                               json_schema_extra={"enum": list(STEP_FORMS)})]
+StepBody = Annotated[dict[str, Any], Body(description="The model of the step in the path"),
+                     WithJsonSchema({"anyOf": [{"$ref": f"#/components/schemas/{form.__name__}"}
+                                               for form in STEP_FORMS.values()]})]
+StepOut = OfficeForm | CapitalForm | PeopleForm | DirectorsForm | EecForm
 
 
 def application_json(session: SessionDep, application: Application) -> dict[str, Any]:
@@ -82,13 +59,14 @@ def application_json(session: SessionDep, application: Application) -> dict[str,
     }
 
 
-@router.get("/session")
+@router.get("/session", response_model=SessionOut)
 def session_info(request: Request, user: OptionalUser) -> dict[str, Any]:
     return {"signed_in": user is not None, "csrf_token": csrf_token(request),
             "lang": get_locale()}
 
 
-@router.post("/names/check", responses=problems(400, 401, 403, 413, 422))
+@router.post("/names/check", response_model=NameCheckOut,
+             responses=problems(400, 401, 403, 413, 422))
 def check_name(body: NameCheckIn, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     result = service.check_name(session, body.entity_type, body.name_th, body.name_en)
     return {
@@ -100,7 +78,7 @@ def check_name(body: NameCheckIn, session: SessionDep, user: CurrentUser) -> dic
     }
 
 
-@router.post("/reservations", status_code=201,
+@router.post("/reservations", status_code=201, response_model=ReservedOut,
              responses=problems(400, 401, 403, 413, 422))
 def reserve(body: ReservationIn, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
     reservation, application = service.reserve_name(
@@ -112,60 +90,60 @@ def reserve(body: ReservationIn, session: SessionDep, user: CurrentUser) -> dict
             "application": application_json(session, application)}
 
 
-@router.get("/applications", responses=problems(401))
+@router.get("/applications", response_model=list[ApplicationSummary], responses=problems(401))
 def list_applications(session: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
     return [{"id": a.id, "status": a.status, "reference": a.reference, "name_th": a.name_th,
              "name_en": a.name_en} for a in service.applications_of(session, user)]
 
 
-@router.get("/applications/{application_id}", responses=problems(401, 404))
-def get_application(application_id: RowId, session: SessionDep, user: CurrentUser):
+@router.get("/applications/{application_id}", response_model=ApplicationOut,
+            responses=problems(401, 404))
+def get_application(application_id: RowId, session: SessionDep,
+                    user: CurrentUser) -> dict[str, Any]:
     return application_json(session, service.get_application(session, user, application_id))
 
 
-@router.get("/applications/{application_id}/{step}", responses=problems(401, 404))
-def get_step(application_id: RowId, step: str, session: SessionDep, user: CurrentUser):
+@router.get("/applications/{application_id}/{step}", response_model=StepOut,
+            responses=problems(401, 404))
+def get_step(application_id: RowId, step: StepName, session: SessionDep,
+             user: CurrentUser) -> JSONResponse:
+    """The step's draft, in the shape its PUT takes."""
     application = service.get_application(session, user, application_id)
-    if step not in EDITABLE_STEPS:
-        raise NotFound()
-    return stored_values(session, application, step)
+    # Sent as is: validating it against the union of all steps would pick the wrong model.
+    return JSONResponse(service.saved_step(session, application, step).model_dump(mode="json"))
 
 
-@router.put("/applications/{application_id}/{step}",
+@router.put("/applications/{application_id}/{step}", response_model=ApplicationOut,
             responses=problems(400, 401, 403, 404, 413, 422))
-def put_step(application_id: RowId, step: str, body: dict[str, Any], session: SessionDep,
+def put_step(application_id: RowId, step: StepName, body: StepBody, session: SessionDep,
              user: CurrentUser) -> dict[str, Any]:
+    """Saves a whole step: its model as JSON (the form's flat field names are read too)."""
     application = service.own_application(session, user, application_id)
-    if step not in EDITABLE_STEPS:
-        raise NotFound()
-    service.save_step(session, application, step, _flatten(body))
+    service.save_step(session, application, step, body)
     session.commit()
     return application_json(session, application)
 
 
 @router.post("/applications/{application_id}/documents", status_code=201,
-             responses=problems(400, 401, 403, 404, 413, 422))
-async def upload_document(application_id: RowId, request: Request, session: SessionDep,
-                          user: CurrentUser) -> dict[str, Any]:
+             response_model=DocumentOut, responses=problems(400, 401, 403, 404, 413, 422))
+async def upload_document(application_id: RowId, session: SessionDep, user: CurrentUser,
+                          kind: Annotated[str, Form()] = "",
+                          person_id: Annotated[str | None, Form()] = None,
+                          file: Annotated[UploadFile | None, File()] = None) -> dict[str, Any]:
     application = service.own_application(session, user, application_id)
-    form = await request.form()
-    upload = form.get("file")
     document = service.add_document(
-        session, application, kind=str(form.get("kind", "")),
-        person_id=parse_row_id(form.get("person_id")),
-        filename=upload.filename if isinstance(upload, UploadFile) else None,
-        content=await upload.read() if isinstance(upload, UploadFile) else None)
+        session, application, kind=kind, person_id=parse_row_id(person_id),
+        filename=file.filename if file is not None else None,
+        content=await file.read() if file is not None else None)
     session.commit()
     return {"id": document.id, "sha256": document.sha256, "kind": document.kind,
             "filename": document.filename, "person_id": document.person_id}
 
 
-@router.get("/applications/{application_id}/people/{role}",
+@router.get("/applications/{application_id}/people/{role}", response_model=list[PersonOut],
             responses=problems(401, 404))
 def list_people(application_id: RowId, role: PersonRole, session: SessionDep,
                 user: CurrentUser) -> list[dict[str, Any]]:
-    from core.thai_ids import mask_pin
-
     application = service.get_application(session, user, application_id)
     return [{"id": p.id, "full_name": p.full_name, "nationality": p.nationality,
              "thai_id_masked": mask_pin(p.thai_id) if p.thai_id else "",
@@ -173,7 +151,7 @@ def list_people(application_id: RowId, role: PersonRole, session: SessionDep,
             for p in service.people_of(session, application, role)]
 
 
-@router.post("/applications/{application_id}/submit",
+@router.post("/applications/{application_id}/submit", response_model=ReceiptOut,
              responses=problems(400, 401, 403, 404, 409, 413, 422))
 async def submit(application_id: RowId, body: SubmitIn, session: SessionDep,
                  user: CurrentUser) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from core import eec
-from registration import address, identity, names, service, steps
+from registration import address, identity, names, schemas, service, steps
 from registration.models import Application, ApplicationStatus, PersonRole
 from core.accounts.deps import CurrentUser
 from core.db import RowId, SessionDep, parse_row_id
@@ -89,47 +89,6 @@ async def reserve(request: Request, session: SessionDep, user: CurrentUser):
 # --- Wizard steps -----------------------------------------------------------------------------
 
 
-def _person_values(prefix: str, p: Any) -> dict[str, Any]:
-    return {
-        f"{prefix}full_name": p.full_name, f"{prefix}nationality": p.nationality,
-        f"{prefix}thai_id": identity.format_pin(p.thai_id) if p.thai_id else "",
-        f"{prefix}passport_number": p.passport_no,
-        f"{prefix}age": "" if p.age is None else p.age, f"{prefix}address": p.address,
-        f"{prefix}shares": "" if p.shares is None else p.shares,
-        f"{prefix}is_promoter": "on" if p.is_promoter else "",
-        f"{prefix}can_sign": "on" if p.can_sign else "",
-    }
-
-
-def stored_values(session: SessionDep, application: Application, step: str) -> dict[str, Any]:
-    """What the form shows when a step is opened: the saved draft, as text."""
-    a = application
-    if step == "office":
-        return {k: getattr(a, k) for k in ("house_no", "street", "province_code", "district_code",
-                                           "subdistrict_code", "postal_code", "phone")}
-    if step == "capital":
-        return {k: "" if getattr(a, k) is None else str(getattr(a, k)) for k in (
-            "objectives", "registered_capital", "share_count", "par_value", "paid_up_percent")}
-    if step == "eec":
-        yn = {True: "yes", False: "no", None: ""}
-        return {"operates_in_eec": yn[a.operates_in_eec],
-                "requests_eec_privileges": yn[a.requests_eec_privileges],
-                "eec_province_code": a.eec_province_code, "estate_id": a.estate_id,
-                "target_industry": a.target_industry}
-    values: dict[str, Any] = {}
-    if step == "people":
-        for i, p in enumerate(service.people_of(session, a, PersonRole.shareholder)):
-            values.update(_person_values(f"people-{i}-", p))
-    if step == "directors":
-        for i, p in enumerate(service.people_of(session, a, PersonRole.director)):
-            values.update(_person_values(f"directors-{i}-", p))
-        for i, p in enumerate(service.people_of(session, a, PersonRole.witness)):
-            values.update(_person_values(f"witnesses-{i}-", p))
-        values["signatories_required"] = a.signatories_required or ""
-        values["signing_rule_note"] = a.signing_rule_note
-    return values
-
-
 def _row_count(values: dict[str, Any], group: str, extra: int = 0) -> int:
     used = {int(k.split("-")[1]) for k in values if k.startswith(f"{group}-")
             and k.split("-")[1].isdecimal()}
@@ -141,7 +100,7 @@ def step_context(session: SessionDep, application: Application, step: str,
                  values: dict[str, Any], errors: dict[str, str], extra_row: str = "") -> dict:
     lang = get_locale()
     ctx: dict[str, Any] = {
-        "application": application, "step": step, "steps": steps.STEPS,
+        "application": application, "step": step, "steps": schemas.STEPS,
         "values": values, "errors": errors, "is_company": steps.is_company(application.entity_type),
         "reservation": service.reservation_of(session, application),
         # Documents are done once the promoters are known and each has an identity document.
@@ -222,7 +181,7 @@ def resume(application_id: RowId, session: SessionDep, user: CurrentUser):
     application = service.get_application(session, user, application_id)
     if application.status != ApplicationStatus.draft:
         return _redirect(f"/registration/{application.id}/status")
-    step = next((s for s in steps.STEP_NAMES if s not in application.completed_steps), "review")
+    step = next((s for s in schemas.STEP_NAMES if s not in application.completed_steps), "review")
     return _redirect(f"/registration/{application.id}/{step}")
 
 
@@ -230,19 +189,20 @@ def resume(application_id: RowId, session: SessionDep, user: CurrentUser):
 def step_form(application_id: RowId, step: str, request: Request, session: SessionDep,
               user: CurrentUser):
     application = service.get_application(session, user, application_id)
-    if step not in steps.STEP_NAMES:
+    if step not in schemas.STEP_NAMES:
         raise DomainError("error.not_found", status=404)
     if application.status != ApplicationStatus.draft:
         return _redirect(f"/registration/{application.id}/status")
-    values = stored_values(session, application, step)
+    values = service.saved_step(session, application, step).form_values() \
+        if step in schemas.STEP_FORMS else {}
     ctx = step_context(session, application, step, values, {})
     ctx["read_only"] = not service.can_change(user, application)  # staff reading a draft
     return render(request, f"registration/step_{step}.html", ctx)
 
 
 def _next_step(step: str) -> str:
-    i = steps.STEP_NAMES.index(step)
-    return steps.STEP_NAMES[min(i + 1, len(steps.STEP_NAMES) - 1)]
+    i = schemas.STEP_NAMES.index(step)
+    return schemas.STEP_NAMES[min(i + 1, len(schemas.STEP_NAMES) - 1)]
 
 
 @router.post("/{application_id}/documents")
@@ -303,7 +263,7 @@ async def submit(application_id: RowId, request: Request, session: SessionDep, u
 async def step_save(application_id: RowId, step: str, request: Request, session: SessionDep,
                     user: CurrentUser):
     application = service.own_application(session, user, application_id)
-    if step not in steps.STEP_NAMES or step in ("documents", "review"):
+    if step not in schemas.STEP_FORMS:
         raise DomainError("error.not_found", status=404)
     values = form_dict(await request.form())
     action = str(values.pop("action", "next"))
@@ -312,12 +272,18 @@ async def step_save(application_id: RowId, step: str, request: Request, session:
         return render(request, f"registration/step_{step}.html",
                       step_context(session, application, step, values, {},
                                    extra_row=action.removeprefix("add_")))
-    result = service.save_step(session, application, step, values, partial=True)
-    session.commit()
-    if result.errors and action != "draft":
+    try:
+        result = service.save_step(session, application, step, values, partial=True)
+    except Invalid as exc:  # a shape no form sends (an object for a field): nothing is saved
+        session.rollback()
+        errors = exc.errors
+    else:
+        session.commit()
+        errors = result.errors
+    if errors and action != "draft":
         return render(request, f"registration/step_{step}.html",
                       step_context(session, application, step, values,
-                                   localized_errors(result.errors)), status_code=422)
+                                   localized_errors(errors)), status_code=422)
     if action == "draft":
         return _redirect("/registration?saved=1")
     return _redirect(f"/registration/{application.id}/{_next_step(step)}")

@@ -3,6 +3,7 @@ fees and submission. Services flush but never commit; the route or task commits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -13,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from core.events import publish
-from registration import documents, names, steps
+from registration import documents, names, schemas, steps
 from registration.events import ApplicationSubmitted
 from registration.fees import FeeQuote, compute_fees
 from registration.models import (
@@ -28,6 +29,7 @@ from registration.models import (
     ReservationStatus,
     StoredFile,
 )
+from registration.steps import StepForm
 from core.accounts.models import Role, User
 from core.errors import (
     Conflict,
@@ -293,28 +295,21 @@ def _replace_people(session: Session, application: Application, role: str,
                            shares=p.shares, is_promoter=p.is_promoter, can_sign=p.can_sign))
 
 
-def read_step(application: Application, step: str, data: dict[str, Any]) -> steps.StepResult:
-    entity = application.entity_type
-    if step == "office":
-        return steps.read_office(data, entity)
-    if step == "capital":
-        return steps.read_capital(data, entity)
-    if step == "people":
-        return steps.read_people(data, entity, application.share_count,
-                                 application.registered_capital)
-    if step == "directors":
-        return steps.read_directors(data, entity)
-    if step == "eec":
-        return steps.read_eec(data, entity)
-    raise NotFound()
+def saved_step(session: Session, application: Application, step: str) -> StepForm:
+    """A step's draft as its model: what its form or GET shows when the step is opened."""
+    form = schemas.STEP_FORMS.get(step)
+    if form is None:
+        raise NotFound()
+    return form.stored(application, people_by_role(session, application))
 
 
 def save_step(session: Session, application: Application, step: str,
-              data: dict[str, Any], *, partial: bool = False) -> steps.StepResult:
-    """Validates and stores one step. With `partial`, a draft is kept even when invalid
-    ("save and finish later"); the step is marked complete only when it is valid."""
+              data: Mapping[str, Any] | StepForm, *, partial: bool = False) -> steps.StepResult:
+    """Validates and stores one step (its model, or the form's fields or JSON body it reads).
+    With `partial`, a draft is kept even when invalid ("save and finish later"); the step is
+    marked complete only when it is valid."""
     ensure_draft(application)
-    result = read_step(application, step, data)
+    result = schemas.read_step_form(step, data).check(application)
     if result.errors and not partial:
         raise Invalid(result.errors)
     for key, value in result.values.items():
@@ -468,7 +463,7 @@ def incomplete_steps(session: Session, application: Application, *,
 
     errors = [
         FieldError("review", "application.incomplete", {"step": message(f"step.{name}")})
-        for name in steps.STEP_NAMES
+        for name in schemas.STEP_NAMES
         if name not in ("documents", "review") and name not in application.completed_steps
     ]
     return errors + missing_documents(session, application, shareholders=shareholders, docs=docs)

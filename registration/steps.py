@@ -1,33 +1,25 @@
-"""The wizard's steps: what each step reads from a form or JSON body, and the checks it runs.
+"""What every wizard step shares: the rules' limits and message keys, the people a step
+names, the result of its checks, and the base of its model (`StepForm`) with the values as
+typed. Each step's own model, fields and checks are in registration.schemas.
 
-Each `read_*` function takes flat submitted data (form field names, e.g. `people-0-full_name`)
-and returns the typed values to store plus the field errors, so the HTML wizard and the JSON
-API share one validation path."""
+Checks read flat submitted data (form field names, e.g. `people-0-full_name`) with a
+`core.forms.Reader` and return the typed values to store plus the field errors, so the HTML
+wizard and the JSON API share one validation path."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, ClassVar, Self
 
-from registration import address, identity
-from core.eec import EEC_PROVINCES, TARGET_INDUSTRIES, estates
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+
+from registration import identity
+from registration.models import Application, Person, PersonRole
 from registration.names import EntityType
 from core.errors import FieldError, N_, register_messages
 from core.forms import Reader
-
-STEPS: list[tuple[str, str]] = [
-    ("office", N_("Head office")),
-    ("capital", N_("Objectives and capital")),
-    ("people", N_("Promoters and shareholders")),
-    ("directors", N_("Directors and witnesses")),
-    ("eec", N_("EEC questions")),
-    ("documents", N_("Documents")),
-    ("review", N_("Fees and review")),
-]
-STEP_NAMES = [name for name, _label in STEPS]
-register_messages({f"step.{name}": label for name, label in STEPS})
 
 MIN_PAR_VALUE = Decimal(5)  # baht, Civil and Commercial Code s. 1117
 MIN_PAID_UP_PERCENT = Decimal(25)  # of each share's par, before registration
@@ -88,55 +80,7 @@ def is_company(entity_type: str) -> bool:
     return entity_type in (EntityType.LIMITED_COMPANY, EntityType.PUBLIC_LIMITED_COMPANY)
 
 
-def read_office(data: Mapping[str, Any], entity_type: str) -> StepResult:
-    r = Reader(data)
-    values = {
-        "house_no": r.text("house_no", max_len=200),
-        "street": r.text("street", required=False, max_len=200),
-        "province_code": r.text("province_code", required=False, max_len=10),
-        "district_code": r.text("district_code", required=False, max_len=10),
-        "subdistrict_code": r.text("subdistrict_code", required=False, max_len=10),
-        "postal_code": r.text("postal_code", required=False, max_len=10),
-        "phone": r.text("phone", required=False, max_len=30),
-    }
-    errors = r.errors + [
-        FieldError(_office_field(e.field), e.key, e.params)
-        for e in address.check_address(values["province_code"], values["district_code"],
-                                       values["subdistrict_code"], values["postal_code"])
-    ]
-    return StepResult(values=values, errors=errors)
-
-
-def _office_field(name: str) -> str:
-    return name if name == "postal_code" else f"{name}_code"
-
-
-def read_capital(data: Mapping[str, Any], entity_type: str) -> StepResult:
-    r = Reader(data)
-    values: dict[str, Any] = {"objectives": r.text("objectives", max_len=4000)}
-    capital = r.integer("registered_capital", min=1, max=10**13)
-    values["registered_capital"] = capital
-    if not is_company(entity_type):
-        values.update(share_count=None, par_value=None, paid_up_percent=None)
-        return StepResult(values=values, errors=r.errors)
-    shares = r.integer("share_count", min=1, max=10**12)
-    par = r.decimal("par_value", max=Decimal(10**9))
-    paid = r.decimal("paid_up_percent", max=Decimal(100))
-    # A value below the minimum is refused and not kept in the draft: a large negative one
-    # would overflow its NUMERIC column.
-    if par is not None and par < MIN_PAR_VALUE:
-        r.error("par_value", "capital.par_min")
-        par = None
-    if paid is not None and paid < MIN_PAID_UP_PERCENT:
-        r.error("paid_up_percent", "capital.paid_up_min")
-        paid = None
-    if capital and shares and par is not None and par >= MIN_PAR_VALUE and capital != shares * par:
-        r.error("registered_capital", "capital.mismatch", expected=f"{shares * par:,.2f}")
-    values.update(share_count=shares, par_value=par, paid_up_percent=paid)
-    return StepResult(values=values, errors=r.errors)
-
-
-def _rows(data: Mapping[str, Any], group: str) -> list[tuple[int, dict[str, Any]]]:
+def person_rows(data: Mapping[str, Any], group: str) -> list[tuple[int, dict[str, Any]]]:
     """Rows of a repeated group (`people-0-full_name` …), skipping rows left entirely blank."""
     rows: dict[int, dict[str, Any]] = {}
     for key, value in data.items():
@@ -151,7 +95,7 @@ def _rows(data: Mapping[str, Any], group: str) -> list[tuple[int, dict[str, Any]
     ]
 
 
-def _read_person(r: Reader, row: dict[str, Any], prefix: str, *, with_details: bool) -> PersonData:
+def read_person(r: Reader, row: dict[str, Any], prefix: str, *, with_details: bool) -> PersonData:
     sub = Reader(row, prefix)
     person = PersonData(full_name=sub.text("full_name", max_len=200))
     person.nationality = (sub.text("nationality", required=False, max_len=2) or "TH").upper()
@@ -168,94 +112,8 @@ def _read_person(r: Reader, row: dict[str, Any], prefix: str, *, with_details: b
     return person
 
 
-def _identity_key(p: PersonData) -> str:
+def identity_key(p: PersonData) -> str:
     return p.thai_id or f"{p.nationality}:{p.passport_no}"
-
-
-def read_people(data: Mapping[str, Any], entity_type: str, share_count: int | None,
-                registered_capital: int | None) -> StepResult:
-    r = Reader(data)
-    company = is_company(entity_type)
-    people: list[PersonData] = []
-    seen: set[str] = set()
-    for index, row in _rows(data, "people"):
-        prefix = f"people-{index}-"
-        person = _read_person(r, row, prefix, with_details=True)
-        sub = Reader(row, prefix)
-        person.shares = sub.integer("shares", min=1, max=10**13)
-        person.is_promoter = sub.flag("is_promoter") if company else True
-        if person.is_promoter and person.age is not None and person.age < MIN_PROMOTER_AGE:
-            sub.error("age", "people.age_min", min=MIN_PROMOTER_AGE)
-        key = _identity_key(person)
-        if key.strip(":") and key in seen:
-            sub.error("thai_id" if person.thai_id else "passport_number", "people.duplicate_id")
-        seen.add(key)
-        r.errors += sub.errors
-        people.append(person)
-    promoters = sum(1 for p in people if p.is_promoter)
-    if promoters < MIN_PROMOTERS:
-        r.error("people", "people.min_promoters" if company else "people.min_partners",
-                min=MIN_PROMOTERS)
-    total = sum(p.shares or 0 for p in people)
-    expected = share_count if company else registered_capital
-    if expected is None:
-        r.error("people", "people.capital_first")
-    elif people and total != expected:
-        key = "people.shares_sum" if company else "people.contribution_sum"
-        r.error("shares_total", key, total=f"{total:,}", expected=f"{expected:,}")
-    return StepResult(people={"shareholder": people}, errors=r.errors)
-
-
-def read_directors(data: Mapping[str, Any], entity_type: str) -> StepResult:
-    r = Reader(data)
-    directors = []
-    for index, row in _rows(data, "directors"):
-        prefix = f"directors-{index}-"
-        person = _read_person(r, row, prefix, with_details=False)
-        person.can_sign = Reader(row).flag("can_sign")
-        directors.append(person)
-    if not directors:
-        r.error("directors", "directors.min")
-    signers = sum(1 for d in directors if d.can_sign)
-    if directors and not signers:
-        r.error("directors", "directors.no_signer")
-    required = r.integer("signatories_required", required=bool(directors), min=1,
-                         max=MAX_PEOPLE_ROWS)
-    if required is not None and signers and not 1 <= required <= signers:
-        r.error("signatories_required", "directors.signatories", max=signers)
-    witnesses = []
-    for index in range(WITNESSES):
-        prefix = f"witnesses-{index}-"
-        row = {k.removeprefix(prefix): v for k, v in data.items() if k.startswith(prefix)}
-        if not str(row.get("full_name", "")).strip():
-            r.error(prefix + "full_name", "witness.required")
-            continue
-        witnesses.append(_read_person(r, row, prefix, with_details=True))
-    values = {"signatories_required": required,
-              "signing_rule_note": r.text("signing_rule_note", required=False, max_len=500)}
-    return StepResult(values=values, people={"director": directors, "witness": witnesses},
-                      errors=r.errors)
-
-
-def read_eec(data: Mapping[str, Any], entity_type: str) -> StepResult:
-    r = Reader(data)
-    operates = r.choice("operates_in_eec", ["yes", "no"])
-    privileges = r.choice("requests_eec_privileges", ["yes", "no"])
-    values: dict[str, Any] = {
-        "operates_in_eec": None if not operates else operates == "yes",
-        "requests_eec_privileges": None if not privileges else privileges == "yes",
-        "eec_province_code": "", "estate_id": "", "target_industry": "",
-    }
-    if operates == "yes":
-        values["eec_province_code"] = r.choice("eec_province_code", EEC_PROVINCES)
-        estate_id = r.choice("estate_id", estates(), required=False)
-        if estate_id and values["eec_province_code"] and \
-                estates()[estate_id].province_code != values["eec_province_code"]:
-            r.error("estate_id", "eec.estate_province")
-        values["estate_id"] = estate_id
-    if operates == "yes" or privileges == "yes":
-        values["target_industry"] = r.choice("target_industry", TARGET_INDUSTRIES)
-    return StepResult(values=values, errors=r.errors)
 
 
 def foreign_share_percent(people: list[Any]) -> Decimal:
@@ -265,3 +123,142 @@ def foreign_share_percent(people: list[Any]) -> Decimal:
         return Decimal(0)
     foreign = sum(p.shares or 0 for p in people if p.nationality != "TH")
     return (Decimal(foreign) * 100 / Decimal(total)).quantize(Decimal("0.01"))
+
+
+# --- Values as typed ---------------------------------------------------------------------------
+
+
+def _as_text(value: Any) -> Any:
+    """A submitted value as the text the step's checks read; a JSON number or boolean is
+    accepted where a form sends text. Anything else (an object) is left for Pydantic to refuse."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):  # a form field sent twice: the last one typed
+        return _as_text(value[-1]) if value else ""
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            return str(value)
+        except ValueError:  # an integer past Python's digit limit for text
+            return value
+    return value
+
+
+def _as_flag(value: Any) -> bool:
+    """A checkbox: the form sends "on" when ticked; JSON may send true, "yes" or 1."""
+    return str(_as_text(value)).strip().lower() in {"on", "true", "1", "yes"}
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+# Documented as what a client may send; held as the text the checks read.
+WholeNumber = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({
+    "anyOf": [{"type": "integer"}, {"type": "string"}],
+    "description": "A whole number, or its text as typed (1,000)."})]
+Amount = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({
+    "anyOf": [{"type": "number"}, {"type": "string"}],
+    "description": "A number, or its text as typed (10.50)."})]
+YesNo = Annotated[str, BeforeValidator(_as_text), WithJsonSchema({
+    "anyOf": [{"type": "boolean"}, {"enum": ["yes", "no", ""]}],
+    "description": 'true or "yes", false or "no"; empty when not answered.'})]
+Flag = Annotated[bool, BeforeValidator(_as_flag)]
+
+
+def _form_text(value: Any) -> Any:
+    if isinstance(value, bool):  # a checkbox the form shows ticked
+        return "on" if value else ""
+    return value
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+class IdentityRow(BaseModel):
+    """A person named in the application: a Thai national by ID, anyone else by passport."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    full_name: Text = ""
+    nationality: Text = Field(default="", description="ISO 3166 alpha-2; TH when empty")
+    thai_id: Text = Field(default="", description="13 digits, dashes allowed (Thai nationals)")
+    passport_number: Text = Field(default="", description="Others' passport number")
+
+
+class ShareholderRow(IdentityRow):
+    age: WholeNumber = ""
+    address: Text = ""
+    shares: WholeNumber = Field(default="", description="Shares held (a company) or the "
+                                "contribution in baht (a partnership)")
+    is_promoter: Flag = False
+
+
+class DirectorRow(IdentityRow):
+    can_sign: Flag = False
+
+
+class WitnessRow(IdentityRow):
+    age: WholeNumber = ""
+    address: Text = ""
+
+
+def person_fields(p: Person) -> dict[str, Any]:
+    """A saved person as a row of the form (the ID shown formatted, as it is typed)."""
+    return {"full_name": p.full_name, "nationality": p.nationality,
+            "thai_id": identity.format_pin(p.thai_id) if p.thai_id else "",
+            "passport_number": p.passport_no, "age": p.age, "address": p.address,
+            "shares": p.shares, "is_promoter": p.is_promoter, "can_sign": p.can_sign}
+
+
+# --- The steps ---------------------------------------------------------------------------------
+
+
+class StepForm(BaseModel):
+    """One wizard step's input. `groups` name its lists of people, which the HTML form
+    sends as flat fields (people-0-full_name) and JSON as a list of objects."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    step: ClassVar[str]
+    label: ClassVar[str]  # a message id (N_), the step's name in the wizard's progress bar
+    groups: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rows_from_form_fields(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        for group in cls.groups:
+            rows: dict[int, dict[str, Any]] = {}
+            for key in [k for k in data if isinstance(k, str) and k.startswith(f"{group}-")]:
+                _group, index, name = (key.split("-", 2) + ["", ""])[:3]
+                if index.isdecimal() and name:
+                    value = data.pop(key)
+                    if int(index) < MAX_PEOPLE_ROWS:
+                        rows.setdefault(int(index), {})[name] = value
+            if rows and group not in data:
+                # A row keeps its index, so its errors name the field the form shows.
+                data[group] = [rows.get(i, {}) for i in range(max(rows) + 1)]
+        return data
+
+    def form_values(self) -> dict[str, Any]:
+        """The step as the HTML form's fields, as text: what the form shows and the checks read."""
+        values: dict[str, Any] = {}
+        for name, value in self:
+            if isinstance(value, list):
+                for i, row in enumerate(value):
+                    values.update({f"{name}-{i}-{k}": _form_text(v) for k, v in row})
+            else:
+                values[name] = _form_text(value)
+        return values
+
+    @classmethod
+    def stored(cls, application: Application,
+               people: Mapping[PersonRole, list[Person]]) -> Self:
+        """The saved draft, as the form shows it when the step is opened."""
+        return cls.model_validate({name: getattr(application, name)
+                                   for name in cls.model_fields})
+
+    def check(self, application: Application) -> StepResult:
+        """The step's rules: the values to store and the field errors, keyed by form field."""
+        raise NotImplementedError

@@ -132,3 +132,51 @@ def test_unknown_entity_type_is_a_field_error_not_a_crash(browser):
     r = browser.api("POST", "/api/v1/reservations", json={
         "entity_type": "sole_trader", "names": [{"name_th": "x", "name_en": "y"}]})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "entity_type"
+
+
+def test_a_step_read_back_is_a_body_its_put_takes(browser):
+    """One model per step: GET answers in the shape PUT takes (people as a list), and the
+    form's flat field names are read too."""
+    create_user(browser, lang="en")
+    app_id = reserve(browser)["application"]["id"]
+    assert browser.api("PUT", f"/api/v1/applications/{app_id}/capital",
+                       json=CAPITAL).status_code == 200
+    r = browser.api("PUT", f"/api/v1/applications/{app_id}/people", json=people_form())
+    assert r.status_code == 200, r.text
+    saved = browser.api("GET", f"/api/v1/applications/{app_id}/people").json()
+    assert [p["full_name"] for p in saved["people"]] == ["Somchai Jaidee", "John Smith"]
+    assert all(p["is_promoter"] is True for p in saved["people"])
+    saved["people"][1]["full_name"] = "John Smith Jr."
+    r = browser.api("PUT", f"/api/v1/applications/{app_id}/people", json=saved)
+    assert r.status_code == 200, r.text
+    assert "people" in r.json()["completed_steps"]
+    people = browser.api("GET", f"/api/v1/applications/{app_id}/people/shareholder").json()
+    assert [p["full_name"] for p in people] == ["Somchai Jaidee", "John Smith Jr."]
+
+
+def test_a_row_of_the_wrong_shape_is_a_field_problem(browser):
+    create_user(browser, lang="en")
+    app_id = reserve(browser)["application"]["id"]
+    r = browser.api("PUT", f"/api/v1/applications/{app_id}/people",
+                    json={"people": [{"full_name": {"first": "Somchai"}}]})
+    body = assert_problem(r, 422, "error.invalid_input")
+    assert [e["field"] for e in body["errors"]] == ["people-0-full_name"]
+
+
+def test_the_api_document_shows_each_step_body_and_answer(browser):
+    document = browser.client.get("/api/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    put = document["paths"]["/api/v1/applications/{application_id}/{step}"]["put"]
+    body = put["requestBody"]["content"]["application/json"]["schema"]
+    assert [ref["$ref"].rsplit("/", 1)[1] for ref in body["anyOf"]] == [
+        "OfficeForm", "CapitalForm", "PeopleForm", "DirectorsForm", "EecForm"]
+    assert schemas["PeopleForm"]["properties"]["people"]["items"]["$ref"].endswith(
+        "/ShareholderRow")
+    answer = put["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer["$ref"].endswith("/ApplicationOut")
+    tickets = document["paths"]["/api/v1/tickets/{number}"]["get"]["responses"]
+    assert tickets["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/TicketStatus")
+    posted = document["paths"]["/open311/v2/requests.json"]["post"]["requestBody"]["content"]
+    assert "attribute[estate]" in posted["application/x-www-form-urlencoded"]["schema"][
+        "properties"]
