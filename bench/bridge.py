@@ -132,12 +132,6 @@ class BridgeStack:
         return (high - low) / (self.time_to(high, 0) - self.time_to(low, 0))
 
 
-def _clear_caches() -> None:
-    from tests.conftest import _reset_caches
-
-    _reset_caches()
-
-
 @contextmanager
 def bridge_stack(workdir: Path, settings: dict[str, str]) -> Iterator[BridgeStack]:
     """Redis, both sandboxes and the portal running, the database migrated; the worker and
@@ -162,29 +156,27 @@ def bridge_stack(workdir: Path, settings: dict[str, str]) -> Iterator[BridgeStac
         "EEC_HTTP_TIMEOUT_S": "2", "EEC_RELAY_INTERVAL_S": "0.2",
         "EEC_FEED_POLL_INTERVAL_S": "0", **settings,
     }
-    saved = dict(os.environ)
-    os.environ.update(env)
-    _clear_caches()
-    from web.bootstrap import migrate
+    from tests.conftest import stack_environment
 
-    migrate()
-    stack = Stack(env, workdir)
-    bridge = BridgeStack(stack, ports, db_url, env["REDIS_URL"])
-    try:
-        stack.start("redis", redis_server_command(ports["redis"], workdir),
-                    redis_ready(ports["redis"]))
-        stack.start("bizportal", uvicorn("bizportal.sandbox:app", ports["bizportal"]),
-                    http_ok(f"{bridge.sandbox('bizportal')}/stats"))
-        stack.start("oss", uvicorn("eec_bridge.oss.sandbox:app", ports["oss"]),
-                    http_ok(f"{bridge.sandbox('oss')}/stats"))
-        stack.start("web", uvicorn("web.main:app", ports["web"]), http_ok(f"{web}/healthz"))
-        yield bridge
-    finally:
-        stack.stop_all()
-        bridge.engine.dispose()
-        os.environ.clear()
-        os.environ.update(saved)
-        _clear_caches()
+    # This process's environment and container follow the stack's until it stops.
+    with stack_environment(env):
+        from web.bootstrap import migrate
+
+        migrate()
+        stack = Stack(env, workdir)
+        bridge = BridgeStack(stack, ports, db_url, env["REDIS_URL"])
+        try:
+            stack.start("redis", redis_server_command(ports["redis"], workdir),
+                        redis_ready(ports["redis"]))
+            stack.start("bizportal", uvicorn("bizportal.sandbox:app", ports["bizportal"]),
+                        http_ok(f"{bridge.sandbox('bizportal')}/stats"))
+            stack.start("oss", uvicorn("eec_bridge.oss.sandbox:app", ports["oss"]),
+                        http_ok(f"{bridge.sandbox('oss')}/stats"))
+            stack.start("web", uvicorn("web.main:app", ports["web"]), http_ok(f"{web}/healthz"))
+            yield bridge
+        finally:
+            stack.stop_all()
+            bridge.engine.dispose()
 
 
 def submit(bridge: BridgeStack, n: int, seed: int, commit_every: int = 20) -> list[int]:

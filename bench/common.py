@@ -194,42 +194,32 @@ def portal_env(workdir: Path, redis_url: str) -> dict[str, str]:
     }
 
 
-def _clear_portal_caches() -> None:
-    from web.db import get_engine
-    from web.settings import get_settings
-
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-
-
 def portal_database(env: Mapping[str, str], *, seed: bool = True) -> int:
     """Migrates the database named in `env` and, unless `seed` is false, seeds the register
     (10,000 names) in this process, under `env`; returns how many names were added."""
     from sqlmodel import Session
 
+    from core.container import build, installed
     from registration.seed import seed_register
     from web.bootstrap import compiled_catalogs_exist, migrate
-    from web.db import get_engine
 
     if not compiled_catalogs_exist():
         note("note: gettext catalogs are not compiled (`make catalogs`); messages stay English")
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
-    _clear_portal_caches()
     try:
-        migrate()
-        if not seed:
-            return 0
-        engine = get_engine()
-        with Session(engine) as session:
-            added = seed_register(session)
-            session.commit()
-        engine.dispose()
-        return added
+        # A container of its own, built from `env` and closed when done.
+        with installed(build(), close=True) as resources:
+            migrate()
+            if not seed:
+                return 0
+            with Session(resources.engine) as session:
+                added = seed_register(session)
+                session.commit()
+            return added
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        _clear_portal_caches()

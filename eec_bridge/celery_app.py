@@ -8,6 +8,7 @@ import os
 
 from celery import Celery, signals
 
+from core.container import Resources, build, install, uninstall
 from web.local_state import PRIVATE_UMASK
 from web.settings import get_settings
 
@@ -50,10 +51,24 @@ def _mask_personal_data(**_kwargs) -> None:
     configure_logging()
 
 
+# Each pool process owns one container (core/container.py), made after the fork: a database
+# pool or an HTTP client must never be shared across a fork.
+_process_resources: list[Resources] = []
+
+
 @signals.worker_process_init.connect
-def _warm_up(**_kwargs) -> None:
+def _open_resources(**_kwargs) -> None:
     """Each pool process opens its database engine and both gateways (an HTTP client loads
     its TLS context, tens of milliseconds) before its first task, not during it."""
-    from eec_bridge.delivery import warm_up
+    resources = build()
+    install(resources)
+    _process_resources.append(resources)
+    resources.warm_up()
 
-    warm_up()
+
+@signals.worker_process_shutdown.connect
+def _close_resources(**_kwargs) -> None:
+    while _process_resources:
+        resources = _process_resources.pop()
+        uninstall(resources)
+        resources.close()

@@ -11,18 +11,19 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from bizportal.gateway import BizPortalGateway
+from core.container import current
 from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import AdapterError, RejectedError, SchemaError, TransientError
 from eec_bridge.models import Case, OutboxMessage, OutboxState
+from eec_bridge.oss.gateway import EecOssGateway
 from web.db import get_engine, row_update
 from web.settings import get_settings
 
@@ -33,26 +34,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-@lru_cache
-def bizportal_gateway():
-    from bizportal.gateway import from_settings
-
-    return from_settings()
+def bizportal_gateway() -> BizPortalGateway:
+    """The container's gateway (core/container.py): opened once per process."""
+    return current().bizportal
 
 
-@lru_cache
-def oss_gateway():
-    from eec_bridge.oss.gateway import from_settings
-
-    return from_settings()
-
-
-def warm_up() -> None:
-    """Opens the database engine and both gateways, so the first delivery does not."""
-    with get_engine().connect() as connection:
-        connection.execute(text("SELECT 1"))
-    bizportal_gateway()
-    oss_gateway()
+def oss_gateway() -> EecOssGateway:
+    return current().oss
 
 
 def callback_url(system: str) -> str:
@@ -189,14 +177,8 @@ def _send_all(messages: list[OutboxMessage]) -> list[tuple[str, Any]]:
 
     if len(messages) == 1:
         return [send(messages[0])]
-    return list(_sender_pool().map(send, messages))
-
-
-@lru_cache
-def _sender_pool() -> ThreadPoolExecutor:
-    """Per process (made after a worker forks): threads waiting on the other side's reply."""
-    return ThreadPoolExecutor(max_workers=get_settings().delivery_batch_size,
-                              thread_name_prefix="delivery")
+    # The container's threads: each worker process builds its own after the fork.
+    return list(current().sender_pool.map(send, messages))
 
 
 def _record_receipt(session: Session, message: OutboxMessage, case: Case | None,

@@ -17,17 +17,17 @@ import signal
 import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 
 import redis
 
 from sqlmodel import Session, select
 
+from core.container import build, current, installed
 from eec_bridge import cases, exchange_log
 from eec_bridge.adapters import AdapterError
 from eec_bridge.models import FeedCursor, OutboxMessage, OutboxState
 from web.db import get_engine
-from web.settings import get_settings
+from web.settings import Settings, get_settings
 
 log = logging.getLogger("eec_bridge.relay")
 BATCH = 200
@@ -72,19 +72,9 @@ def relay_once() -> int:
     return len(claimed)
 
 
-@lru_cache
-def _redis() -> redis.Redis | None:
-    url = get_settings().redis_url
-    if not url:
-        return None
-    # Above the longest wait for a wake, below what would hold up a committing request.
-    return redis.Redis.from_url(url, socket_timeout=get_settings().relay_interval_s + 1,
-                                socket_connect_timeout=1)
-
-
 def wake() -> None:
     """Tells the relay that a commit wrote outbox rows. Never fails the caller."""
-    client = _redis()
+    client = current().redis
     if client is None:
         return
     try:
@@ -95,7 +85,7 @@ def wake() -> None:
 
 def wait_for_wake(timeout_s: float) -> None:
     """Returns when woken or after `timeout_s`; the wakes so far are used up."""
-    client = _redis()
+    client = current().redis
     if client is None:
         time.sleep(timeout_s)
         return
@@ -138,10 +128,15 @@ def poll_feed_once(limit: int = 50) -> int:
 
 
 def run(stop_after_s: float | None = None) -> None:
+    """The relay process: its own container, closed when it stops."""
+    with installed(build(), close=True) as resources:
+        _run(resources.settings, stop_after_s)
+
+
+def _run(settings: Settings, stop_after_s: float | None) -> None:
     from web.logging_setup import configure_logging
 
     configure_logging()
-    settings = get_settings()
     running = True
 
     def stop(*_args) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, func
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
+from core.container import current
 from eec_bridge.cases import open_registration_case
 from registration import documents, names, steps
 from registration.fees import FeeQuote, compute_fees
@@ -23,7 +24,6 @@ from registration.models import (
     NameReservation,
     Person,
     PersonRole,
-    RegisteredName,
     ReservationStatus,
     StoredFile,
 )
@@ -72,25 +72,9 @@ def as_aware(value: datetime) -> datetime:
 
 # --- Names ------------------------------------------------------------------------------------
 
-_register_cache: tuple[int, names.NameIndex] | None = None
-
-
 def _register_index(session: Session) -> names.NameIndex:
-    """The register's index, rebuilt when a name is added. Names leave the register only
-    by striking off, which a rebuild at start-up picks up; MAX(id) is an index lookup, where
-    COUNT(*) would scan 10,000 rows on every keystroke."""
-    global _register_cache
-    newest = int(session.exec(select(func.coalesce(func.max(RegisteredName.id), 0))).one())
-    if _register_cache is None or _register_cache[0] != newest:
-        rows = session.exec(
-            select(RegisteredName.id, RegisteredName.name_th, RegisteredName.name_en)
-        ).all()
-        index = names.NameIndex(
-            names.RegisteredName(id=r[0], name_th=r[1], name_en=r[2], source="registered")
-            for r in rows
-        )
-        _register_cache = (newest, index)
-    return _register_cache[1]
+    """The register's index, held by the process's container (registration/register_index.py)."""
+    return current().register_index.of(session)
 
 
 def warm_up(session: Session) -> int:

@@ -9,7 +9,8 @@ import random
 import re
 import uuid
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,9 @@ from tests.stack import random_secrets  # noqa: E402
 
 for _name, _value in random_secrets().items():
     os.environ.setdefault(_name, _value)
+
+from core.container import Resources, build, current, installed  # noqa: E402
+from web.settings import Settings  # noqa: E402
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -71,33 +75,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _reset_caches() -> None:
-    from registration import service
-    from web.db import get_engine
-    from web.security import _limiter
-    from web.settings import get_settings
-
-    get_settings.cache_clear()
-    try:
-        get_engine().dispose()
-    except Exception:  # noqa: BLE001
-        pass
-    get_engine.cache_clear()
-    _limiter.cache_clear()
-    service._register_cache = None
-    from eec_bridge import delivery, relay
-
-    delivery.bizportal_gateway.cache_clear()
-    delivery.oss_gateway.cache_clear()
-    delivery._sender_pool.cache_clear()
-    relay._redis.cache_clear()
-
-
 def configure(database_url: str, redis: str, upload_dir: Path) -> None:
+    """Points the settings of every container built from now on at these stores."""
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis
     os.environ["EEC_UPLOAD_DIR"] = str(upload_dir)
-    _reset_caches()
+
+
+@contextmanager
+def fresh_resources() -> Iterator[Resources]:
+    """A container built from the environment as it is now, in use until the block ends and
+    then closed: how a test changes settings (set the environment, then enter this)."""
+    with installed(build(), close=True) as resources:
+        yield resources
+
+
+@contextmanager
+def stack_environment(env: Mapping[str, str]) -> Iterator[Resources]:
+    """This process's environment, and a fresh container built from it, follow `env` until
+    the block ends; then both are put back."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        with fresh_resources() as resources:
+            yield resources
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def prepare_database(url: str) -> None:
@@ -129,9 +133,9 @@ def database_url(request, tmp_path_factory, redis_url) -> Iterator[str]:
                         "point EEC_TEST_POSTGRES_URL at one")
         url = PG_URL
     configure(url, redis_url, tmp_path_factory.mktemp("uploads"))
-    prepare_database(url)
-    yield url
-    _reset_caches()
+    with fresh_resources():
+        prepare_database(url)
+        yield url
 
 
 @pytest.fixture
@@ -143,10 +147,41 @@ def session(database_url) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(database_url):
+def resources(database_url) -> Iterator[Resources]:
+    """A fresh container for one test, in use until it ends. It shares the database's
+    register index: indexing 10,000 names takes seconds, and the index follows the
+    register's rows by itself."""
+    fresh = Resources(Settings(), register_index=current().register_index)
+    with installed(fresh, close=True):
+        yield fresh
+
+
+@pytest.fixture
+def app(resources):
+    """The portal on this test's container (its lifespan leaves it to the fixture)."""
     from web.app import create_app
 
-    return create_app()
+    return create_app(resources)
+
+
+@contextmanager
+def changed_settings(**env: str) -> Iterator[Settings]:
+    """The container in use reads its settings again with these environment variables set,
+    for the length of a block; its connections stay as they are."""
+    resources = current()
+    saved_env = {name: os.environ.get(name) for name in env}
+    saved = resources.settings
+    os.environ.update(env)
+    resources.settings = Settings()
+    try:
+        yield resources.settings
+    finally:
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        resources.settings = saved
 
 
 class Browser:
@@ -332,7 +367,5 @@ def create_ticket(session, *, channel: str = "web", at=None, **fields) -> str:
 def fresh_rate_limits():
     """Every test starts with no sign-in or chat attempts counted: the whole suite signs in
     from one client address, which the per-address limit would otherwise stop."""
-    from web.security import _limiter
-
-    _limiter().storage.reset()
+    current().limiter.storage.reset()
     yield

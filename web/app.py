@@ -19,6 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
 
+from core.container import Resources, build, installed
 from web.accounts.deps import SignInRequired
 from web.local_state import make_private
 from web.errors import DomainError, FieldError, Invalid
@@ -29,7 +30,7 @@ from web.limits import BodyLimitMiddleware
 from web.logging_setup import configure_logging
 from web.problems import document_problems, problem_response
 from web.security import verify_csrf
-from web.settings import get_settings
+from web.settings import Settings
 
 log = logging.getLogger("web")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -142,27 +143,42 @@ def install_error_handlers(app: FastAPI) -> None:
             return _render_error(request, 500, "error.server")
 
 
-def _warm_up() -> None:
+def _warm_up(resources: Resources) -> None:
     from sqlmodel import Session
 
     from registration import service
-    from web.db import get_engine
 
+    resources.warm_up()
     try:
-        with Session(get_engine()) as session:
+        with Session(resources.engine) as session:
             log.info("register index ready: %s names", service.warm_up(session))
     except SQLAlchemyError:  # not migrated yet: the first name check builds it instead
         log.warning("register index not built at start-up", exc_info=True)
 
 
 @asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Start-up builds what every request shares (the register's 10,000-name index), then
-    moves everything alive into the permanent GC generation: full collections then walk
-    only what requests allocate, instead of stalling a request for tens of milliseconds."""
-    await run_in_threadpool(_warm_up)
-    gc.freeze()
-    yield
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The app's resources live as long as it serves: its container (core/container.py) is
+    built and installed here, and closed when the app stops, unless create_app was given one
+    (a test's, which its owner installs and closes). Start-up also builds what every request
+    shares (the register's 10,000-name index), then moves everything alive into the
+    permanent GC generation: full collections then walk only what requests allocate,
+    instead of stalling a request for tens of milliseconds."""
+    given: Resources | None = app.state.given_resources
+    if given is not None:
+        await run_in_threadpool(_warm_up, given)
+        gc.freeze()
+        yield
+        return
+    # Code below the routes (services, in-process tasks) reads the installed container.
+    with installed(build(), close=True) as resources:
+        app.state.resources = resources
+        try:
+            await run_in_threadpool(_warm_up, resources)
+            gc.freeze()
+            yield
+        finally:
+            app.state.resources = None
 
 
 class PortalApp(FastAPI):
@@ -178,8 +194,10 @@ class PortalApp(FastAPI):
                                          production=self.production)
 
 
-def create_app() -> FastAPI:
-    settings = get_settings()
+def create_app(resources: Resources | None = None) -> FastAPI:
+    """The portal. Its lifespan builds and closes its own resources, unless `resources` are
+    given (a test's), which it uses and leaves open for their owner to close."""
+    settings = resources.settings if resources is not None else Settings()
     make_private(settings.var_dir, settings.upload_dir)
     configure_logging()
     from registration import api as registration_api
@@ -196,6 +214,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         production=settings.environment == "production",
     )
+    app.state.given_resources = app.state.resources = resources
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),

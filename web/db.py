@@ -6,20 +6,19 @@ from collections.abc import AsyncIterator
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import bindparam, event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
-from web.settings import get_settings
+from web.settings import Settings
 
 
-@lru_cache
-def get_engine() -> Engine:
+def make_engine(settings: Settings) -> Engine:
+    """The engine for Settings.database_url; core/container.py makes one per container."""
     import web.models  # noqa: F401  (every table, so foreign keys resolve in any process)
 
-    settings = get_settings()
     if settings.is_sqlite:
         path = settings.database_url.removeprefix("sqlite:///")
         if path and path != ":memory:":
@@ -42,12 +41,21 @@ def get_engine() -> Engine:
     return create_engine(settings.database_url, pool_pre_ping=True, pool_size=10)
 
 
-async def get_session() -> AsyncIterator[Session]:
+def get_engine() -> Engine:
+    """The engine of the container in use (core/container.py), for code below the routes."""
+    from core.container import current  # core.container is built on this module
+
+    return current().engine
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request. Opening it does no I/O and neither does closing it once the
     route has committed, so both stay on the event loop; a session still inside a
     transaction (a read, or an error) is rolled back on a worker thread like any other
     database call. Each thread hop avoided is a measurable part of a fast request."""
-    session = Session(get_engine(), expire_on_commit=False)
+    from core.container import get_resources  # core.container is built on this module
+
+    session = Session(get_resources(request).engine, expire_on_commit=False)
     try:
         yield session
     finally:
@@ -104,6 +112,7 @@ def row_update(model: type[SQLModel]) -> Any:
     return table.update().where(table.c.id == bindparam("row_id"))
 
 
+# Per table class, derived from the code's models: data, not a resource (nothing to close).
 @lru_cache(maxsize=None)
 def _columns(model: type[SQLModel]) -> tuple[tuple[str, Any, bool], ...]:
     return tuple((column.key, model.model_fields.get(column.key), column.primary_key)

@@ -14,7 +14,7 @@ from fastapi import Request
 from limits import RateLimitItemPerSecond, storage, strategies
 
 from web.errors import DomainError
-from web.settings import get_settings
+from web.settings import Settings, get_settings
 
 CSRF_SESSION_KEY = "csrf"
 CSRF_FORM_FIELD = "csrf_token"
@@ -38,6 +38,7 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+# One random hash per process, never stored: a value, not a resource.
 @lru_cache
 def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
@@ -112,10 +113,16 @@ def client_address(request: Request) -> str:
 PER_ADDRESS_FACTOR = 10
 
 
-@lru_cache
-def _limiter() -> strategies.RateLimiter:
-    uri = get_settings().redis_url or "memory://"
+def make_limiter(settings: Settings) -> strategies.RateLimiter:
+    """Counts in Redis, shared by every process; in memory without Redis (one process)."""
+    uri = settings.redis_url or "memory://"
     return strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
+
+
+def _limiter() -> strategies.RateLimiter:
+    from core.container import current  # core.container is built on make_limiter
+
+    return current().limiter
 
 
 def _items() -> tuple[RateLimitItemPerSecond, RateLimitItemPerSecond]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -154,6 +153,9 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
 
-@lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings of the container in use (core/container.py): a test or a process that
+    wants other settings builds and installs a container with them."""
+    from core.container import current  # core.container is built on Settings
+
+    return current().settings

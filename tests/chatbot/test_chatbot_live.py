@@ -5,7 +5,6 @@ mid-conversation loses nothing and "try again" files exactly one ticket."""
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 import time
@@ -47,36 +46,32 @@ def stack(chatbot_model, tmp_path_factory) -> Iterator[Stack]:
         "EEC_SECRET_KEY": "live-test-" + uuid.uuid4().hex,
         "EEC_RASA_CHANNEL_TOKEN": "live-test-rasa-" + uuid.uuid4().hex,
     }
-    saved = dict(os.environ)
-    os.environ.update(env)
-    from tests.conftest import _reset_caches
+    from tests.conftest import stack_environment
 
-    _reset_caches()
-    from web.bootstrap import migrate
+    # This process's environment and container follow the stack's until it stops.
+    with stack_environment(env):
+        from web.bootstrap import migrate
 
-    migrate()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{ports["actions"]}/webhook"\n')
-    s = Stack(env, tmp)
-    rasa = f"http://127.0.0.1:{ports['rasa']}"
-    try:
-        s.start("redis", redis_server_command(ports["redis"], tmp), redis_ready(ports["redis"]))
-        s.start("web", uvicorn("web.main:app", ports["web"]), http_ok(f"{web}/healthz"))
-        s.start("actions", ["/bin/sh", "-c", f"cd {CHATBOT} && exec {RASA_BIN / 'rasa'} run "
-                            f"actions -p {ports['actions']} --actions actions"],
-                http_ok(f"http://127.0.0.1:{ports['actions']}/health"), timeout_s=120)
-        s.start("rasa", ["/bin/sh", "-c", f"cd {CHATBOT} && exec {RASA_BIN / 'rasa'} run "
-                         f"--enable-api -p {ports['rasa']} -i 127.0.0.1 -m {chatbot_model} "
-                         f"--endpoints {endpoints} --credentials credentials.yml"],
-                rasa_ready(rasa), timeout_s=300)
-        s.urls = {"web": web, "rasa": rasa}
-        s.db_url = db_url
-        yield s
-    finally:
-        s.stop_all()
-        os.environ.clear()
-        os.environ.update(saved)
-        _reset_caches()
+        migrate()
+        endpoints = tmp / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{ports["actions"]}/webhook"\n')
+        s = Stack(env, tmp)
+        rasa = f"http://127.0.0.1:{ports['rasa']}"
+        try:
+            s.start("redis", redis_server_command(ports["redis"], tmp), redis_ready(ports["redis"]))
+            s.start("web", uvicorn("web.main:app", ports["web"]), http_ok(f"{web}/healthz"))
+            s.start("actions", ["/bin/sh", "-c", f"cd {CHATBOT} && exec {RASA_BIN / 'rasa'} run "
+                                f"actions -p {ports['actions']} --actions actions"],
+                    http_ok(f"http://127.0.0.1:{ports['actions']}/health"), timeout_s=120)
+            s.start("rasa", ["/bin/sh", "-c", f"cd {CHATBOT} && exec {RASA_BIN / 'rasa'} run "
+                             f"--enable-api -p {ports['rasa']} -i 127.0.0.1 -m {chatbot_model} "
+                             f"--endpoints {endpoints} --credentials credentials.yml"],
+                    rasa_ready(rasa), timeout_s=300)
+            s.urls = {"web": web, "rasa": rasa}
+            s.db_url = db_url
+            yield s
+        finally:
+            s.stop_all()
 
 
 class Chat:

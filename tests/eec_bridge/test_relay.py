@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from core.container import current
 from eec_bridge.models import OutboxMessage, OutboxState
 from eec_bridge.relay import claim_due
 from web.db import append_row, get_engine
@@ -69,7 +70,7 @@ def test_a_commit_that_writes_outbox_rows_wakes_the_relay_and_a_rollback_does_no
     leaves a wake in Redis, which the relay's wait uses up; a rolled-back one leaves none."""
     from eec_bridge import cases, relay
 
-    client = relay._redis()
+    client = current().redis
     assert client is not None, "the tests run with a real Redis"
     client.delete(relay.WAKE_KEY)
     with Session(get_engine()) as rolled_back:

@@ -49,29 +49,25 @@ def stack(tmp_path):
         "EEC_DELIVERY_BACKOFF_BASE_S": "0.2", "EEC_DELIVERY_BACKOFF_MAX_S": "2",
         "EEC_DELIVERY_MAX_ATTEMPTS": "25", "EEC_FEED_POLL_INTERVAL_S": "0",
     }
-    saved = dict(os.environ)
-    os.environ.update(env)
-    from tests.conftest import _reset_caches
+    from tests.conftest import stack_environment
 
-    _reset_caches()
-    from web.bootstrap import migrate
+    # This process's environment and container follow the stack's until it stops.
+    with stack_environment(env):
+        from web.bootstrap import migrate
 
-    migrate()
-    s = Stack(env, tmp_path)
-    try:
-        s.start("redis", redis_server_command(ports["redis"], tmp_path), redis_ready(ports["redis"]))
-        s.start("bizportal", uvicorn("bizportal.sandbox:app", ports["bizportal"]),
-                http_ok(f"http://127.0.0.1:{ports['bizportal']}/_sandbox/stats"))
-        s.start("oss", uvicorn("eec_bridge.oss.sandbox:app", ports["oss"]),
-                http_ok(f"http://127.0.0.1:{ports['oss']}/_sandbox/stats"))
-        s.start("web", uvicorn("web.main:app", ports["web"]), http_ok(f"{web}/healthz"))
-        s.ports, s.db_url = ports, db_url
-        yield s
-    finally:
-        s.stop_all()
-        os.environ.clear()
-        os.environ.update(saved)
-        _reset_caches()
+        migrate()
+        s = Stack(env, tmp_path)
+        try:
+            s.start("redis", redis_server_command(ports["redis"], tmp_path), redis_ready(ports["redis"]))
+            s.start("bizportal", uvicorn("bizportal.sandbox:app", ports["bizportal"]),
+                    http_ok(f"http://127.0.0.1:{ports['bizportal']}/_sandbox/stats"))
+            s.start("oss", uvicorn("eec_bridge.oss.sandbox:app", ports["oss"]),
+                    http_ok(f"http://127.0.0.1:{ports['oss']}/_sandbox/stats"))
+            s.start("web", uvicorn("web.main:app", ports["web"]), http_ok(f"{web}/healthz"))
+            s.ports, s.db_url = ports, db_url
+            yield s
+        finally:
+            s.stop_all()
 
 
 def sandbox(s: Stack, name: str) -> str:

@@ -14,7 +14,6 @@ import shlex
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -25,8 +24,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from complaints.models import Ticket
-from tests.conftest import (OPEN311_KEY, SERVICE_TOKEN, Browser, create_application,
-                            create_user)
+from tests.conftest import (OPEN311_KEY, SERVICE_TOKEN, Browser, changed_settings,
+                            create_application, create_user)
 from tests.stack import ROOT, Stack, free_port, http_ok
 from web.settings import get_settings
 
@@ -34,21 +33,8 @@ THAI = re.compile("[\u0e00-\u0e7f]")
 NESTED = b"[" * 100_000 + b"]" * 100_000
 
 
-@contextmanager
-def settings(**env: str) -> Iterator[None]:
-    """The app's Settings with some EEC_ variables set, for the length of a block."""
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        get_settings.cache_clear()
+# The app's Settings with some EEC_ variables set, for the length of a block.
+settings = changed_settings
 
 
 @pytest.fixture
