@@ -27,9 +27,11 @@ from sqlalchemy.engine import Engine
 
 import bizportal.gateway
 import eec_bridge.oss.gateway
+# Modules, not names: web.db, web.security and web.settings import this module last, and
+# either side may be imported first.
+import web.db
+import web.security
 from registration.register_index import RegisterIndex
-from web.db import make_engine
-from web.security import make_limiter
 from web.settings import Settings
 
 
@@ -43,11 +45,11 @@ class Resources:
 
     @cached_property
     def engine(self) -> Engine:
-        return make_engine(self.settings)
+        return web.db.make_engine(self.settings)
 
     @cached_property
     def limiter(self) -> RateLimiter:
-        return make_limiter(self.settings)
+        return web.security.make_limiter(self.settings)
 
     @cached_property
     def redis(self) -> redis.Redis | None:

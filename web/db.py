@@ -43,9 +43,7 @@ def make_engine(settings: Settings) -> Engine:
 
 def get_engine() -> Engine:
     """The engine of the container in use (core/container.py), for code below the routes."""
-    from core.container import current  # core.container is built on this module
-
-    return current().engine
+    return _container.current().engine
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -53,9 +51,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     route has committed, so both stay on the event loop; a session still inside a
     transaction (a read, or an error) is rolled back on a worker thread like any other
     database call. Each thread hop avoided is a measurable part of a fast request."""
-    from core.container import get_resources  # core.container is built on this module
-
-    session = Session(get_resources(request).engine, expire_on_commit=False)
+    session = Session(_container.get_resources(request).engine, expire_on_commit=False)
     try:
         yield session
     finally:
@@ -123,3 +119,8 @@ def _columns(model: type[SQLModel]) -> tuple[tuple[str, Any, bool], ...]:
 def _insert(model: type[SQLModel]) -> Any:
     """One statement object per table, so SQLAlchemy reuses its compiled form by identity."""
     return model.__table__.insert()  # type: ignore[attr-defined]
+
+
+# core.container builds on make_engine (above), so it is imported last: either module may be
+# imported first.
+from core import container as _container  # noqa: E402

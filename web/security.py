@@ -120,9 +120,7 @@ def make_limiter(settings: Settings) -> strategies.RateLimiter:
 
 
 def _limiter() -> strategies.RateLimiter:
-    from core.container import current  # core.container is built on make_limiter
-
-    return current().limiter
+    return _container.current().limiter
 
 
 def _items() -> tuple[RateLimitItemPerSecond, RateLimitItemPerSecond]:
@@ -186,3 +184,8 @@ def access_code_failed(ticket_number: str, address: str) -> None:
 def upload_allowed(user_id: int) -> bool:
     """Counts one upload against the account's hourly allowance."""
     return within_limit("upload", get_settings().uploads_per_hour, 3600, str(user_id))
+
+
+# core.container builds on make_limiter (above), so it is imported last: either module may
+# be imported first.
+from core import container as _container  # noqa: E402

@@ -156,6 +156,10 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The settings of the container in use (core/container.py): a test or a process that
     wants other settings builds and installs a container with them."""
-    from core.container import current  # core.container is built on Settings
+    return _container.current().settings
 
-    return current().settings
+
+# core.container builds on Settings (above), so it is imported last: either module may be
+# imported first. A module reference, not an import in get_settings, which runs on every
+# request many times over.
+from core import container as _container  # noqa: E402
