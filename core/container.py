@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 
 import bizportal.gateway
 import eec_bridge.oss.gateway
+
 # Modules, not names: web.db, web.security and web.settings import this module last, and
 # either side may be imported first.
 import web.db
@@ -39,7 +40,7 @@ from web.settings import Settings
 class Resources:
     """Everything a process opens once and shares; made on first use, closed by `close()`."""
 
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings
     # The register's 10,000 names, indexed once and rebuilt when a name is added.
     register_index: RegisterIndex = field(default_factory=RegisterIndex)
 

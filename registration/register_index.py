@@ -19,7 +19,7 @@ class RegisterIndex:
 
     def of(self, session: Session) -> names.NameIndex:
         """The index of the register as `session` sees it, rebuilt if a name was added."""
-        newest = int(session.exec(select(func.coalesce(func.max(RegisteredName.id), 0))).one())
+        newest = session.exec(select(func.coalesce(func.max(RegisteredName.id), 0))).one() or 0
         built = self._built
         if built is None or built[0] != newest:
             rows = session.exec(
