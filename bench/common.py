@@ -176,32 +176,24 @@ def portal_env(workdir: Path, redis_url: str) -> dict[str, str]:
     }
 
 
-def _clear_portal_caches() -> None:
-    from core.db import get_engine
-    from core.settings import get_settings
-
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-
-
 def portal_database(env: Mapping[str, str], *, seed: bool = True) -> int:
     """Migrates the database named in `env` and, unless `seed` is false, seeds the register
     (10,000 names) in this process, under `env`; returns how many names were added."""
     from sqlmodel import Session
 
+    from core.container import build
+    from core.runtime import installed
     from registration.seed import seed_register
     from web.bootstrap import compiled_catalogs_exist, migrate
-    from core.db import get_engine
 
     if not compiled_catalogs_exist():
         note("note: gettext catalogs are not compiled (`make catalogs`); messages stay English")
-    with environ(env, _clear_portal_caches):
+    # A container of its own, built from `env` and closed when done.
+    with environ(env), installed(build(), close=True) as resources:
         migrate()
         if not seed:
             return 0
-        engine = get_engine()
-        with Session(engine) as session:
+        with Session(resources.engine) as session:
             added = seed_register(session)
             session.commit()
-        engine.dispose()
         return added

@@ -114,11 +114,13 @@ def main(argv: list[str] | None = None) -> int:
         _run_threadpool_inline()
         from sqlalchemy import event
 
+        from core.container import build
+        from core.runtime import installed
         from web.app import create_app
-        from core.db import get_engine
 
         rng = random.Random(2568)
-        with httpx.Client(transport=InProcessTransport(create_app())) as client:
+        with installed(build(), close=True) as resources, \
+                httpx.Client(transport=InProcessTransport(create_app(resources))) as client:
             applicant = registration.Applicant.sign_up(client, PORTAL_URL, "profile@example.com")
             if args.request == "submit":
                 drafts = [registration.prepare_draft(applicant, rng)
@@ -134,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
             statements: collections.Counter[str] = collections.Counter()
 
-            @event.listens_for(get_engine(), "before_cursor_execute")
+            @event.listens_for(resources.engine, "before_cursor_execute")
             def _count(_conn, _cursor, statement, *_rest) -> None:  # noqa: ANN001
                 statements[_statement_kind(statement)] += 1
 
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                 applicant.api(method, path, 200, json=body)
             profiler.disable()
             elapsed = time.perf_counter() - started
-            event.remove(get_engine(), "before_cursor_execute", _count)
+            event.remove(resources.engine, "before_cursor_execute", _count)
         report(profiler, statements, len(measured), elapsed, args.top)
     return 0
 

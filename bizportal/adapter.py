@@ -15,7 +15,8 @@ from bizportal.gateway import (
     RegistrationState,
 )
 from core.http_adapters import HttpGateway
-from core.settings import get_settings
+from core.runtime import get_settings
+from core.settings import Settings
 
 MAX_FEED_LIMIT = 200
 
@@ -41,10 +42,10 @@ class BizPortalHttpGateway(HttpGateway[BizPortalClient]):
             self.client.set_licence_status(licence_id, body, message_id))
 
 
-def from_settings() -> BizPortalHttpGateway:
+def from_settings(settings: Settings | None = None) -> BizPortalHttpGateway:
     """The gateway the portal uses: HTTP to Settings.bizportal_url (the sandbox in
     development), with Settings.bizportal_api_key and Settings.http_timeout_s."""
-    settings = get_settings()
+    settings = settings or get_settings()
     return BizPortalHttpGateway(BizPortalClient(
         settings.bizportal_url, settings.bizportal_api_key.get_secret_value(),
         timeout_s=settings.http_timeout_s))

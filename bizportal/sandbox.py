@@ -59,7 +59,7 @@ from core.sandbox_kit import (
     sandbox_app,
     utcnow,
 )
-from core.settings import get_settings as portal_settings
+from core.runtime import get_settings as portal_settings
 
 ESTATES_CSV = Path(__file__).resolve().parent.parent / "core" / "data" / "estates.csv"
 COMPANY_TYPES = {"5", "7"}

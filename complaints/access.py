@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import secrets
 
-from core.settings import get_settings
+from core.runtime import get_settings
 
 # No 0/O, 1/I/L: read aloud or copied from a screen without doubt. 31^8 ≈ 2^39.6.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

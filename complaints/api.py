@@ -32,7 +32,7 @@ from core.i18n import get_locale
 from core.limits import parse_json
 from core.problems import problems
 from core.security import access_code_allowed, access_code_failed, client_address
-from core.settings import get_settings
+from core.runtime import get_settings
 
 log = logging.getLogger("complaints.api")
 

@@ -29,7 +29,7 @@ from core.errors import DomainError, Invalid, N_, register_messages
 from core.i18n import format_datetime, get_locale, message
 from core.limits import parse_json
 from core.problems import problems
-from core.settings import get_settings
+from core.runtime import get_settings
 
 DEFAULT_RANGE = timedelta(days=90)
 MAX_RESULTS = 1000

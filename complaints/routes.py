@@ -23,7 +23,7 @@ from core.forms import form_dict, localized_errors
 from core.i18n import get_locale, message
 from core.security import (access_code_allowed, access_code_failed, client_address,
                           csrf_token, within_limit)
-from core.settings import get_settings
+from core.runtime import get_settings
 from core.templating import render
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])

@@ -6,46 +6,20 @@ from collections.abc import AsyncIterator
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import bindparam, event
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy import bindparam
+from sqlmodel import Session, SQLModel
 
-from core.settings import get_settings
-
-
-@lru_cache
-def get_engine() -> Engine:
-    settings = get_settings()
-    if settings.is_sqlite:
-        path = settings.database_url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            from pathlib import Path
-
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            settings.database_url, connect_args={"check_same_thread": False, "timeout": 30}
-        )
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
-            cursor = dbapi_connection.cursor()
-            # WAL lets the web app and the Celery worker read while the other writes.
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        return engine
-    return create_engine(settings.database_url, pool_pre_ping=True, pool_size=10)
+from core import runtime
 
 
-async def get_session() -> AsyncIterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request. Opening it does no I/O and neither does closing it once the
     route has committed, so both stay on the event loop; a session still inside a
     transaction (a read, or an error) is rolled back on a worker thread like any other
     database call. Each thread hop avoided is a measurable part of a fast request."""
-    session = Session(get_engine(), expire_on_commit=False)
+    session = Session(runtime.get_resources(request).engine, expire_on_commit=False)
     try:
         yield session
     finally:
@@ -103,6 +77,7 @@ def row_update(model: type[SQLModel]) -> Any:
     return table.update().where(table.c.id == bindparam("row_id"))
 
 
+# Per table class, derived from the code's models: data, not a resource (nothing to close).
 @lru_cache(maxsize=None)
 def _columns(model: type[SQLModel]) -> tuple[tuple[str, Any, bool], ...]:
     return tuple((column.key, model.model_fields.get(column.key), column.primary_key)
@@ -113,3 +88,4 @@ def _columns(model: type[SQLModel]) -> tuple[tuple[str, Any, bool], ...]:
 def _insert(model: type[SQLModel]) -> Any:
     """One statement object per table, so SQLAlchemy reuses its compiled form by identity."""
     return model.__table__.insert()  # type: ignore[attr-defined]
+

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.settings import get_settings
+from core.runtime import get_settings
 
 # Multipart framing around an upload: boundaries, part headers, the CSRF token and the
 # form's few small fields.

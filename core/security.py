@@ -11,10 +11,11 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
-from limits import RateLimitItemPerSecond, storage, strategies
+from limits import RateLimitItemPerSecond, strategies
 
 from core.errors import DomainError
-from core.settings import get_settings
+from core import runtime
+from core.runtime import get_settings
 
 CSRF_SESSION_KEY = "csrf"
 CSRF_FORM_FIELD = "csrf_token"
@@ -38,6 +39,7 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+# One random hash per process, never stored: a value, not a resource.
 @lru_cache
 def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
@@ -112,10 +114,8 @@ def client_address(request: Request) -> str:
 PER_ADDRESS_FACTOR = 10
 
 
-@lru_cache
 def _limiter() -> strategies.RateLimiter:
-    uri = get_settings().redis_url or "memory://"
-    return strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
+    return runtime.current().limiter
 
 
 def _items() -> tuple[RateLimitItemPerSecond, RateLimitItemPerSecond]:
@@ -179,3 +179,4 @@ def access_code_failed(ticket_number: str, address: str) -> None:
 def upload_allowed(user_id: int) -> bool:
     """Counts one upload against the account's hourly allowance."""
     return within_limit("upload", get_settings().uploads_per_hour, 3600, str(user_id))
+

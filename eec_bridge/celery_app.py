@@ -11,10 +11,12 @@ import os
 from celery import Celery, signals
 from kombu import Exchange, Queue
 
-from core.local_state import PRIVATE_UMASK
-from core.settings import get_settings
+from core.container import Resources, build
 from core.events import Unhandled, require
-from eec_bridge import events
+from core.local_state import PRIVATE_UMASK
+from core.logging_setup import configure_logging
+from core.runtime import get_settings, install, uninstall
+from eec_bridge import delivery, events
 from eec_bridge.topics import DEFAULT_QUEUE, DESTINATIONS, queues
 
 LONGEST_TASK_S = 120
@@ -53,8 +55,6 @@ app = make_celery()
 @signals.after_setup_logger.connect
 @signals.after_setup_task_logger.connect
 def _mask_personal_data(**_kwargs) -> None:
-    from core.logging_setup import configure_logging
-
     configure_logging()
 
 
@@ -68,10 +68,24 @@ def _handlers_subscribed(**_kwargs) -> None:
         raise SystemExit(f"worker not started: {exc}") from exc
 
 
+# Each pool process owns one container (core/container.py), made after the fork: a database
+# pool or an HTTP client must never be shared across a fork.
+_process_resources: list[Resources] = []
+
+
 @signals.worker_process_init.connect
-def _warm_up(**_kwargs) -> None:
+def _open_resources(**_kwargs) -> None:
     """Each pool process opens its database engine and both gateways (an HTTP client loads
     its TLS context, tens of milliseconds) before its first task, not during it."""
-    from eec_bridge.delivery import warm_up
+    resources = build()
+    install(resources)
+    _process_resources.append(resources)
+    resources.warm_up(*delivery.GATEWAYS)
 
-    warm_up()
+
+@signals.worker_process_shutdown.connect
+def _close_resources(**_kwargs) -> None:
+    while _process_resources:
+        resources = _process_resources.pop()
+        uninstall(resources)
+        resources.close()

@@ -11,45 +11,48 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from eec_bridge import exchange_log, topics, workflow
 from core.http_adapters import AdapterError, RejectedError, SchemaError, TransientError
 from eec_bridge.models import Case, OutboxMessage, OutboxState
-from core.db import get_engine, row_update
-from core.settings import get_settings
+from core.db import row_update
+from core.runtime import get_engine
+from core.runtime import get_settings
 from core.clock import utcnow
+from bizportal.gateway import BizPortalGateway
+from bizportal import adapter as bizportal_adapter
+from core.container import Resources
+from core.runtime import current
+from eec_bridge.oss import adapter as oss_adapter
+from eec_bridge.oss.gateway import EecOssGateway
 
 log = logging.getLogger("eec_bridge.delivery")
 
 
-@lru_cache
-def bizportal_gateway():
-    from bizportal.adapter import from_settings
-
-    return from_settings()
+def _open_bizportal(resources: Resources) -> BizPortalGateway:
+    return bizportal_adapter.from_settings(resources.settings)
 
 
-@lru_cache
-def oss_gateway():
-    from eec_bridge.oss.adapter import from_settings
-
-    return from_settings()
+def _open_oss(resources: Resources) -> EecOssGateway:
+    return oss_adapter.from_settings(resources.settings)
 
 
-def warm_up() -> None:
-    """Opens the database engine and both gateways, so the first delivery does not."""
-    with get_engine().connect() as connection:
-        connection.execute(text("SELECT 1"))
-    bizportal_gateway()
-    oss_gateway()
+# Opened once per container (core/container.py `provide`), at start-up by whoever warms it up.
+GATEWAYS = (_open_bizportal, _open_oss)
+
+
+def bizportal_gateway() -> BizPortalGateway:
+    return current().provide(_open_bizportal)
+
+
+def oss_gateway() -> EecOssGateway:
+    return current().provide(_open_oss)
 
 
 def lock_case(session: Session, case_id: int) -> Case | None:
@@ -176,14 +179,8 @@ def _send_all(messages: list[OutboxMessage]) -> list[tuple[str, Any]]:
 
     if len(messages) == 1:
         return [send(messages[0])]
-    return list(_sender_pool().map(send, messages))
-
-
-@lru_cache
-def _sender_pool() -> ThreadPoolExecutor:
-    """Per process (made after a worker forks): threads waiting on the other side's reply."""
-    return ThreadPoolExecutor(max_workers=get_settings().delivery_batch_size,
-                              thread_name_prefix="delivery")
+    # The container's threads: each worker process builds its own after the fork.
+    return list(current().sender_pool.map(send, messages))
 
 
 def _record_receipt(session: Session, message: OutboxMessage, case: Case | None,

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from eec_bridge.models import ExchangeEntry, ExchangeHead
-from core.db import get_engine
+from core.runtime import get_engine
 
 GENESIS = "0" * 64
 

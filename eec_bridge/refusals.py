@@ -10,12 +10,11 @@ import json
 import logging
 import time
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 import redis
 
-from core.settings import get_settings
+from core.runtime import current
 
 log = logging.getLogger("eec_bridge.webhooks")
 COUNTS_KEY = "webhooks:refused:count"
@@ -26,21 +25,16 @@ _last_warned: dict[str, float] = {}
 _unwarned: dict[str, int] = {}
 
 
-@lru_cache(maxsize=4)
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-
-
 def record(system: str, reason: str, body: bytes, peer: str) -> None:
     """Counts one refused callback and keeps its summary (never its body) among the last
     KEEP; a Redis outage loses the record, never the answer."""
     entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "system": system,
              "reason": reason[:200], "peer": peer[:64], "bytes": len(body),
              "sha256": hashlib.sha256(body).hexdigest()}
-    url = get_settings().redis_url
-    if url:
+    client = current().redis
+    if client is not None:
         try:
-            pipe = _client(url).pipeline()
+            pipe = client.pipeline()
             pipe.hincrby(COUNTS_KEY, system, 1)
             pipe.lpush(RECENT_KEY, json.dumps(entry))
             pipe.ltrim(RECENT_KEY, 0, KEEP - 1)
@@ -61,16 +55,16 @@ def _warn(system: str, reason: str) -> None:
 
 def counts() -> dict[str, int]:
     """Refused callbacks per system since Redis was last emptied."""
-    url = get_settings().redis_url
-    if not url:
+    client = current().redis
+    if client is None:
         return {}
-    raw = _client(url).hgetall(COUNTS_KEY)
+    raw = client.hgetall(COUNTS_KEY)
     return {k.decode(): int(v) for k, v in raw.items()}
 
 
 def recent(limit: int = KEEP) -> list[dict[str, Any]]:
     """The latest refused callbacks, newest first."""
-    url = get_settings().redis_url
-    if not url:
+    client = current().redis
+    if client is None:
         return []
-    return [json.loads(item) for item in _client(url).lrange(RECENT_KEY, 0, limit - 1)]
+    return [json.loads(item) for item in client.lrange(RECENT_KEY, 0, limit - 1)]

@@ -18,17 +18,20 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
-
 from sqlmodel import Session, select
 
-from core.events import require
-from eec_bridge import events, exchange_log, intake
-from eec_bridge.wakeup import wait_for_wake
-from core.http_adapters import AdapterError
-from eec_bridge.models import FeedCursor, OutboxMessage, OutboxState
-from core.db import get_engine
-from core.settings import get_settings
 from core.clock import utcnow
+from core.container import build
+from core.events import require
+from core.http_adapters import AdapterError
+from core.logging_setup import configure_logging
+from core.runtime import get_engine, get_settings, installed
+from core.settings import Settings
+from eec_bridge import events, exchange_log, intake
+from eec_bridge.delivery import bizportal_gateway
+from eec_bridge.models import FeedCursor, OutboxMessage, OutboxState
+from eec_bridge.tasks import TASK_FOR_DESTINATION
+from eec_bridge.wakeup import wait_for_wake
 
 log = logging.getLogger("eec_bridge.relay")
 BATCH = 200
@@ -54,8 +57,6 @@ def claim_due(session: Session, limit: int = BATCH) -> list[tuple[str, str]]:
 
 def relay_once() -> int:
     """Claims what is due and enqueues it, `delivery_batch_size` ids to a task."""
-    from eec_bridge.tasks import TASK_FOR_DESTINATION
-
     with Session(get_engine()) as session:
         claimed = claim_due(session)
     by_destination: dict[str, list[str]] = defaultdict(list)
@@ -70,8 +71,6 @@ def relay_once() -> int:
 
 def poll_feed_once(limit: int = 50) -> int:
     """Pulls new licence applications filed on Biz Portal; each becomes a case once."""
-    from eec_bridge.delivery import bizportal_gateway
-
     with Session(get_engine()) as session:
         cursor_row = session.get(FeedCursor, FEED) or FeedCursor(name=FEED)
         cursor = cursor_row.cursor or None
@@ -100,11 +99,14 @@ def poll_feed_once(limit: int = 50) -> int:
 
 
 def run(stop_after_s: float | None = None) -> None:
-    from core.logging_setup import configure_logging
+    """The relay process: its own container, closed when it stops."""
+    with installed(build(), close=True) as resources:
+        _run(resources.settings, stop_after_s)
 
+
+def _run(settings: Settings, stop_after_s: float | None) -> None:
     configure_logging()
     require(*events.ALL)  # flows.relay subscribes them; without, opening a feed case would fail
-    settings = get_settings()
     running = True
 
     def stop(*_args) -> None:

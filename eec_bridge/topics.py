@@ -21,7 +21,7 @@ from eec_bridge import payloads, workflow
 from core.http_adapters import SchemaError
 from eec_bridge.models import Case, OutboxMessage
 from core.db import append_row
-from core.settings import get_settings
+from core.runtime import get_settings
 
 
 @dataclass(frozen=True)

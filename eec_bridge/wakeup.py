@@ -6,29 +6,18 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import lru_cache
 
 import redis
 
-from core.settings import get_settings
+from core.runtime import current
 
 log = logging.getLogger("eec_bridge.relay")
 WAKE_KEY = "eec:outbox:wake"
 
 
-@lru_cache
-def _redis() -> redis.Redis | None:
-    url = get_settings().redis_url
-    if not url:
-        return None
-    # Above the longest wait for a wake, below what would hold up a committing request.
-    return redis.Redis.from_url(url, socket_timeout=get_settings().relay_interval_s + 1,
-                                socket_connect_timeout=1)
-
-
 def wake() -> None:
     """Tells the relay that a commit wrote outbox rows. Never fails the caller."""
-    client = _redis()
+    client = current().redis
     if client is None:
         return
     try:
@@ -39,7 +28,7 @@ def wake() -> None:
 
 def wait_for_wake(timeout_s: float) -> None:
     """Returns when woken or after `timeout_s`; the wakes so far are used up."""
-    client = _redis()
+    client = current().redis
     if client is None:
         time.sleep(timeout_s)
         return

@@ -32,10 +32,10 @@ from core.http_adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, 
 from bizportal.mapping import parse_event as parse_bizportal
 from eec_bridge.delivery import lock_cases
 from eec_bridge.models import Case, InboxMessage
-from core.db import get_engine
+from core.runtime import get_engine
 from core.limits import parse_json
 from core.security import client_address
-from core.settings import get_settings
+from core.runtime import get_settings
 from core.clock import utcnow
 from eec_bridge.oss.mapping import parse_event as parse_oss
 

@@ -32,7 +32,7 @@ from core.accounts.deps import CurrentUser, OptionalUser
 from core.db import RowId, SessionDep
 from core.errors import N_, NotFound
 from core.i18n import translations
-from core.settings import get_settings
+from core.runtime import get_settings
 from core.templating import render
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "registration" / "fonts"

@@ -7,7 +7,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import flows.tables  # noqa: F401  (registers every table on SQLModel.metadata)
-from core.settings import get_settings
+from core.runtime import get_settings
 
 config = context.config
 target_metadata = SQLModel.metadata

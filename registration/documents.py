@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from core.errors import FieldError, Invalid, N_, register_messages
-from core.settings import get_settings
+from core.runtime import get_settings
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 

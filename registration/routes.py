@@ -8,21 +8,23 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.datastructures import UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from core import eec
-from registration import address, identity, names, schemas, service, steps
-from registration.models import Application, ApplicationStatus, PersonRole
 from core.accounts.deps import CurrentUser
 from core.db import RowId, SessionDep, parse_row_id
 from core.errors import DomainError, FieldError, Invalid
 from core.forms import form_dict, localized_errors
-from core.i18n import gettext as _
 from core.i18n import get_locale, message
-from core.templating import render
+from core.i18n import gettext as _
 from core.options import Option
+from core.templating import render
 from core.thai_ids import mask_pin
+from registration import address, identity, names, schemas, service, steps
+from registration.documents import DOCUMENT_KINDS
+from registration.fees import format_baht
+from registration.models import Application, ApplicationStatus, PersonRole
 
 router = APIRouter(prefix="/registration", tags=["registration"])
 BLANK_PEOPLE_ROWS = {"people": 2, "directors": 1}
@@ -130,8 +132,6 @@ def step_context(session: SessionDep, application: Application, step: str,
 
 
 def _documents_context(session: SessionDep, application: Application) -> dict[str, Any]:
-    from registration.documents import DOCUMENT_KINDS
-
     people, seen = [], set()
     for p in service.people_of(session, application, PersonRole.shareholder) + \
             service.people_of(session, application, PersonRole.director):
@@ -151,8 +151,6 @@ def _documents_context(session: SessionDep, application: Application) -> dict[st
 
 
 def _review_context(session: SessionDep, application: Application) -> dict[str, Any]:
-    from registration.fees import format_baht
-
     lang = get_locale()
     quote = service.quote_fees(application)
     return {

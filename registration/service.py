@@ -13,7 +13,23 @@ from sqlalchemy import bindparam, func
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
+from core.accounts.models import Role, User
+from core.clock import utcnow
+from core.db import append_row, row_update
+from core.errors import (
+    N_,
+    Conflict,
+    DomainError,
+    FieldError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    register_messages,
+)
 from core.events import publish
+from core.i18n import format_date, message
+from core.runtime import current, get_settings
+from core.security import upload_allowed
 from registration import documents, names, schemas, steps
 from registration.events import ApplicationSubmitted
 from registration.fees import FeeQuote, compute_fees
@@ -25,25 +41,11 @@ from registration.models import (
     NameReservation,
     Person,
     PersonRole,
-    RegisteredName,
     ReservationStatus,
     StoredFile,
 )
+from registration.register_index import register_index
 from registration.steps import StepForm
-from core.accounts.models import Role, User
-from core.errors import (
-    Conflict,
-    DomainError,
-    FieldError,
-    Forbidden,
-    Invalid,
-    N_,
-    NotFound,
-    register_messages,
-)
-from core.db import append_row, row_update
-from core.settings import get_settings
-from core.clock import utcnow
 
 MAX_CANDIDATES = 3
 
@@ -70,25 +72,9 @@ def as_aware(value: datetime) -> datetime:
 
 # --- Names ------------------------------------------------------------------------------------
 
-_register_cache: tuple[int, names.NameIndex] | None = None
-
-
 def _register_index(session: Session) -> names.NameIndex:
-    """The register's index, rebuilt when a name is added. Names leave the register only
-    by striking off, which a rebuild at start-up picks up; MAX(id) is an index lookup, where
-    COUNT(*) would scan 10,000 rows on every keystroke."""
-    global _register_cache
-    newest = int(session.exec(select(func.coalesce(func.max(RegisteredName.id), 0))).one())
-    if _register_cache is None or _register_cache[0] != newest:
-        rows = session.exec(
-            select(RegisteredName.id, RegisteredName.name_th, RegisteredName.name_en)
-        ).all()
-        index = names.NameIndex(
-            names.RegisteredName(id=r[0], name_th=r[1], name_en=r[2], source="registered")
-            for r in rows
-        )
-        _register_cache = (newest, index)
-    return _register_cache[1]
+    """The register's index, held by the process's container (registration/register_index.py)."""
+    return current().provide(register_index).of(session)
 
 
 def warm_up(session: Session) -> int:
@@ -187,8 +173,6 @@ def reservation_of(session: Session, application: Application) -> NameReservatio
 
 def ensure_reservation_valid(session: Session, application: Application,
                              reservation: NameReservation | None = None) -> NameReservation:
-    from core.i18n import format_date
-
     reservation = reservation or reservation_of(session, application)
     expires = as_aware(reservation.expires_at)
     if reservation.status == ReservationStatus.expired or expires <= utcnow():
@@ -352,8 +336,6 @@ def add_document(session: Session, application: Application, *, kind: str,
                  answering: bool = False) -> Document:
     """Attach an upload. A submitted application takes files only with an answer to a
     request for information (`answering`). The file is written when the caller commits."""
-    from core.security import upload_allowed
-
     if not answering:
         ensure_draft(application)
     _check_kind_and_person(session, application, kind, person_id)
@@ -459,8 +441,6 @@ def foreign_share_percent(session: Session, application: Application) -> Decimal
 def incomplete_steps(session: Session, application: Application, *,
                      shareholders: list[Person] | None = None,
                      docs: list[Document] | None = None) -> list[FieldError]:
-    from core.i18n import message
-
     errors = [
         FieldError("review", "application.incomplete", {"step": message(f"step.{name}")})
         for name in schemas.STEP_NAMES

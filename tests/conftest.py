@@ -9,6 +9,7 @@ import random
 import re
 import uuid
 from collections.abc import Iterator
+import socket
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +33,16 @@ for _name, _value in random_secrets().items():
 # As in every process of the portal: the handlers of the domain events, for tests that change
 # cases without building the app.
 import flows  # noqa: E402, F401
+from core.container import Resources, build  # noqa: E402
+from core.runtime import current, installed  # noqa: E402
+from registration.register_index import register_index  # noqa: E402
+from core.settings import Settings  # noqa: E402
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
 
 
 def postgres_available() -> bool:
@@ -58,33 +69,19 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
         yield url
 
 
-def _reset_caches() -> None:
-    from registration import service
-    from core.db import get_engine
-    from core.security import _limiter
-    from core.settings import get_settings
-
-    get_settings.cache_clear()
-    try:
-        get_engine().dispose()
-    except Exception:  # noqa: BLE001
-        pass
-    get_engine.cache_clear()
-    _limiter.cache_clear()
-    service._register_cache = None
-    from eec_bridge import delivery, wakeup
-
-    delivery.bizportal_gateway.cache_clear()
-    delivery.oss_gateway.cache_clear()
-    delivery._sender_pool.cache_clear()
-    wakeup._redis.cache_clear()
-
-
 def configure(database_url: str, redis: str, upload_dir: Path) -> None:
+    """Points the settings of every container built from now on at these stores."""
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis
     os.environ["EEC_UPLOAD_DIR"] = str(upload_dir)
-    _reset_caches()
+
+
+@contextmanager
+def fresh_resources() -> Iterator[Resources]:
+    """A container built from the environment as it is now, in use until the block ends and
+    then closed: how a test changes settings (set the environment, then enter this)."""
+    with installed(build(), close=True) as resources:
+        yield resources
 
 
 def prepare_database(url: str) -> None:
@@ -97,7 +94,7 @@ def prepare_database(url: str) -> None:
         engine.dispose()
     from registration.seed import seed_register
     from web.bootstrap import migrate
-    from core.db import get_engine
+    from core.runtime import get_engine
 
     migrate()
     with Session(get_engine()) as session:
@@ -116,24 +113,56 @@ def database_url(request, tmp_path_factory, redis_url) -> Iterator[str]:
                         "point EEC_TEST_POSTGRES_URL at one")
         url = PG_URL
     configure(url, redis_url, tmp_path_factory.mktemp("uploads"))
-    prepare_database(url)
-    yield url
-    _reset_caches()
+    with fresh_resources():
+        prepare_database(url)
+        yield url
 
 
 @pytest.fixture
 def session(database_url) -> Iterator[Session]:
-    from core.db import get_engine
+    from core.runtime import get_engine
 
     with Session(get_engine(), expire_on_commit=False) as s:
         yield s
 
 
 @pytest.fixture
-def app(database_url):
+def resources(database_url) -> Iterator[Resources]:
+    """A fresh container for one test, in use until it ends. It shares the database's
+    register index: indexing 10,000 names takes seconds, and the index follows the
+    register's rows by itself."""
+    fresh = Resources(Settings())
+    fresh.provided[register_index] = current().provide(register_index)
+    with installed(fresh, close=True):
+        yield fresh
+
+
+@pytest.fixture
+def app(resources):
+    """The portal on this test's container (its lifespan leaves it to the fixture)."""
     from web.app import create_app
 
-    return create_app()
+    return create_app(resources)
+
+
+@contextmanager
+def changed_settings(**env: str) -> Iterator[Settings]:
+    """The container in use reads its settings again with these environment variables set,
+    for the length of a block; its connections stay as they are."""
+    resources = current()
+    saved_env = {name: os.environ.get(name) for name in env}
+    saved = resources.settings
+    os.environ.update(env)
+    resources.settings = Settings()
+    try:
+        yield resources.settings
+    finally:
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        resources.settings = saved
 
 
 class Browser:
@@ -330,7 +359,5 @@ def create_ticket(session, *, channel: str = "web", at=None, **fields) -> str:
 def fresh_rate_limits():
     """Every test starts with no sign-in or chat attempts counted: the whole suite signs in
     from one client address, which the per-address limit would otherwise stop."""
-    from core.security import _limiter
-
-    _limiter().storage.reset()
+    current().limiter.storage.reset()
     yield

@@ -17,7 +17,10 @@ from pathlib import Path
 
 import httpx
 
+from core.container import Resources, build
+from core.runtime import installed
 from web.launch import free_port
+from web.bootstrap import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,18 +54,15 @@ def embedded_redis(data_dir: Path, db: int) -> Iterator[str]:
 
 
 @contextmanager
-def environ(env: Mapping[str, str], reset: Callable[[], None] = lambda: None) -> Iterator[None]:
-    """This process's environment with `env` added for the block, then as it was; `reset`
-    (clearing cached settings) runs on the way in and out."""
+def environ(env: Mapping[str, str]) -> Iterator[None]:
+    """This process's environment with `env` added for the block, then as it was."""
     saved = dict(os.environ)
     os.environ.update(env)
-    reset()
     try:
         yield
     finally:
         os.environ.clear()
         os.environ.update(saved)
-        reset()
 
 
 def wait_until(check: Callable[[], bool], timeout_s: float, what: str, every_s: float = 0.2) -> None:
@@ -168,16 +168,13 @@ def served(app: str, env: dict[str, str], log_dir: Path,
 
 
 @contextmanager
-def portal_environment(env: dict[str, str]) -> Iterator[None]:
-    """This process follows `env` while the block runs, its database migrated, so the test's
-    own calls write where the started processes read; settings and cached resources are reset
-    on the way in and out."""
-    from tests.conftest import _reset_caches
-    from web.bootstrap import migrate
-
-    with environ(env, _reset_caches):
+def portal_environment(env: dict[str, str]) -> Iterator[Resources]:
+    """This process follows `env` while the block runs, with a container of its own built from
+    it (closed at the end) and its database migrated, so the test's own calls write where the
+    started processes read."""
+    with environ(env), installed(build(), close=True) as resources:
         migrate()
-        yield
+        yield resources
 
 
 def bridge_env(workdir: Path, ports: dict[str, int], database: str) -> dict[str, str]:

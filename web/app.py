@@ -27,7 +27,6 @@ from complaints import open311
 from complaints import routes as complaint_routes
 from core import templating
 from core.accounts.deps import SignInRequired
-from core.db import get_engine
 from core.local_state import make_private
 from core.errors import DomainError, FieldError, Invalid
 from core.forms import localized_errors
@@ -37,9 +36,8 @@ from core.limits import BodyLimitMiddleware
 from core.logging_setup import configure_logging
 from core.problems import document_problems, problem_response
 from core.security import verify_csrf
-from core.settings import get_settings
 from core.templating import render
-from eec_bridge import desk, webhooks
+from eec_bridge import delivery, desk, webhooks
 from registration import api as registration_api
 from flows import application_status, case_desk, certificate
 from registration import service
@@ -48,6 +46,9 @@ from core.thai_ids import format_juristic_number
 from web import api_docs, chat, pages
 from web.accounts import routes as account_routes
 from web.accounts import staff as staff_accounts
+from core.container import Resources, build
+from core.runtime import installed
+from core.settings import Settings
 
 log = logging.getLogger("web")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -162,22 +163,38 @@ def _juristic(value: str | None) -> str:
     return format_juristic_number(value) if value else "—"
 
 
-def _warm_up() -> None:
+def _warm_up(resources: Resources) -> None:
+    resources.warm_up(*delivery.GATEWAYS)
     try:
-        with Session(get_engine()) as session:
+        with Session(resources.engine) as session:
             log.info("register index ready: %s names", service.warm_up(session))
     except SQLAlchemyError:  # not migrated yet: the first name check builds it instead
         log.warning("register index not built at start-up", exc_info=True)
 
 
 @asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Start-up builds what every request shares (the register's 10,000-name index), then
-    moves everything alive into the permanent GC generation: full collections then walk
-    only what requests allocate, instead of stalling a request for tens of milliseconds."""
-    await run_in_threadpool(_warm_up)
-    gc.freeze()
-    yield
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The app's resources live as long as it serves: its container (core/container.py) is
+    built and installed here, and closed when the app stops, unless create_app was given one
+    (a test's, which its owner installs and closes). Start-up also builds what every request
+    shares (the register's 10,000-name index), then moves everything alive into the
+    permanent GC generation: full collections then walk only what requests allocate,
+    instead of stalling a request for tens of milliseconds."""
+    given: Resources | None = app.state.given_resources
+    if given is not None:
+        await run_in_threadpool(_warm_up, given)
+        gc.freeze()
+        yield
+        return
+    # Code below the routes (services, in-process tasks) reads the installed container.
+    with installed(build(), close=True) as resources:
+        app.state.resources = resources
+        try:
+            await run_in_threadpool(_warm_up, resources)
+            gc.freeze()
+            yield
+        finally:
+            app.state.resources = None
 
 
 class PortalApp(FastAPI):
@@ -193,8 +210,10 @@ class PortalApp(FastAPI):
                                          production=self.production)
 
 
-def create_app() -> FastAPI:
-    settings = get_settings()
+def create_app(resources: Resources | None = None) -> FastAPI:
+    """The portal. Its lifespan builds and closes its own resources, unless `resources` are
+    given (a test's), which it uses and leaves open for their owner to close."""
+    settings = resources.settings if resources is not None else Settings()
     make_private(settings.var_dir, settings.upload_dir)
     configure_logging()
     templating.env.globals["juristic"] = _juristic
@@ -208,6 +227,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         production=settings.environment == "production",
     )
+    app.state.given_resources = app.state.resources = resources
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key.get_secret_value(),

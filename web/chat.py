@@ -18,12 +18,13 @@ import yaml
 from fastapi import APIRouter, Request
 
 from complaints.access import conversation_proof
+from core.runtime import SettingsDep
 from core.forms import form_dict
 from core.i18n import get_locale
 from core.i18n import gettext as _
 from core.limits import parse_json
 from core.security import client_address, within_limit
-from core.settings import ROOT, get_settings
+from core.settings import ROOT, Settings
 from core.templating import render
 
 log = logging.getLogger("web.chat")
@@ -45,6 +46,7 @@ DOMAIN_DIR = ROOT / "chatbot" / "domain"
 BUTTON_PAYLOAD = re.compile(r"/(?P<intent>\w+)(?P<entities>\{.*\})?", re.DOTALL)
 
 
+# Parsed once: the domain files are data shipped with the code, not a resource to close.
 @lru_cache(maxsize=1)
 def button_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     """The intents and entities of the assistant's domain: all a button may name."""
@@ -74,9 +76,9 @@ def is_button_payload(payload: str) -> bool:
         isinstance(v, (str, int)) and not isinstance(v, bool) for v in values.values())
 
 
-async def ask_rasa(sender: str, text: str, lang: str) -> list[dict[str, Any]]:
+async def ask_rasa(settings: Settings, sender: str, text: str,
+                   lang: str) -> list[dict[str, Any]]:
     """Async: while the assistant answers, its actions call this portal's ticket API."""
-    settings = get_settings()
     token = settings.rasa_channel_token.get_secret_value()
     async with httpx.AsyncClient(timeout=settings.http_timeout_s * 3) as client:
         response = await client.post(
@@ -89,8 +91,7 @@ async def ask_rasa(sender: str, text: str, lang: str) -> list[dict[str, Any]]:
 
 
 @router.post("/send")
-async def send(request: Request):
-    settings = get_settings()
+async def send(request: Request, settings: SettingsDep):
     values = form_dict(await request.form())
     text = str(values.get("message", "")).strip()
     payload = str(values.get("payload", "")).strip()
@@ -115,7 +116,7 @@ async def send(request: Request):
         status = 429
     else:
         try:
-            replies = await ask_rasa(sender, payload or text, get_locale())
+            replies = await ask_rasa(settings, sender, payload or text, get_locale())
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("assistant unavailable: %s", exc)
             replies = [{"text": _("The assistant is not available right now. You can file a complaint with the web form instead.")}]

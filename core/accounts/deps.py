@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from core.accounts.models import Role, User
 from core.db import SessionDep
 from core.errors import DomainError, Forbidden
-from core.settings import get_settings
+from core.runtime import get_settings
 
 SESSION_USER_KEY = "uid"
 SESSION_VERSION_KEY = "sv"

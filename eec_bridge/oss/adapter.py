@@ -10,7 +10,8 @@ from core.http_adapters import HttpGateway
 from eec_bridge.oss import mapping
 from eec_bridge.oss.client import EecOssClient
 from eec_bridge.oss.gateway import CaseReceipt, CaseStatus
-from core.settings import get_settings
+from core.runtime import get_settings
+from core.settings import Settings
 
 
 class EecOssHttpGateway(HttpGateway[EecOssClient]):
@@ -30,10 +31,10 @@ class EecOssHttpGateway(HttpGateway[EecOssClient]):
         return mapping.case_receipt(self.client.create_answer(case_number, body, message_id))
 
 
-def from_settings() -> EecOssHttpGateway:
+def from_settings(settings: Settings | None = None) -> EecOssHttpGateway:
     """The gateway the portal uses: HTTP to Settings.eec_oss_url (the sandbox in
     development) with the client credentials and Settings.http_timeout_s."""
-    settings = get_settings()
+    settings = settings or get_settings()
     return EecOssHttpGateway(EecOssClient(
         settings.eec_oss_url, settings.eec_oss_client_id,
         settings.eec_oss_client_secret.get_secret_value(), timeout_s=settings.http_timeout_s))

@@ -62,7 +62,7 @@ from core.sandbox_kit import (
     sandbox_app,
     utcnow,
 )
-from core.settings import get_settings as portal_settings
+from core.runtime import get_settings as portal_settings
 from eec_bridge.oss import schemas
 
 ESTATES_CSV = (Path(__file__).resolve().parents[2] / "core" / "data" / "estates.csv")

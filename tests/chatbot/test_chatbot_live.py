@@ -80,7 +80,7 @@ class Chat:
 
     def say(self, text: str) -> list[dict]:
         from complaints.access import conversation_proof
-        from core.settings import get_settings
+        from core.runtime import get_settings
 
         metadata = {"conversation_proof": conversation_proof(self.sender)}
         if self.lang:

@@ -36,7 +36,7 @@ def test_the_running_number_restarts_each_bangkok_year(session):
 
 
 def test_concurrent_filings_never_share_a_number(session):
-    from core.db import get_engine
+    from core.runtime import get_engine
 
     numbers: list[str] = []
     failures: list[BaseException] = []

@@ -26,7 +26,7 @@ from eec_bridge.oss.sandbox import OssSandboxSettings
 from eec_bridge.oss.sandbox import create_app as oss_sandbox
 from tests.sandboxes import ServerHandle, serve_in_thread
 from registration.models import ApplicationEvent
-from tests.conftest import _reset_caches, create_officer, sign_in
+from tests.conftest import create_officer, fresh_resources, sign_in
 from tests.factories import EEC_NO_PRIVILEGES, NON_EEC, make_user, submitted_application
 from core.accounts.models import User
 
@@ -60,13 +60,6 @@ def sandboxes() -> Iterator[Sandboxes]:
     handles.oss.stop()
 
 
-def _forget_gateways() -> None:
-    for gateway in (delivery.bizportal_gateway, delivery.oss_gateway):
-        if gateway.cache_info().currsize:
-            gateway().close()
-        gateway.cache_clear()
-
-
 @pytest.fixture
 def bridge(database_url, sandboxes) -> Iterator[Sandboxes]:
     """Settings pointed at fresh sandboxes, with few attempts and a long backoff; the
@@ -81,15 +74,12 @@ def bridge(database_url, sandboxes) -> Iterator[Sandboxes]:
         "EEC_DELIVERY_BACKOFF_BASE_S": "30", "EEC_DELIVERY_BACKOFF_MAX_S": "600",
         "EEC_HTTP_TIMEOUT_S": "5",
     })
-    _reset_caches()
-    _forget_gateways()
     try:
-        yield sandboxes
+        with fresh_resources():
+            yield sandboxes
     finally:
         os.environ.clear()
         os.environ.update(saved)
-        _reset_caches()
-        _forget_gateways()
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -19,23 +19,26 @@ from tests.sandboxes import serve_in_thread
 def live(database_url, monkeypatch):
     from bizportal.sandbox import app as bizportal_app
     from eec_bridge.oss.sandbox import app as oss_app
-    from tests.conftest import _reset_caches
+    from core.runtime import current
+    from tests.conftest import fresh_resources
     from web.app import create_app
 
     servers = {"bizportal": serve_in_thread(bizportal_app), "oss": serve_in_thread(oss_app)}
-    portal = serve_in_thread(create_app())
+    # The portal answers the sandboxes' callbacks on the database's container; this test's
+    # deliveries use a fresh one that points at the sandboxes and the portal.
+    portal = serve_in_thread(create_app(current()))
     monkeypatch.setenv("EEC_BIZPORTAL_URL", servers["bizportal"].base_url)
     monkeypatch.setenv("EEC_EEC_OSS_URL", servers["oss"].base_url)
     monkeypatch.setenv("EEC_BASE_URL", portal.base_url)
-    _reset_caches()
-    for server in servers.values():
-        httpx.post(f"{server.base_url}/_sandbox/reset", timeout=5)
-        httpx.post(f"{server.base_url}/_sandbox/config", json={"decision_delay_s": 0.1}, timeout=5)
-    yield servers
+    with fresh_resources():
+        for server in servers.values():
+            httpx.post(f"{server.base_url}/_sandbox/reset", timeout=5)
+            httpx.post(f"{server.base_url}/_sandbox/config", json={"decision_delay_s": 0.1},
+                       timeout=5)
+        yield servers
     for server in (*servers.values(), portal):
         server.stop()
     monkeypatch.undo()
-    _reset_caches()
 
 
 def deliver_pending(session, case_ids: set[int]) -> int:

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from core.runtime import current
 from eec_bridge.models import OutboxMessage, OutboxState
 from eec_bridge.relay import claim_due
-from core.db import append_row, get_engine
+from core.db import append_row
+from core.runtime import get_engine
 
 EVERYTHING = 100_000  # a limit above anything the shared test database holds
 LICENCE_STATUS = {"licence_id": "LIC-0", "status": "approved", "note": ""}
@@ -70,7 +72,7 @@ def test_a_commit_that_writes_outbox_rows_wakes_the_relay_and_a_rollback_does_no
     leaves a wake in Redis, which the relay's wait uses up; a rolled-back one leaves none."""
     from eec_bridge import topics, wakeup
 
-    client = wakeup._redis()
+    client = current().redis
     assert client is not None, "the tests run with a real Redis"
     client.delete(wakeup.WAKE_KEY)
     with Session(get_engine()) as rolled_back:

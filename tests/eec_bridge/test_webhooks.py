@@ -32,7 +32,7 @@ from eec_bridge.models import (
 from core.thai_ids import format_juristic_number
 from registration.models import ApplicationEvent
 from tests.conftest import Browser, submitted_application
-from core.settings import get_settings
+from core.runtime import get_settings
 
 STALE_S = 301 + 300  # well past the 300 s a signature stays fresh
 

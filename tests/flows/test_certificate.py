@@ -25,7 +25,7 @@ from core.thai_dates import BANGKOK
 from tests.conftest import (CAPITAL, DIRECTORS, OFFICE, PDF, choose_language, create_application,
                             create_user, people_form)
 from core.accounts.models import Role, User
-from core.settings import get_settings
+from core.runtime import get_settings
 
 NON_EEC = {"operates_in_eec": "no", "requests_eec_privileges": "no"}
 

@@ -239,7 +239,7 @@ def test_two_submits_racing_for_one_draft_open_one_case(browser, draft, session)
 
     from registration import service
     from core.accounts.models import User
-    from core.db import get_engine
+    from core.runtime import get_engine
     from core.errors import Forbidden
 
     fill_all_steps(browser, draft)

@@ -22,7 +22,7 @@ def _snapshot(application_id: int) -> dict:
     """Everything an applicant's draft consists of, read afresh from the database."""
     from registration.models import (Application, ApplicationEvent, Document, NameReservation,
                                      Person)
-    from core.db import get_engine
+    from core.runtime import get_engine
 
     with Session(get_engine()) as s:
         def rows(model, where) -> list[dict]:

@@ -183,16 +183,15 @@ class StandInRasa:
 
 
 @pytest.fixture
-def rasa(monkeypatch):
-    from core.settings import get_settings
+def rasa(resources, monkeypatch):
+    from core.settings import Settings
 
     stand_in = StandInRasa()
     monkeypatch.setenv("EEC_RASA_URL", stand_in.url)
     monkeypatch.setenv("EEC_RASA_CHANNEL_TOKEN", "test-rasa-channel-token")
-    get_settings.cache_clear()
+    resources.settings = Settings()  # this test's own container
     yield stand_in
     stand_in.stop()
-    get_settings.cache_clear()
 
 
 def test_the_portal_sends_rasa_its_token_and_the_proof_for_this_chat_only(app, browser, rasa):

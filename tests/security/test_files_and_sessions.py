@@ -24,20 +24,20 @@ from tests.conftest import (
     submitted_application,
 )
 from tests.security.test_restart import READY, launcher  # noqa: F401  (a fixture)
-from core.settings import get_settings
+from core.settings import Settings
+from core.runtime import get_settings
 
 
 @pytest.fixture
-def settings_env(monkeypatch) -> Iterator:
-    """Sets EEC_ settings for one test: the cached Settings are rebuilt before and after."""
+def settings_env(resources, monkeypatch) -> Iterator:
+    """Sets EEC_ settings for one test: its own container reads them again."""
     def set_settings(**values: str) -> None:
         for name, value in values.items():
             monkeypatch.setenv(f"EEC_{name.upper()}", value)
-        get_settings.cache_clear()
+        resources.settings = Settings()
 
     yield set_settings
     monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 def unique_pdf(size: int = 1000) -> bytes:

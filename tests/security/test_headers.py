@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from tests.conftest import (SERVICE_TOKEN, Browser, create_application, create_officer,
                             create_ticket, sign_in, submitted_application)
 from tests.stack import free_port
+from core.settings import Settings
 
 REQUIRED_CSP = {
     "default-src": {"'self'"}, "script-src": {"'self'"}, "style-src": {"'self'"},
@@ -57,20 +58,17 @@ def sample(database_url) -> Iterator[Sample]:
     """Visits the sample once per database, as an anonymous visitor, an applicant with a
     draft and a submitted application, and an officer."""
     from eec_bridge.models import Case
+    from tests.conftest import fresh_resources
     from web.app import create_app
-    from core.db import get_engine
-    from core.security import _limiter
-    from core.settings import get_settings
 
-    with pytest.MonkeyPatch.context() as env:
+    with pytest.MonkeyPatch.context() as env, fresh_resources() as resources:
         # Nothing listens here: the chat answers at once that the assistant is away.
         env.setenv("EEC_RASA_URL", f"http://127.0.0.1:{free_port()}")
-        get_settings.cache_clear()
-        _limiter.cache_clear()
-        app = create_app()
+        resources.settings = Settings()
+        app = create_app(resources)
         found = Sample()
         with TestClient(app) as anonymous_client, TestClient(app) as applicant_client, \
-                TestClient(app) as officer_client, Session(get_engine()) as session:
+                TestClient(app) as officer_client, Session(resources.engine) as session:
             anonymous, applicant, officer = (Browser(anonymous_client), Browser(applicant_client),
                                              Browser(officer_client))
             for path in ("/", "/sign-up", "/sign-in", "/privacy", "/complaints/new",
@@ -109,8 +107,6 @@ def sample(database_url) -> Iterator[Sample]:
         for label, response in found.everything().items():
             assert response.status_code != 500, (label, response.status_code)
         yield found
-    get_settings.cache_clear()
-    _limiter.cache_clear()
 
 
 def csp_directives(response: httpx.Response) -> dict[str, set[str]]:
@@ -228,20 +224,16 @@ def test_api_docs_load_swagger_ui_from_the_portal(sample: Sample) -> None:
 @pytest.fixture
 def production_app(database_url, monkeypatch):
     """The app as an operator runs it: EEC_ENVIRONMENT=production with every secret set."""
+    from tests.conftest import fresh_resources
     from web.app import create_app
-    from core.security import _limiter
-    from core.settings import Settings, get_settings
 
     monkeypatch.setenv("EEC_ENVIRONMENT", "production")
     for name, info in Settings.model_fields.items():
         if info.annotation is SecretStr:
             monkeypatch.setenv(f"EEC_{name.upper()}", f"production-{name}-{os.urandom(8).hex()}")
-    get_settings.cache_clear()
-    _limiter.cache_clear()
-    yield create_app()
+    with fresh_resources() as resources:
+        yield create_app(resources)
     monkeypatch.undo()
-    get_settings.cache_clear()
-    _limiter.cache_clear()
 
 
 def test_production_pins_https_and_marks_the_session_cookie_secure(production_app) -> None:

@@ -14,7 +14,6 @@ import shlex
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import psutil
@@ -24,20 +23,17 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from complaints.models import Ticket
-from tests.conftest import (OPEN311_KEY, SERVICE_TOKEN, Browser, create_application,
-                            create_user)
-from tests.stack import ROOT, Stack, environ, free_port, http_ok
-from core.settings import get_settings
+from tests.conftest import (OPEN311_KEY, SERVICE_TOKEN, Browser, changed_settings,
+                            create_application, create_user)
+from tests.stack import ROOT, Stack, free_port, http_ok
+from core.runtime import get_settings
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 NESTED = b"[" * 100_000 + b"]" * 100_000
 
 
-@contextmanager
-def settings(**env: str) -> Iterator[None]:
-    """The app's Settings with some EEC_ variables set, for the length of a block."""
-    with environ(env, get_settings.cache_clear):
-        yield
+# The app's Settings with some EEC_ variables set, for the length of a block.
+settings = changed_settings
 
 
 @pytest.fixture

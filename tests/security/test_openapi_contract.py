@@ -59,7 +59,7 @@ def signed_in(portal: str, role: str, session) -> Caller:
             sign_in(browser, create_officer(session))
         token = client.get("/api/v1/session").json()["csrf_token"]
         cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-    from core.settings import get_settings
+    from core.runtime import get_settings
 
     service_token = get_settings().chatbot_service_token.get_secret_value()
     return Caller({"Cookie": cookies, "X-CSRF-Token": token,

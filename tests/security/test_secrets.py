@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner
 
-from tests.conftest import ROOT, Browser, _reset_caches, create_officer, sign_in
+from tests.conftest import ROOT, Browser, create_officer, fresh_resources, sign_in
 from core.dev_secrets import SECRET_FIELDS, env_name
 
 # The placeholder every secret had until December 2026, assembled so that it appears nowhere.
@@ -24,7 +24,7 @@ SECRET_ENV = [env_name(field) for field in SECRET_FIELDS]
 # Dumps what each process of the stack would use: the portal, both sandboxes, the actions.
 DUMP = """
 import importlib.util, json, sys
-from core.settings import get_settings
+from core.runtime import get_settings
 from bizportal.sandbox import BizPortalSandboxSettings
 from eec_bridge.oss.sandbox import OssSandboxSettings
 spec = importlib.util.spec_from_file_location("chatbot_settings", "chatbot/actions/settings.py")
@@ -121,13 +121,12 @@ def unconfigured_portal(database_url, tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("EEC_ENVIRONMENT", "development")
     monkeypatch.setenv("EEC_VAR_DIR", str(tmp_path / "var"))
-    _reset_caches()
     from web.app import create_app
 
-    with TestClient(create_app(), base_url="http://testserver") as client:
+    with fresh_resources() as resources, \
+            TestClient(create_app(resources), base_url="http://testserver") as client:
         yield Browser(client)
     monkeypatch.undo()
-    _reset_caches()
 
 
 def resigned(cookie: str, key: str) -> str:

@@ -140,19 +140,18 @@ def test_a_password_change_needs_the_current_password(browser, session):
 @pytest.fixture
 def production_app(database_url, monkeypatch):
     """The app as production runs it: real secrets from the environment, HTTPS."""
-    from core.settings import get_settings
+    from tests.conftest import fresh_resources
 
     monkeypatch.setenv("EEC_ENVIRONMENT", "production")
     for name in ("SECRET_KEY", "BIZPORTAL_API_KEY", "BIZPORTAL_WEBHOOK_SECRET",
                  "EEC_OSS_CLIENT_SECRET", "EEC_OSS_WEBHOOK_SECRET", "CHATBOT_SERVICE_TOKEN",
                  "OPEN311_API_KEYS"):
         monkeypatch.setenv(f"EEC_{name}", f"production-{name.lower()}-0123456789abcdef")
-    get_settings.cache_clear()
     from web.app import create_app
 
-    yield create_app()
+    with fresh_resources() as resources:
+        yield create_app(resources)
     monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 def _cookie_header(response, name: str) -> str:

@@ -8,7 +8,7 @@ import time
 from fastapi.testclient import TestClient
 
 from tests.conftest import Browser, create_user, unique_email
-from core.settings import get_settings
+from core.runtime import get_settings
 
 PASSWORD = "correct horse battery"
 
