@@ -189,9 +189,9 @@ def portal_database(env: Mapping[str, str], *, seed: bool = True) -> int:
     (10,000 names) in this process, under `env`; returns how many names were added."""
     from sqlmodel import Session
 
+    from core.db import get_engine
     from registration.seed import seed_register
     from web.bootstrap import compiled_catalogs_exist, migrate
-    from core.db import get_engine
 
     if not compiled_catalogs_exist():
         note("note: gettext catalogs are not compiled (`make catalogs`); messages stay English")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import cProfile
 import collections
+import cProfile
 import os
 import pstats
 import random
@@ -114,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         _run_threadpool_inline()
         from sqlalchemy import event
 
-        from web.app import create_app
         from core.db import get_engine
+        from web.app import create_app
 
         rng = random.Random(2568)
         with httpx.Client(transport=InProcessTransport(create_app())) as client:

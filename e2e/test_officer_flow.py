@@ -15,10 +15,17 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.drafts import PDF, Applicant
-from e2e.pages import (Catalog, DeskCasePage, DeskInboxPage, ReviewPage, SignInPage, StatusPage,
-                       VerifyPage)
 from core.thai_ids import format_juristic_number
+from e2e.drafts import PDF, Applicant
+from e2e.pages import (
+    Catalog,
+    DeskCasePage,
+    DeskInboxPage,
+    ReviewPage,
+    SignInPage,
+    StatusPage,
+    VerifyPage,
+)
 
 if TYPE_CHECKING:
     from e2e.conftest import FullStack

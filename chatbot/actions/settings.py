@@ -30,7 +30,7 @@ class ChatbotSettings:
         return (self.portal_public_url or self.portal_url).rstrip("/") + "/privacy"
 
 
-def development_service_token(env: "os._Environ[str] | dict[str, str]") -> str:
+def development_service_token(env: os._Environ[str] | dict[str, str]) -> str:
     """The token the portal made for itself in development (core/dev_secrets.py keeps it in
     var/secrets.json), so a bare `rasa run actions` on the same checkout needs no setting."""
     var_dir = Path(env.get("EEC_VAR_DIR") or PROJECT_DIR / "var")

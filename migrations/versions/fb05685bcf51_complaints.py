@@ -6,18 +6,17 @@ Revises: 848a6f6cc128
 Create Date: 2026-11-26 07:32:05.459109
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'fb05685bcf51'
-down_revision: Union[str, Sequence[str], None] = '848a6f6cc128'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '848a6f6cc128'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 ROLES_WITH_OPERATOR = sa.Enum('applicant', 'officer', 'admin', 'estate_operator', name='role')
 
