@@ -97,7 +97,8 @@ class ActionAskEstate(AskAction):
             candidates = reference.estate_candidates(detail)
             if len(candidates) > 1:
                 dispatcher.utter_message(
-                    text=t(lang, N_("Several estates match “{text}”. Which one is it?"), text=detail),
+                    text=t(lang, N_("Several estates match “{text}”. Which one is it?"),
+                           text=detail),
                     buttons=estate_buttons(lang, candidates))
                 return
             text = t(lang, N_("I could not find an industrial estate called “{text}”. Please "

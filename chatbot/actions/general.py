@@ -79,10 +79,12 @@ class ActionCancel(BilingualAction):
         in_progress = tracker.active_loop_name or any(
             tracker.get_slot(s) is not None for s in COMPLAINT_SLOTS[:6])
         if in_progress:
-            dispatcher.utter_message(text=t(lang, N_("OK, I have cancelled it. Nothing was filed.")),
-                                     buttons=main_menu(lang))
+            dispatcher.utter_message(
+                text=t(lang, N_("OK, I have cancelled it. Nothing was filed.")),
+                buttons=main_menu(lang))
         else:
-            dispatcher.utter_message(text=t(lang, N_("OK. Is there anything else I can do for you?")),
-                                     buttons=main_menu(lang))
+            dispatcher.utter_message(
+                text=t(lang, N_("OK. Is there anything else I can do for you?")),
+                buttons=main_menu(lang))
         return [*(SlotSet(s, None) for s in COMPLAINT_SLOTS),
                 SlotSet("submit_failed", False), SlotSet("ticket_id", None)]

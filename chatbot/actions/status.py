@@ -105,8 +105,8 @@ class ActionCheckTicketStatus(BilingualAction):
                       domain: dict[str, Any], lang: str) -> list[EventType]:
         number = find_ticket_id(tracker.get_slot("ticket_id"))
         if not number:
-            dispatcher.utter_message(
-                text=t(lang, N_("Please send me the ticket number. It looks like CMP-2026-000123.")))
+            dispatcher.utter_message(text=t(
+                lang, N_("Please send me the ticket number. It looks like CMP-2026-000123.")))
             return [SlotSet("ticket_id", None)]
         try:
             found = await ticket_api().ticket_status(
