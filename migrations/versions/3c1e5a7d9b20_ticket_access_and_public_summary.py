@@ -28,7 +28,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('public_summary',
                                       sqlmodel.sql.sqltypes.AutoString(length=1000),
                                       nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('public_summary_approved_at', sqlmodel.sql.sqltypes.UTCDateTime(),
+        batch_op.add_column(sa.Column('public_summary_approved_at',
+                                      sqlmodel.sql.sqltypes.UTCDateTime(),
                                       nullable=True))
         batch_op.add_column(sa.Column('public_summary_approved_by_id', sa.Integer(),
                                       nullable=True))
