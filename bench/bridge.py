@@ -137,8 +137,14 @@ def bridge_stack(workdir: Path, settings: dict[str, str]) -> Iterator[BridgeStac
     """Redis, both sandboxes and the portal running, the database migrated; the worker and
     the relay are left to the caller. This process's environment follows the stack's while
     it runs, so the registration services write to the same database."""
-    from tests.stack import (Stack, bridge_env, free_port, portal_environment, random_secrets,
-                             start_bridge)
+    from tests.stack import (
+        Stack,
+        bridge_env,
+        free_port,
+        portal_environment,
+        random_secrets,
+        start_bridge,
+    )
 
     workdir.mkdir(parents=True, exist_ok=True)
     ports = {name: free_port() for name in ("redis", "web", "bizportal", "oss")}

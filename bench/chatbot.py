@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import secrets
 import statistics
+import subprocess
 import time
 import uuid
 from collections import defaultdict
@@ -129,6 +130,11 @@ def model_loaded(rasa_url: str) -> Callable[[], bool]:
     return lambda: bool(httpx.get(f"{rasa_url}/status", timeout=2).json().get("model_file"))
 
 
+def alive_and(process: subprocess.Popen, ready: Callable[[], bool]) -> Callable[[], bool]:
+    """`ready`, but only while the process still runs (a crashed server is never ready)."""
+    return lambda: process.poll() is None and ready()
+
+
 @contextmanager
 def assistant(workdir: Path) -> Iterator[Assistant]:
     """The portal, the action server and Rasa, started at once (the model load dominates)."""
@@ -154,7 +160,7 @@ def assistant(workdir: Path) -> Iterator[Assistant]:
                         ("rasa", model_loaded(rasa_url), RASA_LOAD_TIMEOUT_S)):
                     process = stack.procs[name]
                     try:
-                        wait_until(lambda: process.poll() is None and ready(),
+                        wait_until(alive_and(process, ready),
                                    timeout_s - (time.monotonic() - started), name, every_s=0.5)
                     except TimeoutError as error:
                         raise BenchError(f"{error}; exit code {process.poll()}; the end of its "
@@ -332,7 +338,7 @@ def run(workdir: Path) -> list[Figure]:
          f"p95 {ping_p95:.2f} ms between the parses; p50 {webhook_ping_p50:.2f} ms between "
          f"the webhook calls")
     by_script: dict[str, list[float]] = defaultdict(list)
-    for text, took in zip(messages, parse_s):
+    for text, took in zip(messages, parse_s, strict=True):
         by_script["Thai" if THAI.search(text) else "English"].append(took)
     note("chatbot: parse p50 by script: " + ", ".join(
         f"{script} {ms(values, 50):.2f} ms ({len(values)})"

@@ -81,7 +81,7 @@ class Applicant:
     csrf_header: dict[str, str]
 
     @classmethod
-    def sign_up(cls, client: httpx.Client, base_url: str, email: str) -> "Applicant":
+    def sign_up(cls, client: httpx.Client, base_url: str, email: str) -> Applicant:
         page = expect(client.get(f"{base_url}/sign-up"), 200).text
         found = re.search(r'name="csrf_token" value="([^"]+)"', page)
         if not found:

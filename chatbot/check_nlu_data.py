@@ -45,8 +45,8 @@ def misaligned(tokenizer: ThaiTokenizer, data: TrainingData) -> list[str]:
         for entity in example.get("entities") or []:
             if entity["start"] not in starts or entity["end"] not in ends:
                 tokens = " | ".join(word for word, _ in words)
-                problems.append(f"{text!r}: {entity['entity']} {text[entity['start']:entity['end']]!r}"
-                                f" cuts a token ({tokens})")
+                value = text[entity["start"]:entity["end"]]
+                problems.append(f"{text!r}: {entity['entity']} {value!r} cuts a token ({tokens})")
     return problems
 
 

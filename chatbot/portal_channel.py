@@ -10,7 +10,8 @@ message may carry is bounded too."""
 from __future__ import annotations
 
 import hmac
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
@@ -21,18 +22,18 @@ from rest_channel import CappedRestInput
 
 class PortalInput(CappedRestInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "PortalInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> PortalInput:
         token = str((credentials or {}).get("token") or "").strip()
         if not token:
             raise ValueError("credentials.yml: the portal channel needs a token "
                              "(set EEC_RASA_CHANNEL_TOKEN to the portal's rasa_channel_token)")
         return cls(token)
 
-    def __init__(self, token: Text) -> None:
+    def __init__(self, token: str) -> None:
         self.token = token
 
     def is_portal(self, request: Request) -> bool:

@@ -4,8 +4,6 @@ once took Rasa to 12 GB. Named "rest", so its URL stays /webhooks/rest/webhook."
 
 from __future__ import annotations
 
-from typing import Optional, Text
-
 from rasa.core.channels.rest import RestInput
 from sanic.exceptions import InvalidUsage as BadRequest  # 400; Sanic 21 has no BadRequest
 from sanic.exceptions import PayloadTooLarge
@@ -18,10 +16,10 @@ MAX_SENDER_CHARS = 100
 
 class CappedRestInput(RestInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
-    async def _extract_sender(self, req: Request) -> Optional[Text]:
+    async def _extract_sender(self, req: Request) -> str | None:
         sender = _body(req).get("sender")
         if sender is not None and (not isinstance(sender, str)
                                    or len(sender) > MAX_SENDER_CHARS):
@@ -29,7 +27,7 @@ class CappedRestInput(RestInput):
                              f"{MAX_SENDER_CHARS} characters")
         return sender
 
-    def _extract_message(self, req: Request) -> Optional[Text]:
+    def _extract_message(self, req: Request) -> str | None:
         text = _body(req).get("message")
         if text is not None and not isinstance(text, str):
             raise BadRequest("message must be a string")

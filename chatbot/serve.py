@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any
 
 CHECKED_RASA = "3.6.21"
 
@@ -43,7 +43,7 @@ def install() -> bool:
         return False
     rasa_check = RemoteAction._validate_action_result
 
-    def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         if response_validator().is_valid(result):
             return True
         return rasa_check(self, result)  # raises Rasa's own ValidationError and message

@@ -108,14 +108,14 @@ class Applicant:
         assert response.status == 303, f"{what}: HTTP {response.status}\n{response.text()[:2000]}"
         return response.headers["location"]
 
-    def sign_up(self) -> "Applicant":
+    def sign_up(self) -> Applicant:
         r = self.post("/sign-up", {"full_name": "Test Applicant", "email": self.email,
                                    "password": PASSWORD, "password_confirm": PASSWORD,
                                    "consent": "on"})
         self._expect_redirect(r, "sign-up")
         return self
 
-    def reserve_name(self) -> "Applicant":
+    def reserve_name(self) -> Applicant:
         r = self.post("/registration/names", {"entity_type": "limited_company",
                                               "names-0-name_th": self.name_th,
                                               "names-0-name_en": self.name_en})
@@ -123,7 +123,7 @@ class Applicant:
         self.application_id = int(location.split("/")[2])
         return self
 
-    def save_step(self, step: str, **overrides: str) -> "Applicant":
+    def save_step(self, step: str, **overrides: str) -> Applicant:
         r = self.post(f"/registration/{self.application_id}/{step}",
                       {**STEP_FORMS[step], **overrides, "action": "next"})
         self._expect_redirect(r, f"step {step}")
@@ -144,7 +144,7 @@ class Applicant:
                                 "buffer": content}})
         self._expect_redirect(r, f"upload {filename}")
 
-    def fill_until(self, step: str) -> "Applicant":
+    def fill_until(self, step: str) -> Applicant:
         """Signs up, reserves a name and completes every step before `step`."""
         self.sign_up().reserve_name()
         for done in STEP_ORDER[:STEP_ORDER.index(step)]:

@@ -10,8 +10,14 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 
 from e2e.drafts import FOREIGN_PROMOTER, PDF, THAI_PROMOTER, Applicant
-from e2e.pages import (CapitalStep, DocumentsStep, NameReservationPage, OfficeStep, PeopleStep,
-                       ReviewPage)
+from e2e.pages import (
+    CapitalStep,
+    DocumentsStep,
+    NameReservationPage,
+    OfficeStep,
+    PeopleStep,
+    ReviewPage,
+)
 
 pytestmark = pytest.mark.e2e
 BOTH_LANGUAGES = pytest.mark.parametrize("lang", ["th", "en"])
@@ -137,7 +143,7 @@ def test_oversized_and_disguised_uploads_are_refused(page: Page, lang: str, live
         ("big-scan.pdf", PDF + b"0" * (5 * 1024 * 1024), too_large),
         ("invoice.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(512),
          not_a_document),  # a Windows program renamed .pdf
-        ("notes.pdf", "just some text, not a PDF\n".encode() * 20, not_a_document),
+        ("notes.pdf", b"just some text, not a PDF\n" * 20, not_a_document),
     ]
     for filename, content, error in attempts:
         documents.upload("Copy of Thai national ID card", THAI_PROMOTER.full_name, filename,

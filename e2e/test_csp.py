@@ -16,11 +16,30 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.drafts import (FOREIGN_PROMOTER, PASSWORD, PDF, THAI_PROMOTER, Applicant, unique_email,
-                        unique_names)
-from e2e.pages import (Catalog, ChatWidget, DeskCasePage, DeskInboxPage, DeskTicketPage,
-                       NameReservationPage, OfficeStep, PortalPage, ReviewPage, SignInPage,
-                       SignUpPage, StatusPage, TicketDeskPage)
+from e2e.drafts import (
+    FOREIGN_PROMOTER,
+    PASSWORD,
+    PDF,
+    THAI_PROMOTER,
+    Applicant,
+    unique_email,
+    unique_names,
+)
+from e2e.pages import (
+    Catalog,
+    ChatWidget,
+    DeskCasePage,
+    DeskInboxPage,
+    DeskTicketPage,
+    NameReservationPage,
+    OfficeStep,
+    PortalPage,
+    ReviewPage,
+    SignInPage,
+    SignUpPage,
+    StatusPage,
+    TicketDeskPage,
+)
 
 if TYPE_CHECKING:
     from e2e.conftest import BrowserProblems, ChatStack

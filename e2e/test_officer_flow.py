@@ -4,7 +4,8 @@ English: Biz Portal registers the company while the applicant watches the status
 officer finds the case on the desk, asks a question, reads the answer and approves; EEC OSS
 approves; the applicant downloads the certificate and anyone can verify it.
 
-It also writes the README's screenshots of the officer's steps, docs/screenshots/{th,en}-1N-*.png."""
+It also writes the README's screenshots of the officer's steps,
+docs/screenshots/{th,en}-1N-*.png."""
 
 from __future__ import annotations
 
@@ -15,10 +16,17 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.drafts import PDF, Applicant
-from e2e.pages import (Catalog, DeskCasePage, DeskInboxPage, ReviewPage, SignInPage, StatusPage,
-                       VerifyPage)
 from core.thai_ids import format_juristic_number
+from e2e.drafts import PDF, Applicant
+from e2e.pages import (
+    Catalog,
+    DeskCasePage,
+    DeskInboxPage,
+    ReviewPage,
+    SignInPage,
+    StatusPage,
+    VerifyPage,
+)
 
 if TYPE_CHECKING:
     from e2e.conftest import FullStack
@@ -79,7 +87,8 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
     status = StatusPage(applicant.page, lang, app_id)
     expect(status.reference(reference)).to_be_visible()
     applicant.page.evaluate("window.sameDocument = true")
-    expect(status.juristic_number()).to_have_text(re.compile(r"^0(-?\d){12}$"), timeout=BACKGROUND_MS)
+    expect(status.juristic_number()).to_have_text(re.compile(r"^0(-?\d){12}$"),
+                                                  timeout=BACKGROUND_MS)
     juristic_number = status.juristic_number().inner_text()
     registered = t.message("Company registered. Juristic person number {juristic_number}.",
                            juristic_number=juristic_number)

@@ -14,8 +14,19 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.drafts import DIRECTOR, FOREIGN_PROMOTER, PASSWORD, PDF, THAI_PROMOTER, WITNESSES
-from e2e.pages import (CapitalStep, DirectorsStep, DocumentsStep, EecStep, NameReservationPage,
-                       OfficeStep, PeopleStep, Person, ReviewPage, SignUpPage, StatusPage)
+from e2e.pages import (
+    CapitalStep,
+    DirectorsStep,
+    DocumentsStep,
+    EecStep,
+    NameReservationPage,
+    OfficeStep,
+    PeopleStep,
+    Person,
+    ReviewPage,
+    SignUpPage,
+    StatusPage,
+)
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 BUDDHIST_ERA_OFFSET = 543

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
@@ -29,16 +29,16 @@ def payload(intent: str, **entities: Any) -> str:
     return f"/{intent}{json.dumps(entities, ensure_ascii=False)}" if entities else f"/{intent}"
 
 
-def button(title: str, intent: str, **entities: Any) -> Dict[str, str]:
+def button(title: str, intent: str, **entities: Any) -> dict[str, str]:
     return {"title": title, "payload": payload(intent, **entities)}
 
 
-def main_menu(lang: str) -> List[Dict[str, str]]:
+def main_menu(lang: str) -> list[dict[str, str]]:
     return [button(t(lang, N_("Report a problem")), "file_complaint"),
             button(t(lang, N_("Check a complaint")), "check_ticket_status")]
 
 
-def latest_intent(tracker: Tracker) -> Optional[str]:
+def latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
@@ -48,7 +48,7 @@ def latest_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
-def conversation_proof(tracker: Tracker) -> Optional[str]:
+def conversation_proof(tracker: Tracker) -> str | None:
     """The portal's proof for this conversation, sent with the user's latest message (the
     metadata of the REST channel, which only the portal may call). Never a slot."""
     metadata = (tracker.latest_message or {}).get("metadata")
@@ -61,7 +61,7 @@ def conversation_proof(tracker: Tracker) -> Optional[str]:
     return str(proof) if proof else None
 
 
-def entity_values(tracker: Tracker, entity: str) -> List[Any]:
+def entity_values(tracker: Tracker, entity: str) -> list[Any]:
     return [e.get("value") for e in (tracker.latest_message or {}).get("entities") or []
             if e.get("entity") == entity and e.get("value") is not None]
 
@@ -73,7 +73,7 @@ def first(value: Any) -> Any:
     return value
 
 
-def parse_time(value: Optional[str]) -> Optional[datetime]:
+def parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
@@ -85,7 +85,7 @@ def parse_time(value: Optional[str]) -> Optional[datetime]:
     return moment.astimezone(BANGKOK)
 
 
-def format_time(value: Optional[str], lang: str) -> str:
+def format_time(value: str | None, lang: str) -> str:
     """A date and time in Thailand's time zone: Buddhist Era in Thai, as officials write it."""
     moment = parse_time(value)
     if moment is None:
@@ -101,10 +101,10 @@ class BilingualAction(Action, ABC):
     """An action that answers in the conversation's language and keeps the `language` slot."""
 
     @abstractmethod
-    def name(self) -> Text: ...
+    def name(self) -> str: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: dict[str, Any]) -> list[EventType]:
         lang = conversation_language(tracker)
         events = list(await self.respond(dispatcher, tracker, domain, lang))
         if tracker.get_slot("language") != lang:
@@ -114,4 +114,4 @@ class BilingualAction(Action, ABC):
 
     @abstractmethod
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]: ...
+                      domain: dict[str, Any], lang: str) -> list[EventType]: ...

@@ -10,7 +10,8 @@ form rejects and the cancel rule takes over.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, List, Optional, Text
+from collections.abc import Callable
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -43,12 +44,12 @@ NAME_PREFIX = re.compile(r"^(?:my name is|name is|name:|i am|i'm|this is|ผม�
 POLITE_SUFFIX = re.compile(r"\s*(?:ครับผม|ครับ|คับ|ค่ะ|คะ|ค่า|นะคะ|นะครับ|จ้า|จ้ะ)\s*$")
 
 
-def reask(slot: str, reason: str, detail: Any = None) -> Dict[Text, Any]:
+def reask(slot: str, reason: str, detail: Any = None) -> dict[str, Any]:
     return {slot: None, "reask_reason": reason,
             "reask_detail": None if detail is None else str(detail)[:80]}
 
 
-def field_in(tracker: Tracker) -> Optional[str]:
+def field_in(tracker: Tracker) -> str | None:
     """The detail the user wants to correct: a button's `field` entity, else keywords."""
     for value in entity_values(tracker, "field"):
         value = FIELD_ALIASES.get(str(value), str(value))
@@ -73,7 +74,7 @@ def previous_value(tracker: Tracker, slot: str) -> Any:
 
 
 def first_named(tracker: Tracker, entity: str, value: Any,
-                resolve: Callable[[Any], Optional[str]]) -> Optional[str]:
+                resolve: Callable[[Any], str | None]) -> str | None:
     """The first estate or category the message names, in the order the user wrote them
     ("wastewater that smells" is a wastewater complaint): Rasa fills a text slot with the
     last of several entities."""
@@ -97,11 +98,11 @@ def clean_name(text: str) -> str:
 
 
 class ValidateComplaintForm(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_complaint_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+                  domain: DomainDict) -> list[EventType]:
         intent = latest_intent(tracker)
         requested = tracker.get_slot("requested_slot")
         if intent == "cancel" and requested:
@@ -122,7 +123,7 @@ class ValidateComplaintForm(FormValidationAction):
         return events
 
     @staticmethod
-    def _answered(events: List[EventType], requested: str) -> bool:
+    def _answered(events: list[EventType], requested: str) -> bool:
         """Did this message answer the question, or at least fill or re-ask some slot?"""
         names = {e.get("name") for e in events if e.get("event") == "slot"}
         names.discard("requested_slot")
@@ -132,7 +133,7 @@ class ValidateComplaintForm(FormValidationAction):
 
     # --- when the message filled nothing -----------------------------------------------------
 
-    def not_understood(self, tracker: Tracker, requested: str) -> Dict[Text, Any]:
+    def not_understood(self, tracker: Tracker, requested: str) -> dict[str, Any]:
         text = latest_text(tracker)[: validators.MAX_DESCRIPTION]
         if not text or validators.is_gibberish(text):
             return reask(requested, "unclear")
@@ -151,7 +152,7 @@ class ValidateComplaintForm(FormValidationAction):
 
     # --- corrections -------------------------------------------------------------------------
 
-    def correction(self, tracker: Tracker, requested: str) -> Optional[List[EventType]]:
+    def correction(self, tracker: Tracker, requested: str) -> list[EventType] | None:
         field = field_in(tracker)
         if field is None and requested == "confirmed":
             # "No, Map Ta Phut": the new value says which detail it is.
@@ -178,9 +179,9 @@ class ValidateComplaintForm(FormValidationAction):
     # --- one method per slot -----------------------------------------------------------------
 
     @staticmethod
-    def _named_slot(slot: Text, value: Any, tracker: Tracker,
-                    resolve: Callable[[Optional[str]], Optional[str]], reason: Text,
-                    from_whole_text: bool = False) -> Dict[Text, Any]:
+    def _named_slot(slot: str, value: Any, tracker: Tracker,
+                    resolve: Callable[[str | None], str | None], reason: str,
+                    from_whole_text: bool = False) -> dict[str, Any]:
         """A slot filled from a reference list (estates, categories): what the entity or the
         text names, else the value already chosen when named in passing, else ask again."""
         raw = first(value)
@@ -194,17 +195,17 @@ class ValidateComplaintForm(FormValidationAction):
         return {slot: found} if found else reask(slot, reason, raw)
 
     def validate_estate(self, value: Any, dispatcher: CollectingDispatcher,
-                        tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                        tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self._named_slot("estate", value, tracker, reference.resolve_estate,
                                 "unknown_estate", from_whole_text=True)
 
     def validate_complaint_category(self, value: Any, dispatcher: CollectingDispatcher,
-                                    tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                                    tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self._named_slot("complaint_category", value, tracker,
                                 reference.resolve_category, "unknown_category")
 
     def validate_description(self, value: Any, dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = validators.squash(str(first(value) or ""))
         if len(text) > validators.MAX_DESCRIPTION:
             return reask("description", "too_long", len(text))
@@ -214,7 +215,7 @@ class ValidateComplaintForm(FormValidationAction):
         return {"description": text}
 
     def validate_location_detail(self, value: Any, dispatcher: CollectingDispatcher,
-                                 tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = validators.squash(str(first(value) or ""))
         if latest_intent(tracker) == "deny" or text.lower().strip(" .!") in SKIP_WORDS:
             return {"location_detail": NO_LOCATION}
@@ -225,7 +226,7 @@ class ValidateComplaintForm(FormValidationAction):
         return {"location_detail": text}
 
     def validate_contact_name(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = validators.squash(str(first(value) or ""))
         if validators.looks_like_contact(text):
             return reask("contact_name", "name_is_contact")
@@ -237,7 +238,7 @@ class ValidateComplaintForm(FormValidationAction):
         return {"contact_name": name}
 
     def validate_contact(self, value: Any, dispatcher: CollectingDispatcher,
-                         tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         text = validators.squash(str(first(value) or ""))[: validators.MAX_CONTACT * 2]
         phone, email = validators.parse_contact(text)
         if phone or email:
@@ -245,16 +246,16 @@ class ValidateComplaintForm(FormValidationAction):
         return reask("contact", "contact_invalid")
 
     @staticmethod
-    def _yes(slot: Text, value: Any, tracker: Tracker, unclear: Text, no: Text) -> Dict[Text, Any]:
+    def _yes(slot: str, value: Any, tracker: Tracker, unclear: str, no: str) -> dict[str, Any]:
         """A yes that reads as one fills the slot; a yes in gibberish or a no asks again."""
         if value is True and not validators.is_gibberish(latest_text(tracker) or "yes"):
             return {slot: True}
         return reask(slot, unclear if value is True else no)
 
     def validate_pdpa_consent(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self._yes("pdpa_consent", value, tracker, "consent_unclear", "consent_declined")
 
     def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
-                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return self._yes("confirmed", value, tracker, "confirm_unclear", "what_to_change")

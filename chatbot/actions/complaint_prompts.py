@@ -3,7 +3,7 @@ last answer could not be used (`reask_reason`), says why and offers buttons."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -24,24 +24,24 @@ CHANGEABLE = (
 )
 
 
-def estate_buttons(lang: str, only: Optional[List[reference.Estate]] = None) -> List[Dict[str, str]]:
+def estate_buttons(lang: str, only: list[reference.Estate] | None = None) -> list[dict[str, str]]:
     """One button per estate, by province (Chon Buri, Rayong, Chachoengsao)."""
     return [button(f"{e.short_name(lang)} · {e.province(lang)}", "inform", estate=e.id)
             for e in (only or reference.estates())]
 
 
-def category_buttons(lang: str) -> List[Dict[str, str]]:
+def category_buttons(lang: str) -> list[dict[str, str]]:
     return [button(c.name(lang), "inform", complaint_category=c.id)
             for c in reference.categories()]
 
 
-def change_buttons(lang: str) -> List[Dict[str, str]]:
+def change_buttons(lang: str) -> list[dict[str, str]]:
     return ([button(t(lang, N_("Yes, file it")), "affirm")]
             + [button(t(lang, label), "correct_detail", field=field) for field, label in CHANGEABLE]
             + [button(t(lang, N_("Cancel the complaint")), "cancel")])
 
 
-def display_contact(contact: Optional[str]) -> str:
+def display_contact(contact: str | None) -> str:
     if contact and contact.isdigit():
         return validators.format_phone(contact)
     return contact or ""
@@ -71,7 +71,7 @@ class AskAction(BilingualAction):
     """Asks for one slot; clears the reason once it has been explained."""
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+                      domain: dict[str, Any], lang: str) -> list[EventType]:
         reason = tracker.get_slot("reask_reason")
         detail = tracker.get_slot("reask_detail") or ""
         if reason == "what_to_change":
@@ -84,12 +84,12 @@ class AskAction(BilingualAction):
         return []
 
     def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str,
-            reason: Optional[str], detail: str) -> None:
+            reason: str | None, detail: str) -> None:
         raise NotImplementedError
 
 
 class ActionAskEstate(AskAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_estate"
 
     def ask(self, dispatcher, tracker, lang, reason, detail) -> None:
@@ -97,7 +97,8 @@ class ActionAskEstate(AskAction):
             candidates = reference.estate_candidates(detail)
             if len(candidates) > 1:
                 dispatcher.utter_message(
-                    text=t(lang, N_("Several estates match “{text}”. Which one is it?"), text=detail),
+                    text=t(lang, N_("Several estates match “{text}”. Which one is it?"),
+                           text=detail),
                     buttons=estate_buttons(lang, candidates))
                 return
             text = t(lang, N_("I could not find an industrial estate called “{text}”. Please "
@@ -112,7 +113,7 @@ class ActionAskEstate(AskAction):
 
 
 class ActionAskComplaintCategory(AskAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_complaint_category"
 
     def ask(self, dispatcher, tracker, lang, reason, detail) -> None:
@@ -129,7 +130,7 @@ class ActionAskComplaintCategory(AskAction):
 
 
 class ActionAskDescription(AskAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_description"
 
     def ask(self, dispatcher, tracker, lang, reason, detail) -> None:
@@ -148,7 +149,7 @@ class ActionAskDescription(AskAction):
 
 
 class ActionAskLocationDetail(AskAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_location_detail"
 
     def ask(self, dispatcher, tracker, lang, reason, detail) -> None:
@@ -165,7 +166,7 @@ class ActionAskLocationDetail(AskAction):
 
 
 class ActionAskContactName(AskAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_contact_name"
 
     def ask(self, dispatcher, tracker, lang, reason, detail) -> None:
@@ -184,7 +185,7 @@ class ActionAskContactName(AskAction):
 
 
 class ActionAskContact(AskAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_contact"
 
     def ask(self, dispatcher, tracker, lang, reason, detail) -> None:
@@ -199,7 +200,7 @@ class ActionAskContact(AskAction):
 
 
 class ActionAskPdpaConsent(AskAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_pdpa_consent"
 
     def ask(self, dispatcher, tracker, lang, reason, detail) -> None:
@@ -223,7 +224,7 @@ class ActionAskPdpaConsent(AskAction):
 
 
 class ActionAskConfirmed(AskAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_confirmed"
 
     def ask(self, dispatcher, tracker, lang, reason, detail) -> None:

@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import reference
-from actions.common import (COMPLAINT_SLOTS, NO_LOCATION, BilingualAction, button,
-                            conversation_proof, format_time, main_menu)
+from actions.common import (
+    COMPLAINT_SLOTS,
+    NO_LOCATION,
+    BilingualAction,
+    button,
+    conversation_proof,
+    format_time,
+    main_menu,
+)
 from actions.i18n import N_, t
-from actions.ticket_api import (ComplaintFiling, TicketApiError, TicketInvalid, ticket_api)
+from actions.ticket_api import ComplaintFiling, TicketApiError, TicketInvalid, ticket_api
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +71,11 @@ def is_complete(tracker: Tracker) -> bool:
 
 
 class ActionSubmitComplaint(BilingualAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_submit_complaint"
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+                      domain: dict[str, Any], lang: str) -> list[EventType]:
         if not is_complete(tracker):
             dispatcher.utter_message(text=t(lang, N_("There is no finished complaint to file. "
                                                      "Shall we start one?")),
@@ -117,9 +124,9 @@ class ActionSubmitComplaint(BilingualAction):
                 SlotSet("last_contact", None)]
 
     def refused(self, dispatcher: CollectingDispatcher, lang: str, exc: TicketInvalid,
-                nonce: str) -> List[EventType]:
+                nonce: str) -> list[EventType]:
         """The portal refused some details: ask for those again, then confirm again."""
-        slots: List[str] = []
+        slots: list[str] = []
         for problem in exc.errors:
             slot = API_FIELD_SLOTS.get(problem.field)
             if slot and slot not in slots:

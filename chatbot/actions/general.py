@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
@@ -19,11 +19,11 @@ class ReplyAction(BilingualAction, ABC):
     reply: str
     with_menu = True
 
-    def events(self) -> List[EventType]:
+    def events(self) -> list[EventType]:
         return []
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+                      domain: dict[str, Any], lang: str) -> list[EventType]:
         dispatcher.utter_message(text=t(lang, self.reply),
                                  buttons=main_menu(lang) if self.with_menu else None)
         return self.events()
@@ -33,7 +33,7 @@ class ActionGreet(ReplyAction):
     reply = N_("Hello! I am the EEC One-Stop assistant. I can take a complaint about a problem "
                "in an industrial estate, or tell you how a complaint you filed is going.")
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_greet"
 
 
@@ -41,7 +41,7 @@ class ActionGoodbye(ReplyAction):
     reply = N_("Thank you. Goodbye!")
     with_menu = False
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_goodbye"
 
 
@@ -49,7 +49,7 @@ class ActionOutOfScope(ReplyAction):
     reply = N_("Sorry, I can only take complaints about industrial estates and tell you how "
                "they are going. For other services, please use the portal's menus.")
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_out_of_scope"
 
 
@@ -61,28 +61,30 @@ class ActionFallback(ReplyAction):
     reply = N_("Sorry, I did not understand that. I can take a complaint or tell you how a "
                "complaint is going.")
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_fallback"
 
-    def events(self) -> List[EventType]:
+    def events(self) -> list[EventType]:
         return [UserUtteranceReverted()]
 
 
 class ActionCancel(BilingualAction):
     """Stops whatever was in progress and forgets the unfinished complaint."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_cancel"
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+                      domain: dict[str, Any], lang: str) -> list[EventType]:
         in_progress = tracker.active_loop_name or any(
             tracker.get_slot(s) is not None for s in COMPLAINT_SLOTS[:6])
         if in_progress:
-            dispatcher.utter_message(text=t(lang, N_("OK, I have cancelled it. Nothing was filed.")),
-                                     buttons=main_menu(lang))
+            dispatcher.utter_message(
+                text=t(lang, N_("OK, I have cancelled it. Nothing was filed.")),
+                buttons=main_menu(lang))
         else:
-            dispatcher.utter_message(text=t(lang, N_("OK. Is there anything else I can do for you?")),
-                                     buttons=main_menu(lang))
+            dispatcher.utter_message(
+                text=t(lang, N_("OK. Is there anything else I can do for you?")),
+                buttons=main_menu(lang))
         return [*(SlotSet(s, None) for s in COMPLAINT_SLOTS),
                 SlotSet("submit_failed", False), SlotSet("ticket_id", None)]

@@ -7,7 +7,7 @@ already had."""
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from actions.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from actions.validators import is_gibberish
@@ -24,7 +24,7 @@ _NEUTRAL = re.compile(
 NEUTRAL_WORDS = {"ok", "okay", "oke", "okk", "k", "kk", "pm", "cmp"}
 
 
-def detect_language(text: Optional[str]) -> Optional[str]:
+def detect_language(text: str | None) -> str | None:
     """'th', 'en', or None when the text says nothing about its language."""
     if not text or text.startswith("/"):
         return None

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
 
 import yaml
 
@@ -89,11 +90,11 @@ def aliases() -> dict:
         return yaml.safe_load(fh)
 
 
-def estate_by_id(estate_id: Optional[str]) -> Optional[Estate]:
+def estate_by_id(estate_id: str | None) -> Estate | None:
     return next((e for e in estates() if e.id == estate_id), None)
 
 
-def category_by_id(category_id: Optional[str]) -> Optional[Category]:
+def category_by_id(category_id: str | None) -> Category | None:
     return next((c for c in categories() if c.id == category_id), None)
 
 
@@ -177,7 +178,7 @@ def _category_keys() -> dict[str, str]:
     return _name_keys(categories(), category_names, match_key)
 
 
-def _lookup(key: str, keys: dict[str, str]) -> Optional[str]:
+def _lookup(key: str, keys: dict[str, str]) -> str | None:
     """The id whose name is `key`, else the one a longer sentence mentions ("ที่นิคมปิ่นทองครับ");
     the most specific name wins: "wha eastern seaboard 1" over "eastern seaboard"."""
     if not key:
@@ -188,14 +189,14 @@ def _lookup(key: str, keys: dict[str, str]) -> Optional[str]:
     return keys[max(mentioned, key=len)] if mentioned else None
 
 
-def resolve_estate(text: Optional[str]) -> Optional[str]:
+def resolve_estate(text: str | None) -> str | None:
     """The estate id that `text` names, or None when it names none (or several)."""
     if not text:
         return None
     return _lookup(_estate_key(str(text)), _estate_keys())
 
 
-def estate_candidates(text: Optional[str]) -> list[Estate]:
+def estate_candidates(text: str | None) -> list[Estate]:
     """Estates whose names contain what the user typed ("WHA", "อมตะ"): for buttons."""
     key = _estate_key(str(text or ""))
     if len(key) < 3:
@@ -204,7 +205,7 @@ def estate_candidates(text: Optional[str]) -> list[Estate]:
     return [e for e in estates() if e.id in ids]
 
 
-def resolve_category(text: Optional[str]) -> Optional[str]:
+def resolve_category(text: str | None) -> str | None:
     """The category id that `text` names or mentions, or None."""
     if not text:
         return None

@@ -30,7 +30,7 @@ class ChatbotSettings:
         return (self.portal_public_url or self.portal_url).rstrip("/") + "/privacy"
 
 
-def development_service_token(env: "os._Environ[str] | dict[str, str]") -> str:
+def development_service_token(env: os._Environ[str] | dict[str, str]) -> str:
     """The token the portal made for itself in development (core/dev_secrets.py keeps it in
     var/secrets.json), so a bare `rasa run actions` on the same checkout needs no setting."""
     var_dir = Path(env.get("EEC_VAR_DIR") or PROJECT_DIR / "var")
@@ -50,7 +50,9 @@ def get_settings() -> ChatbotSettings:
         portal_public_url=env.get("EEC_PORTAL_PUBLIC_URL", ""),
         service_token=(env.get("EEC_CHATBOT_SERVICE_TOKEN")
                        or development_service_token(env)),
-        http_timeout_s=float(env.get("EEC_CHATBOT_HTTP_TIMEOUT_S", ChatbotSettings.http_timeout_s)),
-        submit_attempts=int(env.get("EEC_CHATBOT_SUBMIT_ATTEMPTS", ChatbotSettings.submit_attempts)),
+        http_timeout_s=float(env.get("EEC_CHATBOT_HTTP_TIMEOUT_S",
+                                     ChatbotSettings.http_timeout_s)),
+        submit_attempts=int(env.get("EEC_CHATBOT_SUBMIT_ATTEMPTS",
+                                    ChatbotSettings.submit_attempts)),
         backoff_base_s=float(env.get("EEC_CHATBOT_BACKOFF_S", ChatbotSettings.backoff_base_s)),
     )

@@ -10,7 +10,7 @@ number ("CMP-2026-000123 K7QM-4XPA"). A phone number or a slot proves nothing.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,8 +18,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import (BilingualAction, button, conversation_proof, first, format_time,
-                            latest_intent, latest_text, main_menu)
+from actions.common import (
+    BilingualAction,
+    button,
+    conversation_proof,
+    first,
+    format_time,
+    latest_intent,
+    latest_text,
+    main_menu,
+)
 from actions.i18n import N_, t
 from actions.ticket_api import TicketApiError, TicketNotFound, ticket_api
 
@@ -31,12 +39,12 @@ ACCESS_CODE = re.compile(r"(?<![0-9A-Za-z])([2-9A-HJKMNP-Z]{4})-?([2-9A-HJKMNP-Z
                          r"(?![0-9A-Za-z])", re.IGNORECASE)
 
 
-def find_ticket_id(text: Any) -> Optional[str]:
+def find_ticket_id(text: Any) -> str | None:
     match = TICKET_ID.search(str(text or ""))
     return f"CMP-{match.group(1)}-{match.group(2)}" if match else None
 
 
-def find_access_code(text: Any) -> Optional[str]:
+def find_access_code(text: Any) -> str | None:
     """An access code typed next to the ticket number, in the message that completed the
     status check; it goes to the portal, which alone can tell whether it is right."""
     match = ACCESS_CODE.search(TICKET_ID.sub(" ", str(text or "")))
@@ -44,11 +52,11 @@ def find_access_code(text: Any) -> Optional[str]:
 
 
 class ValidateStatusForm(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_status_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+                  domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
         if latest_intent(tracker) == "cancel" and requested:
             return []
@@ -60,7 +68,7 @@ class ValidateStatusForm(FormValidationAction):
         return events
 
     def validate_ticket_id(self, value: Any, dispatcher: CollectingDispatcher,
-                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+                           tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         number = find_ticket_id(first(value)) or find_ticket_id(latest_text(tracker))
         if number:
             return {"ticket_id": number}
@@ -69,11 +77,11 @@ class ValidateStatusForm(FormValidationAction):
 
 
 class ActionAskTicketId(BilingualAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_ticket_id"
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+                      domain: dict[str, Any], lang: str) -> list[EventType]:
         detail = tracker.get_slot("reask_detail")
         if not detail and TICKET_ATTEMPT.search(latest_text(tracker)):
             detail = latest_text(tracker)[:40]  # a mistyped number in the first message
@@ -90,15 +98,15 @@ class ActionAskTicketId(BilingualAction):
 
 
 class ActionCheckTicketStatus(BilingualAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_check_ticket_status"
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: Dict[Text, Any], lang: str) -> List[EventType]:
+                      domain: dict[str, Any], lang: str) -> list[EventType]:
         number = find_ticket_id(tracker.get_slot("ticket_id"))
         if not number:
-            dispatcher.utter_message(
-                text=t(lang, N_("Please send me the ticket number. It looks like CMP-2026-000123.")))
+            dispatcher.utter_message(text=t(
+                lang, N_("Please send me the ticket number. It looks like CMP-2026-000123.")))
             return [SlotSet("ticket_id", None)]
         try:
             found = await ticket_api().ticket_status(

@@ -22,9 +22,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Any, Optional, Protocol
+from functools import lru_cache
+from typing import Any, Protocol
 
 import httpx
 
@@ -79,9 +79,9 @@ class NewTicket:
     number: str
     status: str
     status_label: dict[str, str]
-    ack_due_at: Optional[str] = None
-    resolve_due_at: Optional[str] = None
-    access_code: Optional[str] = None  # shown to the complainant once
+    ack_due_at: str | None = None
+    resolve_due_at: str | None = None
+    access_code: str | None = None  # shown to the complainant once
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,11 @@ class TicketStatus:
     number: str
     status: str
     status_label: dict[str, str]
-    latest_public_note: Optional[dict[str, Any]] = None
-    updated_at: Optional[str] = None
+    latest_public_note: dict[str, Any] | None = None
+    updated_at: str | None = None
     is_complainant: bool = False
-    private: Optional[dict[str, Any]] = None
-    duplicate_of: Optional[str] = None
+    private: dict[str, Any] | None = None
+    duplicate_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,11 +128,11 @@ class ComplaintFiling:
 
 class TicketAPI(Protocol):
     async def file_ticket(self, filing: ComplaintFiling, idempotency_key: str, *,
-                          conversation_proof: Optional[str] = None) -> NewTicket: ...
+                          conversation_proof: str | None = None) -> NewTicket: ...
 
-    async def ticket_status(self, number: str, *, conversation_id: Optional[str] = None,
-                            conversation_proof: Optional[str] = None,
-                            access_code: Optional[str] = None,
+    async def ticket_status(self, number: str, *, conversation_id: str | None = None,
+                            conversation_proof: str | None = None,
+                            access_code: str | None = None,
                             language: str = "th") -> TicketStatus: ...
 
 
@@ -167,8 +167,8 @@ def _tls_context() -> ssl.SSLContext:
 class HttpTicketAPI:
     """The ticket API over HTTP with the chatbot's service token."""
 
-    def __init__(self, settings: Optional[ChatbotSettings] = None,
-                 transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
+    def __init__(self, settings: ChatbotSettings | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings or get_settings()
         self._transport = transport
         if not self.settings.service_token:
@@ -186,7 +186,7 @@ class HttpTicketAPI:
         )
 
     async def file_ticket(self, filing: ComplaintFiling, idempotency_key: str, *,
-                          conversation_proof: Optional[str] = None) -> NewTicket:
+                          conversation_proof: str | None = None) -> NewTicket:
         attempts = max(1, self.settings.submit_attempts)
         headers = {"Idempotency-Key": idempotency_key}
         if conversation_proof:
@@ -220,9 +220,9 @@ class HttpTicketAPI:
                     await asyncio.sleep(self.settings.backoff_base_s * 2 ** (attempt - 1))
         raise TicketApiUnavailable(str(last_error)) from last_error
 
-    async def ticket_status(self, number: str, *, conversation_id: Optional[str] = None,
-                            conversation_proof: Optional[str] = None,
-                            access_code: Optional[str] = None,
+    async def ticket_status(self, number: str, *, conversation_id: str | None = None,
+                            conversation_proof: str | None = None,
+                            access_code: str | None = None,
                             language: str = "th") -> TicketStatus:
         params = {"conversation_id": conversation_id} if conversation_id else {}
         headers = {k: v for k, v in {"Conversation-Proof": conversation_proof,

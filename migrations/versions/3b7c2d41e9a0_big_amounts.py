@@ -6,17 +6,16 @@ Revises: a7c3e5d91b20
 Create Date: 2026-12-07 13:10:00.000000
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '3b7c2d41e9a0'
-down_revision: Union[str, Sequence[str], None] = 'a7c3e5d91b20'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = 'a7c3e5d91b20'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 COLUMNS = (("applications", "registered_capital"), ("applications", "share_count"),
            ("application_people", "shares"))

@@ -6,18 +6,17 @@ Revises: 3b7c2d41e9a0
 Create Date: 2026-12-07 13:10:00.000000
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '3c1e5a7d9b20'
-down_revision: Union[str, Sequence[str], None] = '3b7c2d41e9a0'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '3b7c2d41e9a0'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -29,7 +28,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('public_summary',
                                       sqlmodel.sql.sqltypes.AutoString(length=1000),
                                       nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('public_summary_approved_at', sqlmodel.sql.sqltypes.UTCDateTime(),
+        batch_op.add_column(sa.Column('public_summary_approved_at',
+                                      sqlmodel.sql.sqltypes.UTCDateTime(),
                                       nullable=True))
         batch_op.add_column(sa.Column('public_summary_approved_by_id', sa.Integer(),
                                       nullable=True))

@@ -8,17 +8,16 @@ Create Date: 2026-12-07 16:30:00.000000
 
 """
 import json
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '5d2f8b1c4e67'
-down_revision: Union[str, Sequence[str], None] = '3c1e5a7d9b20'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '3c1e5a7d9b20'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def _json(value):

@@ -1,22 +1,21 @@
 """initial schema
 
 Revision ID: 848a6f6cc128
-Revises: 
+Revises:
 Create Date: 2026-11-26 07:20:37.921401
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '848a6f6cc128'
-down_revision: Union[str, Sequence[str], None] = None
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
@@ -46,7 +45,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('exchange_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_exchange_log_case_id'), ['case_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_exchange_log_message_id'), ['message_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_exchange_log_message_id'), ['message_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_exchange_log_seq'), ['seq'], unique=True)
 
     op.create_table('feed_cursors',
@@ -72,7 +72,8 @@ def upgrade() -> None:
     sa.Column('aggregate_type', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('aggregate_id', sa.Integer(), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=True),
-    sa.Column('state', sa.Enum('pending', 'sent', 'rejected', 'parked', name='outboxstate'), nullable=False),
+    sa.Column('state', sa.Enum('pending', 'sent', 'rejected', 'parked', name='outboxstate'),
+              nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -82,7 +83,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_aggregate_id'), ['aggregate_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_next_attempt_at'), ['next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_next_attempt_at'), ['next_attempt_at'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_topic'), ['topic'], unique=False)
 
@@ -132,7 +134,8 @@ def upgrade() -> None:
     sa.Column('norm_en', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('rank', sa.Integer(), nullable=False),
     sa.Column('candidates', sa.JSON(), nullable=True),
-    sa.Column('status', sa.Enum('active', 'used', 'expired', name='reservationstatus'), nullable=False),
+    sa.Column('status', sa.Enum('active', 'used', 'expired', name='reservationstatus'),
+              nullable=False),
     sa.Column('reserved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
@@ -199,13 +202,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('application_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_application_events_application_id'), ['application_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_application_events_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_application_events_application_id'),
+                              ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_application_events_case_id'), ['case_id'],
+                              unique=False)
 
     op.create_table('application_people',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
-    sa.Column('role', sa.Enum('shareholder', 'director', 'witness', name='personrole'), nullable=False),
+    sa.Column('role', sa.Enum('shareholder', 'director', 'witness', name='personrole'),
+              nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('full_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('nationality', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
@@ -220,12 +226,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('application_people', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_application_people_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_application_people_application_id'),
+                              ['application_id'], unique=False)
 
     op.create_table('cases',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('company_registration', 'factory_licence', 'work_permit', 'investment_promotion', name='casekind'), nullable=False),
-    sa.Column('status', sa.Enum('submitted', 'with_bizportal', 'registered', 'bizportal_rejected', 'eec_review', 'info_requested', 'received', 'with_eec_oss', 'approved', 'rejected', name='casestatus'), nullable=False),
+    sa.Column('kind', sa.Enum('company_registration', 'factory_licence', 'work_permit',
+                              'investment_promotion', name='casekind'), nullable=False),
+    sa.Column('status', sa.Enum('submitted', 'with_bizportal', 'registered', 'bizportal_rejected',
+                                'eec_review', 'info_requested', 'received', 'with_eec_oss',
+                                'approved', 'rejected', name='casestatus'), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=True),
     sa.Column('licence_id', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -259,11 +269,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_cases_bizportal_id'), ['bizportal_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_estate_id'), ['estate_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_kind'), ['kind'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cases_oss_case_number'), ['oss_case_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_oss_case_number'), ['oss_case_number'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_cases_province_code'), ['province_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_reference'), ['reference'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cases_target_industry'), ['target_industry'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_target_industry'), ['target_industry'],
+                              unique=False)
 
     op.create_table('documents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -280,7 +292,8 @@ def upgrade() -> None:
     sa.UniqueConstraint('application_id', 'sha256', 'kind', 'person_id')
     )
     with op.batch_alter_table('documents', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_documents_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_documents_application_id'), ['application_id'],
+                              unique=False)
 
     op.create_table('info_requests',
     sa.Column('id', sa.Integer(), nullable=False),

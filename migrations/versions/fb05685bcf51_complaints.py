@@ -6,18 +6,17 @@ Revises: 848a6f6cc128
 Create Date: 2026-11-26 07:32:05.459109
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'fb05685bcf51'
-down_revision: Union[str, Sequence[str], None] = '848a6f6cc128'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '848a6f6cc128'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 ROLES_WITH_OPERATOR = sa.Enum('applicant', 'officer', 'admin', 'estate_operator', name='role')
 
@@ -49,7 +48,9 @@ def upgrade() -> None:
     sa.Column('conversation_id', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
     sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
     sa.Column('idempotency_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-    sa.Column('status', sa.Enum('confirmed', 'investigating', 'in_progress', 'action_scheduled', 'fixed', 'closed', 'duplicate', 'not_responsible', name='ticket_status'), nullable=False),
+    sa.Column('status', sa.Enum('confirmed', 'investigating', 'in_progress', 'action_scheduled',
+                                'fixed', 'closed', 'duplicate', 'not_responsible',
+                                name='ticket_status'), nullable=False),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('team', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('eec_environment', sa.Boolean(), nullable=False),
@@ -67,9 +68,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_tickets_category'), ['category'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tickets_conversation_id'), ['conversation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tickets_conversation_id'), ['conversation_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tickets_eec_environment'), ['eec_environment'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tickets_eec_environment'), ['eec_environment'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_estate_id'), ['estate_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_number'), ['number'], unique=True)
         batch_op.create_index(batch_op.f('ix_tickets_status'), ['status'], unique=False)
@@ -110,7 +113,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_ticket_notes_ticket_id'), ['ticket_id'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('estate_id', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True))
+        batch_op.add_column(sa.Column('estate_id', sqlmodel.sql.sqltypes.AutoString(length=60),
+                                      nullable=True))
         batch_op.create_index(batch_op.f('ix_users_estate_id'), ['estate_id'], unique=False)
     # The role column is a native enum on PostgreSQL: the new role is a new value of its type.
     # SQLite keeps it as VARCHAR(9), too short on paper for the new role, so it is widened.
