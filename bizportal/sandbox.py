@@ -49,6 +49,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from stdnum.th import moa, pin
 
 from bizportal import schemas
+from core.runtime import get_settings as portal_settings
 from core.sandbox_kit import (
     Reply,
     SandboxError,
@@ -59,7 +60,6 @@ from core.sandbox_kit import (
     sandbox_app,
     utcnow,
 )
-from core.runtime import get_settings as portal_settings
 
 ESTATES_CSV = Path(__file__).resolve().parent.parent / "core" / "data" / "estates.csv"
 COMPANY_TYPES = {"5", "7"}

@@ -27,12 +27,12 @@ from complaints import access, repository, service
 from complaints.models import Channel, TicketCreate
 from complaints.schemas import TicketFiled, TicketStatus
 from core.db import SessionDep
-from core.errors import DomainError, N_, register_messages
+from core.errors import N_, DomainError, register_messages
 from core.i18n import get_locale
 from core.limits import parse_json
 from core.problems import problems
-from core.security import access_code_allowed, access_code_failed, client_address
 from core.runtime import get_settings
+from core.security import access_code_allowed, access_code_failed, client_address
 
 log = logging.getLogger("complaints.api")
 

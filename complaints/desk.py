@@ -17,13 +17,13 @@ from complaints.models import Channel, Ticket, TicketEvent, TicketStatus
 from core import eec
 from core.accounts.deps import require_roles
 from core.accounts.models import User
+from core.clock import utcnow
 from core.db import SessionDep
 from core.errors import DomainError, FieldError, Forbidden, Invalid, NotFound
 from core.forms import form_dict, localized_errors
 from core.i18n import message
-from core.templating import render
-from core.clock import utcnow
 from core.options import Option
+from core.templating import render
 
 DeskUser = Annotated[User, Depends(require_roles(*routing.DESK_ROLES))]
 router = APIRouter(prefix="/desk/tickets", tags=["complaints-desk"],

@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 
 from complaints import routing
 from complaints.models import OPEN_STATUSES, Ticket, TicketStatus
-from core.accounts.models import User
 from core import inbox
+from core.accounts.models import User
 
 
 def overdue_condition(at: datetime) -> Any:

@@ -23,13 +23,13 @@ from complaints import repository, routing, service
 from complaints.categories import categories, category_label, estate_label, find_estate
 from complaints.models import CLOSED_STATUSES, OPEN_STATUSES, Channel, Ticket, open311_status
 from complaints.schemas import Open311Created, Open311Request, Open311RequestIn, Open311Service
-from core.thai_dates import BANGKOK
 from core.db import SessionDep
-from core.errors import DomainError, Invalid, N_, register_messages
+from core.errors import N_, DomainError, Invalid, register_messages
 from core.i18n import format_datetime, get_locale, message
 from core.limits import parse_json
 from core.problems import problems
 from core.runtime import get_settings
+from core.thai_dates import BANGKOK
 
 DEFAULT_RANGE = timedelta(days=90)
 MAX_RESULTS = 1000

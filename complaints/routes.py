@@ -18,12 +18,17 @@ from complaints.models import Channel
 from core import eec
 from core.accounts.deps import OptionalUser
 from core.db import SessionDep
-from core.errors import DomainError, Invalid, N_, NotFound, register_messages
+from core.errors import N_, DomainError, Invalid, NotFound, register_messages
 from core.forms import form_dict, localized_errors
 from core.i18n import get_locale, message
-from core.security import (access_code_allowed, access_code_failed, client_address,
-                          csrf_token, within_limit)
 from core.runtime import get_settings
+from core.security import (
+    access_code_allowed,
+    access_code_failed,
+    client_address,
+    csrf_token,
+    within_limit,
+)
 from core.templating import render
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])

@@ -19,15 +19,22 @@ from sqlmodel import Session
 
 from complaints import access, contacts, policy, repository, routing
 from complaints.categories import categories
-from complaints.models import (CLOSED_STATUSES, Channel, Ticket, TicketEvent,
-                               TicketNote, TicketStatus, open311_status)
+from complaints.models import (
+    CLOSED_STATUSES,
+    Channel,
+    Ticket,
+    TicketEvent,
+    TicketNote,
+    TicketStatus,
+    open311_status,
+)
 from core import eec
-from core.thai_dates import to_bangkok
 from core.accounts.models import User
-from core.errors import (Conflict, DomainError, FieldError, Forbidden, Invalid, N_, register_messages)
+from core.clock import utcnow
+from core.errors import N_, Conflict, DomainError, FieldError, Forbidden, Invalid, register_messages
 from core.forms import Reader
 from core.i18n import LOCALES, get_locale, message, set_locale
-from core.clock import utcnow
+from core.thai_dates import to_bangkok
 
 log = logging.getLogger("complaints")
 

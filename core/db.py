@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import lru_cache
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
@@ -78,13 +78,13 @@ def row_update(model: type[SQLModel]) -> Any:
 
 
 # Per table class, derived from the code's models: data, not a resource (nothing to close).
-@lru_cache(maxsize=None)
+@cache
 def _columns(model: type[SQLModel]) -> tuple[tuple[str, Any, bool], ...]:
     return tuple((column.key, model.model_fields.get(column.key), column.primary_key)
                  for column in model.__table__.columns)  # type: ignore[attr-defined]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert(model: type[SQLModel]) -> Any:
     """One statement object per table, so SQLAlchemy reuses its compiled form by identity."""
     return model.__table__.insert()  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from core.errors import FieldError, N_, register_messages
+from core.errors import N_, FieldError, register_messages
 from core.i18n import message
 from core.text import clean_text
 

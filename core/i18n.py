@@ -14,8 +14,8 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from core import thai_dates
-from core.thai_dates import Lang, Style
 from core.errors import MESSAGES
+from core.thai_dates import Lang, Style
 
 LOCALES = ("th", "en")
 DEFAULT_LOCALE: Lang = "th"

@@ -36,8 +36,8 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core.http_adapters import signature_headers
 from core.clock import utcnow
+from core.http_adapters import signature_headers
 
 log = logging.getLogger("eec_bridge.sandbox")
 IDEMPOTENCY_HEADER = "Idempotency-Key"

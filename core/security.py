@@ -13,8 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Request
 from limits import RateLimitItemPerSecond, strategies
 
-from core.errors import DomainError
 from core import runtime
+from core.errors import DomainError
 from core.runtime import get_settings
 
 CSRF_SESSION_KEY = "csrf"

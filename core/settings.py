@@ -121,7 +121,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _real_secrets(self) -> "Settings":
+    def _real_secrets(self) -> Settings:
         """Production refuses missing or short secrets; elsewhere a missing one comes from the
         development secrets file, the same for every process that shares var_dir."""
         missing = [name for name in dev_secrets.SECRET_FIELDS

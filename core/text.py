@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-
 # Invisible characters that make two identical-looking names compare unequal.
 # Zero-width and soft-hyphen characters, and the control characters no one types (NUL among
 # them, which PostgreSQL's text refuses).

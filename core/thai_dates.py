@@ -3,7 +3,7 @@ English, always on Bangkok time."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ _ENGLISH_DATE_FORMATS: dict[str, Literal["full", "long", "medium"]] = {
 def to_bangkok(dt: datetime) -> datetime:
     """The same instant on Bangkok time; a naive datetime is taken to be UTC, as stored."""
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(BANGKOK)
 
 

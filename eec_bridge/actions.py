@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from core.clock import utcnow
+from core.errors import Conflict, FieldError, Invalid
 from eec_bridge import topics
 from eec_bridge.callbacks import payload_for_oss
 from eec_bridge.models import (
@@ -19,8 +21,6 @@ from eec_bridge.models import (
     OutboxState,
 )
 from eec_bridge.workflow import record, transition
-from core.clock import utcnow
-from core.errors import Conflict, FieldError, Invalid
 
 
 def assign(session: Session, case: Case, officer: Any) -> None:

@@ -18,17 +18,15 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
-from eec_bridge import exchange_log, topics, workflow
-from core.http_adapters import AdapterError, RejectedError, SchemaError, TransientError
-from eec_bridge.models import Case, OutboxMessage, OutboxState
-from core.db import row_update
-from core.runtime import get_engine
-from core.runtime import get_settings
-from core.clock import utcnow
-from bizportal.gateway import BizPortalGateway
 from bizportal import adapter as bizportal_adapter
+from bizportal.gateway import BizPortalGateway
+from core.clock import utcnow
 from core.container import Resources
-from core.runtime import current
+from core.db import row_update
+from core.http_adapters import AdapterError, RejectedError, SchemaError, TransientError
+from core.runtime import current, get_engine, get_settings
+from eec_bridge import exchange_log, topics, workflow
+from eec_bridge.models import Case, OutboxMessage, OutboxState
 from eec_bridge.oss import adapter as oss_adapter
 from eec_bridge.oss.gateway import EecOssGateway
 

@@ -4,21 +4,20 @@ flows/case_desk.py. The role check sits on the router, so it runs on every route
 
 from __future__ import annotations
 
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import col, select
 
-from eec_bridge import actions, inbox, workflow
-from eec_bridge.models import CaseKind, CaseStatus, OutboxMessage, OutboxState
 from core import eec
 from core.accounts.deps import OfficerUser, require_roles
-from core.options import Option
 from core.accounts.models import Role
 from core.db import SessionDep
 from core.errors import NotFound
 from core.i18n import message
+from core.options import Option
 from core.templating import render
+from eec_bridge import actions, inbox, workflow
+from eec_bridge.models import CaseKind, CaseStatus, OutboxMessage, OutboxState
 
 router = APIRouter(prefix="/desk", tags=["desk"],
                    dependencies=[Depends(require_roles(Role.officer, Role.admin))])

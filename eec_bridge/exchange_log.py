@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from eec_bridge.models import ExchangeEntry, ExchangeHead
 from core.runtime import get_engine
+from eec_bridge.models import ExchangeEntry, ExchangeHead
 
 GENESIS = "0" * 64
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from core.clock import utcnow
+from core.db import append_row
 from eec_bridge import topics
 from eec_bridge.models import Case, CaseKind, CaseStatus
 from eec_bridge.workflow import SLA, record
-from core.clock import utcnow
-from core.db import append_row
 
 
 def open_registration_case(session: Session, application_id: int,

@@ -3,8 +3,6 @@ exchange log, the Biz Portal feed cursor, and the EEC officers' cases."""
 
 from __future__ import annotations
 
-from core.clock import utcnow
-
 import uuid
 from datetime import datetime
 from enum import StrEnum
@@ -12,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
 
 
 class OutboxState(StrEnum):

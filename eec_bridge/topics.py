@@ -16,12 +16,11 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import event
 from sqlmodel import Session
 
-from eec_bridge import wakeup
-from eec_bridge import payloads, workflow
-from core.http_adapters import SchemaError
-from eec_bridge.models import Case, OutboxMessage
 from core.db import append_row
+from core.http_adapters import SchemaError
 from core.runtime import get_settings
+from eec_bridge import payloads, wakeup, workflow
+from eec_bridge.models import Case, OutboxMessage
 
 
 @dataclass(frozen=True)

@@ -27,16 +27,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
-from eec_bridge import callbacks, exchange_log, refusals
-from core.http_adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
 from bizportal.mapping import parse_event as parse_bizportal
+from core.clock import utcnow
+from core.http_adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
+from core.limits import parse_json
+from core.runtime import get_engine, get_settings
+from core.security import client_address
+from eec_bridge import callbacks, exchange_log, refusals
 from eec_bridge.delivery import lock_cases
 from eec_bridge.models import Case, InboxMessage
-from core.runtime import get_engine
-from core.limits import parse_json
-from core.security import client_address
-from core.runtime import get_settings
-from core.clock import utcnow
 from eec_bridge.oss.mapping import parse_event as parse_oss
 
 log = logging.getLogger("eec_bridge.webhooks")

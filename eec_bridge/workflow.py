@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.clock import utcnow
+from core.errors import N_, NotFound, register_messages
 from core.events import publish
 from eec_bridge.events import CaseEventRecorded
 from eec_bridge.models import FINAL_STATUSES, Case, CaseKind, CaseStatus
-from core.errors import N_, NotFound, register_messages
-from core.clock import utcnow
 
 # Service-level targets of the EEC Office desk per case type (policy, set here until the
 # Office publishes its own manual under the Licensing Facilitation Act).

@@ -11,15 +11,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import UploadFile
 
-from eec_bridge import actions
-from flows.submission import case_of
-from registration import service
-from registration.models import Application
 from core.accounts.deps import CurrentUser
 from core.db import RowId, SessionDep
 from core.errors import DomainError, Invalid
 from core.forms import form_dict, localized_errors
 from core.templating import is_htmx, render
+from eec_bridge import actions
+from flows.submission import case_of
+from registration import service
+from registration.models import Application
 
 router = APIRouter(prefix="/registration", tags=["registration"])
 

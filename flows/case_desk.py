@@ -10,12 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlmodel import col, select
 
-from eec_bridge import actions, exchange_log, workflow
-from eec_bridge.delivery import lock_case
-from eec_bridge.models import Case, InfoRequest, OutboxMessage
 from core import eec
-from registration.documents import blob_path
-from registration.models import ApplicationEvent, Document, StoredFile
 from core.accounts.deps import require_roles
 from core.accounts.models import Role, User
 from core.db import RowId, SessionDep
@@ -23,6 +18,11 @@ from core.errors import DomainError, Invalid, NotFound
 from core.forms import form_dict, localized_errors
 from core.i18n import message
 from core.templating import render
+from eec_bridge import actions, exchange_log, workflow
+from eec_bridge.delivery import lock_case
+from eec_bridge.models import Case, InfoRequest, OutboxMessage
+from registration.documents import blob_path
+from registration.models import ApplicationEvent, Document, StoredFile
 
 Officer = Annotated[User, Depends(require_roles(Role.officer, Role.admin))]
 router = APIRouter(prefix="/desk", tags=["desk"],

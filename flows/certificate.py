@@ -8,11 +8,12 @@ composition layer because it prints the application (registration) and its case 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 import qrcode
 from fastapi import APIRouter, Request
@@ -22,18 +23,18 @@ from fpdf.enums import Align, WrapMode, XPos, YPos
 from fpdf.fonts import TTFFont
 from sqlmodel import Session, select
 
-from eec_bridge.models import Case
-from flows.submission import case_of
-from registration import address, service
-from core.thai_ids import format_juristic_number
-from registration.models import Application, ApplicationEvent
-from core.thai_dates import format_date
 from core.accounts.deps import CurrentUser, OptionalUser
 from core.db import RowId, SessionDep
 from core.errors import N_, NotFound
 from core.i18n import translations
 from core.runtime import get_settings
 from core.templating import render
+from core.thai_dates import format_date
+from core.thai_ids import format_juristic_number
+from eec_bridge.models import Case
+from flows.submission import case_of
+from registration import address, service
+from registration.models import Application, ApplicationEvent
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "registration" / "fonts"
 FONT_FAMILY = "Sarabun"  # OFL-1.1, see registration/fonts/OFL.txt; embedded (subset) in every PDF

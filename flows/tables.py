@@ -8,6 +8,7 @@ from complaints.models import (  # noqa: F401
     TicketEvent,
     TicketNote,
 )
+from core.accounts.models import User  # noqa: F401
 from eec_bridge.models import (  # noqa: F401
     Case,
     ExchangeEntry,
@@ -26,4 +27,3 @@ from registration.models import (  # noqa: F401
     RegisteredName,
     StoredFile,
 )
-from core.accounts.models import User  # noqa: F401

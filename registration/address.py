@@ -4,14 +4,15 @@ its one-line rendering, all read from the offline geothai data set."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import geothai
 from geothai.abolished import abolished_areas
 from pythainlp.util import collate, thai_digit_to_arabic_digit
 
-from core.errors import FieldError, N_, register_messages
+from core.errors import N_, FieldError, register_messages
 from core.options import Option
 
 Lang = Literal["th", "en"]

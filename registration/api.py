@@ -13,19 +13,34 @@ from fastapi.responses import JSONResponse
 from pydantic import WithJsonSchema
 from sqlmodel import Session
 
-from registration import service
-from core.thai_ids import mask_pin
-from registration.models import Application, PersonRole
-from registration.schemas import (STEP_FORMS, ApplicationOut, ApplicationSummary,
-                                  CapitalForm, DirectorsForm, DocumentOut, EecForm,
-                                  NameCheckIn, NameCheckOut, OfficeForm, PeopleForm, PersonOut,
-                                  ReceiptOut, ReservationIn, ReservedOut, SessionOut, SubmitIn)
 from core.accounts.deps import CurrentUser, OptionalUser
 from core.accounts.models import User
 from core.db import RowId, SessionDep, parse_row_id
 from core.i18n import get_locale, message
 from core.problems import problems
 from core.security import csrf_token
+from core.thai_ids import mask_pin
+from registration import service
+from registration.models import Application, PersonRole
+from registration.schemas import (
+    STEP_FORMS,
+    ApplicationOut,
+    ApplicationSummary,
+    CapitalForm,
+    DirectorsForm,
+    DocumentOut,
+    EecForm,
+    NameCheckIn,
+    NameCheckOut,
+    OfficeForm,
+    PeopleForm,
+    PersonOut,
+    ReceiptOut,
+    ReservationIn,
+    ReservedOut,
+    SessionOut,
+    SubmitIn,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["registration-api"])
 

@@ -13,7 +13,7 @@ import filetype
 from sqlalchemy import event
 from sqlmodel import Session
 
-from core.errors import FieldError, Invalid, N_, register_messages
+from core.errors import N_, FieldError, Invalid, register_messages
 from core.runtime import get_settings
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}

@@ -4,18 +4,18 @@ nationality list, PDPA masking of ID numbers (on screen and in logs) and juristi
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Literal
 
 from babel import Locale
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.th import pin
 
+from core.errors import N_, FieldError, register_messages
 from core.options import Option
-from registration.address import sort_options
-from core.errors import FieldError, N_, register_messages
 from core.thai_ids import compact_pin, is_13_digits
+from registration.address import sort_options
 
 Lang = Literal["th", "en"]
 

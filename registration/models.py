@@ -4,8 +4,6 @@ documents and the status timeline."""
 
 from __future__ import annotations
 
-from core.clock import utcnow
-
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -13,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
 
 
 class RegisteredName(SQLModel, table=True):

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Iterable, Literal
+from typing import Literal
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
+from core.db import append_row
 from core.thai_ids import format_juristic_number
 from registration.models import (
     Application,
@@ -18,7 +19,6 @@ from registration.models import (
     ReservationStatus,
 )
 from registration.names import normalise
-from core.db import append_row
 
 
 def record_case_event(session: Session, *, application_id: int | None, case_id: int | None,

@@ -19,16 +19,34 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, Field, ValidationError
 
-from registration import address
 from core.eec import EEC_PROVINCES, TARGET_INDUSTRIES, estates
-from registration.models import Application, Person, PersonRole
-from registration.steps import (MAX_PEOPLE_ROWS, MIN_PAID_UP_PERCENT, MIN_PAR_VALUE,
-                                MIN_PROMOTER_AGE, MIN_PROMOTERS, WITNESSES, Amount,
-                                DirectorRow, PersonData, ShareholderRow, StepForm, StepResult,
-                                Text, WholeNumber, WitnessRow, YesNo, identity_key, is_company,
-                                person_fields, person_rows, read_person)
-from core.errors import FieldError, Invalid, N_, NotFound, register_messages
+from core.errors import N_, FieldError, Invalid, NotFound, register_messages
 from core.forms import Reader
+from registration import address
+from registration.models import Application, Person, PersonRole
+from registration.steps import (
+    MAX_PEOPLE_ROWS,
+    MIN_PAID_UP_PERCENT,
+    MIN_PAR_VALUE,
+    MIN_PROMOTER_AGE,
+    MIN_PROMOTERS,
+    WITNESSES,
+    Amount,
+    DirectorRow,
+    PersonData,
+    ShareholderRow,
+    StepForm,
+    StepResult,
+    Text,
+    WholeNumber,
+    WitnessRow,
+    YesNo,
+    identity_key,
+    is_company,
+    person_fields,
+    person_rows,
+    read_person,
+)
 
 
 class OfficeForm(StepForm):

@@ -15,11 +15,11 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
+from core.errors import N_, FieldError, register_messages
+from core.forms import Reader
 from registration import identity
 from registration.models import Application, Person, PersonRole
 from registration.names import EntityType
-from core.errors import FieldError, N_, register_messages
-from core.forms import Reader
 
 MIN_PAR_VALUE = Decimal(5)  # baht, Civil and Commercial Code s. 1117
 MIN_PAID_UP_PERCENT = Decimal(25)  # of each share's par, before registration

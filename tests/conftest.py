@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 import random
 import re
+import socket
 import uuid
 from collections.abc import Iterator
-import socket
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,8 +35,8 @@ for _name, _value in random_secrets().items():
 import flows  # noqa: E402, F401
 from core.container import Resources, build  # noqa: E402
 from core.runtime import current, installed  # noqa: E402
-from registration.register_index import register_index  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from registration.register_index import register_index  # noqa: E402
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -92,9 +92,9 @@ def prepare_database(url: str) -> None:
             conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
+    from core.runtime import get_engine
     from registration.seed import seed_register
     from web.bootstrap import migrate
-    from core.runtime import get_engine
 
     migrate()
     with Session(get_engine()) as session:

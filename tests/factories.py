@@ -8,11 +8,11 @@ import uuid
 
 from sqlmodel import Session
 
+from core.accounts.models import User
+from core.security import hash_password
 from registration import service
 from registration.models import PersonRole
 from tests.conftest import CAPITAL, DIRECTORS, EEC, OFFICE, PDF, people_form
-from core.accounts.models import User
-from core.security import hash_password
 
 NON_EEC = {"operates_in_eec": "no", "requests_eec_privileges": "no"}
 EEC_NO_PRIVILEGES = {**EEC, "requests_eec_privileges": "no"}

@@ -19,8 +19,8 @@ import httpx
 
 from core.container import Resources, build
 from core.runtime import installed
-from web.launch import free_port
 from web.bootstrap import migrate
+from web.launch import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

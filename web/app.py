@@ -13,13 +13,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, SQLAlchemyError
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
-
-from sqlmodel import Session
 
 from complaints import api as ticket_api
 from complaints import desk as complaints_desk
@@ -27,28 +26,28 @@ from complaints import open311
 from complaints import routes as complaint_routes
 from core import templating
 from core.accounts.deps import SignInRequired
-from core.local_state import make_private
+from core.container import Resources, build
 from core.errors import DomainError, FieldError, Invalid
 from core.forms import localized_errors
-from web.headers import SecurityHeadersMiddleware
 from core.i18n import LocaleMiddleware, message
 from core.limits import BodyLimitMiddleware
+from core.local_state import make_private
 from core.logging_setup import configure_logging
 from core.problems import document_problems, problem_response
+from core.runtime import installed
 from core.security import verify_csrf
+from core.settings import Settings
 from core.templating import render
-from eec_bridge import delivery, desk, webhooks
-from registration import api as registration_api
-from flows import application_status, case_desk, certificate
-from registration import service
-from registration import routes as registration_routes
 from core.thai_ids import format_juristic_number
+from eec_bridge import delivery, desk, webhooks
+from flows import application_status, case_desk, certificate
+from registration import api as registration_api
+from registration import routes as registration_routes
+from registration import service
 from web import api_docs, chat, pages
 from web.accounts import routes as account_routes
 from web.accounts import staff as staff_accounts
-from core.container import Resources, build
-from core.runtime import installed
-from core.settings import Settings
+from web.headers import SecurityHeadersMiddleware
 
 log = logging.getLogger("web")
 STATIC_DIR = Path(__file__).resolve().parent / "static"

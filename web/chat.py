@@ -18,11 +18,11 @@ import yaml
 from fastapi import APIRouter, Request
 
 from complaints.access import conversation_proof
-from core.runtime import SettingsDep
 from core.forms import form_dict
 from core.i18n import get_locale
 from core.i18n import gettext as _
 from core.limits import parse_json
+from core.runtime import SettingsDep
 from core.security import client_address, within_limit
 from core.settings import ROOT, Settings
 from core.templating import render

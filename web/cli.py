@@ -8,8 +8,8 @@ from sqlmodel import Session
 import flows  # noqa: F401 - every table and event handler, as in the app
 from core.accounts.models import Role
 from core.accounts.service import end_sessions, sign_up, user_by_email
-from core.runtime import get_engine
 from core.errors import Invalid
+from core.runtime import get_engine
 from eec_bridge.exchange_log import verify
 from registration.seed import seed_register as seed
 from web.bootstrap import migrate as run_migrations

@@ -26,12 +26,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 import flows  # noqa: F401 - every table, for the migration and the register's seed
-from core.runtime import get_engine
-
 from core.dev_secrets import SECRET_FIELDS, env_name
 from core.local_state import PRIVATE_UMASK, make_private
+from core.runtime import get_engine, get_settings
 from core.settings import ROOT, Settings
-from core.runtime import get_settings
 from registration.seed import seed_register
 from web.bootstrap import migrate
 

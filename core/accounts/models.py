@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from core.clock import utcnow
-
 from datetime import datetime
 from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
 
 
 class Role(StrEnum):

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from core.accounts.models import Role, User
 from core.eec import estates
-from core.errors import FieldError, Invalid, N_, register_messages
+from core.errors import N_, FieldError, Invalid, register_messages
 from core.security import hash_password, spend_a_verification, verify_password
 
 MIN_PASSWORD_LENGTH = 10

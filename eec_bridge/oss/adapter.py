@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from core.http_adapters import HttpGateway
+from core.runtime import get_settings
+from core.settings import Settings
 from eec_bridge.oss import mapping
 from eec_bridge.oss.client import EecOssClient
 from eec_bridge.oss.gateway import CaseReceipt, CaseStatus
-from core.runtime import get_settings
-from core.settings import Settings
 
 
 class EecOssHttpGateway(HttpGateway[EecOssClient]):

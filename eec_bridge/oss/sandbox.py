@@ -52,6 +52,7 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from stdnum.th import moa
 
+from core.runtime import get_settings as portal_settings
 from core.sandbox_kit import (
     Reply,
     SandboxConfig,
@@ -62,7 +63,6 @@ from core.sandbox_kit import (
     sandbox_app,
     utcnow,
 )
-from core.runtime import get_settings as portal_settings
 from eec_bridge.oss import schemas
 
 ESTATES_CSV = (Path(__file__).resolve().parents[2] / "core" / "data" / "estates.csv")

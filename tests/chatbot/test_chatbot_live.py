@@ -16,8 +16,15 @@ import pytest
 from sqlmodel import Session, create_engine, select
 
 from tests.chatbot.conftest import CHATBOT, RASA_BIN, rasa_env
-from tests.stack import (Stack, free_port, http_ok, portal_environment, redis_ready,
-                         redis_server_command, uvicorn)
+from tests.stack import (
+    Stack,
+    free_port,
+    http_ok,
+    portal_environment,
+    redis_ready,
+    redis_server_command,
+    uvicorn,
+)
 
 TICKET = re.compile(r"CMP-\d{4}-\d{6}")
 THAI = re.compile("[\u0e00-\u0e7f]")

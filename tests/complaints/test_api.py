@@ -28,9 +28,8 @@ def test_filing_returns_the_number_labels_and_due_times(app, browser):
 def test_a_retried_call_with_the_same_idempotency_key_files_once(app, browser, session):
     from sqlmodel import select
 
-    from complaints.models import Ticket
-
     from complaints.access import conversation_proof
+    from complaints.models import Ticket
 
     body = {**COMPLAINT, "conversation_id": "rasa-retry"}
     proof = {"Conversation-Proof": conversation_proof("rasa-retry")}

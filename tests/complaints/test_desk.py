@@ -12,9 +12,17 @@ from sqlmodel import select
 from complaints import inbox, repository, service
 from complaints.models import Ticket, TicketStatus
 from core import inbox as core_inbox
-from tests.conftest import (Browser, choose_language, create_estate_operator, create_officer,
-                            create_ticket, create_user, officer_browser, sign_in)
 from core.accounts.models import User
+from tests.conftest import (
+    Browser,
+    choose_language,
+    create_estate_operator,
+    create_officer,
+    create_ticket,
+    create_user,
+    officer_browser,
+    sign_in,
+)
 
 
 def user_named(session, email: str) -> User:

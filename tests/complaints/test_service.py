@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 
 from complaints import contacts, repository, service
 from complaints.models import Channel, Ticket, TicketEvent
+from core.errors import DomainError, Invalid
 from core.thai_dates import to_bangkok
 from tests.conftest import COMPLAINT, create_ticket
-from core.errors import DomainError, Invalid
 
 NUMBER = re.compile(r"CMP-\d{4}-\d{6}")
 

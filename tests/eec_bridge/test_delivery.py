@@ -19,16 +19,16 @@ from stdnum.th import moa
 
 from bizportal.sandbox import BizPortalSandboxSettings
 from bizportal.sandbox import create_app as bizportal_sandbox
+from core.accounts.models import User
 from eec_bridge import actions, callbacks, delivery, exchange_log, topics
 from eec_bridge.delivery import deliver, lock_case
 from eec_bridge.models import Case, CaseStatus, ExchangeEntry, OutboxMessage, OutboxState
 from eec_bridge.oss.sandbox import OssSandboxSettings
 from eec_bridge.oss.sandbox import create_app as oss_sandbox
-from tests.sandboxes import ServerHandle, serve_in_thread
 from registration.models import ApplicationEvent
 from tests.conftest import create_officer, fresh_resources, sign_in
 from tests.factories import EEC_NO_PRIVILEGES, NON_EEC, make_user, submitted_application
-from core.accounts.models import User
+from tests.sandboxes import ServerHandle, serve_in_thread
 
 MAX_ATTEMPTS = 3
 NEVER_S = 3600  # decision delay: no callback during a test

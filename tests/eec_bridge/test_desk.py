@@ -9,8 +9,13 @@ from sqlmodel import select
 
 from eec_bridge import callbacks
 from eec_bridge.models import Case, CaseStatus, OutboxMessage, OutboxState
-from tests.conftest import (create_officer, create_user, officer_browser, sign_in,
-                            submitted_application)
+from tests.conftest import (
+    create_officer,
+    create_user,
+    officer_browser,
+    sign_in,
+    submitted_application,
+)
 
 
 def case_for(session, app_id: int) -> Case:

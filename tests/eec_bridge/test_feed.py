@@ -18,8 +18,8 @@ from tests.sandboxes import serve_in_thread
 @pytest.fixture
 def live(database_url, monkeypatch):
     from bizportal.sandbox import app as bizportal_app
-    from eec_bridge.oss.sandbox import app as oss_app
     from core.runtime import current
+    from eec_bridge.oss.sandbox import app as oss_app
     from tests.conftest import fresh_resources
     from web.app import create_app
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bizportal.gateway import LicenceApplication, LicenceStatus, LicenceType
+from core.eec import TARGET_INDUSTRIES
 from core.http_adapters import SchemaError
 from eec_bridge.oss import parse_callback, schemas
 from eec_bridge.oss.gateway import CaseState, CaseType, LicenceRecord, LicenceSource
@@ -20,7 +21,6 @@ from eec_bridge.oss.mapping import (
     case_request,
     to_case_draft,
 )
-from core.eec import TARGET_INDUSTRIES
 from tests.bizportal.conftest import registration_payload
 
 JURISTIC_NUMBER = "0205569000010"

@@ -9,11 +9,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from core.runtime import current
+from core.db import append_row
+from core.runtime import current, get_engine
 from eec_bridge.models import OutboxMessage, OutboxState
 from eec_bridge.relay import claim_due
-from core.db import append_row
-from core.runtime import get_engine
 
 EVERYTHING = 100_000  # a limit above anything the shared test database holds
 LICENCE_STATUS = {"licence_id": "LIC-0", "status": "approved", "note": ""}

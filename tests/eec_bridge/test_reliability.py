@@ -15,8 +15,17 @@ import pytest
 from sqlmodel import Session, create_engine, select
 
 from eec_bridge.models import Case, CaseStatus, OutboxMessage, OutboxState
-from tests.stack import (Stack, bridge_env, celery_worker, free_port, portal_environment, python,
-                         redis_ready, start_bridge, wait_until)
+from tests.stack import (
+    Stack,
+    bridge_env,
+    celery_worker,
+    free_port,
+    portal_environment,
+    python,
+    redis_ready,
+    start_bridge,
+    wait_until,
+)
 
 APPLICATIONS = int(os.environ.get("EEC_RELIABILITY_APPLICATIONS", "200"))
 EEC_SHARE = 0.75

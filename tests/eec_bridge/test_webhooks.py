@@ -18,8 +18,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from stdnum.th import moa
 
-from eec_bridge import exchange_log, workflow
 from core.http_adapters import signature_headers
+from core.runtime import get_settings
+from core.thai_ids import format_juristic_number
+from eec_bridge import exchange_log, workflow
 from eec_bridge.delivery import lock_case
 from eec_bridge.models import (
     Case,
@@ -29,10 +31,8 @@ from eec_bridge.models import (
     InfoRequest,
     OutboxMessage,
 )
-from core.thai_ids import format_juristic_number
 from registration.models import ApplicationEvent
 from tests.conftest import Browser, submitted_application
-from core.runtime import get_settings
 
 STALE_S = 301 + 300  # well past the 300 s a signature stays fresh
 

@@ -16,16 +16,24 @@ from PIL import Image
 from sqlmodel import select
 from stdnum.th import moa
 
+from core.accounts.models import Role, User
+from core.runtime import get_settings
+from core.thai_dates import BANGKOK
+from core.thai_ids import format_juristic_number
 from eec_bridge import callbacks
 from flows.submission import case_of
 from registration import service
-from core.thai_ids import format_juristic_number
 from registration.models import Application, PersonRole
-from core.thai_dates import BANGKOK
-from tests.conftest import (CAPITAL, DIRECTORS, OFFICE, PDF, choose_language, create_application,
-                            create_user, people_form)
-from core.accounts.models import Role, User
-from core.runtime import get_settings
+from tests.conftest import (
+    CAPITAL,
+    DIRECTORS,
+    OFFICE,
+    PDF,
+    choose_language,
+    create_application,
+    create_user,
+    people_form,
+)
 
 NON_EEC = {"operates_in_eec": "no", "requests_eec_privileges": "no"}
 

@@ -13,16 +13,16 @@ import pytest
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
+from core.db import append_row
 from core.events import Unhandled, publish, require
+from core.thai_ids import format_juristic_number
 from eec_bridge import delivery, topics
 from eec_bridge.events import ALL as BRIDGE_EVENTS
 from eec_bridge.models import Case, CaseStatus, OutboxMessage, OutboxState
 from registration import service
-from core.thai_ids import format_juristic_number
 from registration.models import Application, NameReservation, RegisteredName, ReservationStatus
 from tests.conftest import submitted_application
 from tests.eec_bridge.test_webhooks import Webhook, event_id, juristic_number, registration_event
-from core.db import append_row
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

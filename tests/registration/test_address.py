@@ -2,10 +2,10 @@
 
 import pytest
 
-from registration import address
-from core.options import Option
-from registration.address import EEC_PROVINCE_CODES, check_address, describe_address
 from core.errors import MESSAGES
+from core.options import Option
+from registration import address
+from registration.address import EEC_PROVINCE_CODES, check_address, describe_address
 
 # Chon Buri (20) → Si Racha (2007) → Thung Sukhla (200703), postal code 20230 in geothai.
 CHON_BURI, SI_RACHA, THUNG_SUKHLA = "20", "2007", "200703"

@@ -3,11 +3,19 @@ message keys in the caller's language."""
 
 from __future__ import annotations
 
-from registration.models import RegisteredName
 from sqlmodel import select
 
-from tests.conftest import (CAPITAL, DIRECTORS, EEC, OFFICE, PDF, create_user, people_form,
-                            unique_names)
+from registration.models import RegisteredName
+from tests.conftest import (
+    CAPITAL,
+    DIRECTORS,
+    EEC,
+    OFFICE,
+    PDF,
+    create_user,
+    people_form,
+    unique_names,
+)
 
 
 def reserve(browser, names=None) -> dict:

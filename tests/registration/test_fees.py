@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import MESSAGES
 from registration import fees
 from registration.fees import FeeLine, compute_fees, format_baht
-from core.errors import MESSAGES
 
 
 @pytest.mark.parametrize(

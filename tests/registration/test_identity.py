@@ -7,9 +7,10 @@ import re
 import pytest
 from stdnum.th import pin
 
-from registration import identity
+from core.errors import MESSAGES
 from core.options import Option
 from core.thai_ids import PdpaLogFilter, format_juristic_number, mask_pin
+from registration import identity
 from registration.identity import (
     check_passport,
     check_thai_id,
@@ -17,7 +18,6 @@ from registration.identity import (
     mask_passport,
     nationalities,
 )
-from core.errors import MESSAGES
 
 
 def make_pin(first_twelve: str) -> str:

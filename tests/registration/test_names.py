@@ -7,6 +7,7 @@ import random
 import pytest
 from rapidfuzz import fuzz
 
+from core import errors
 from registration.names import (
     MESSAGES,
     SIMILARITY_THRESHOLD,
@@ -20,7 +21,6 @@ from registration.names import (
     normalise,
 )
 from registration.register_seed import generate_register
-from core import errors
 
 LC = EntityType.LIMITED_COMPANY
 PLC = EntityType.PUBLIC_LIMITED_COMPANY

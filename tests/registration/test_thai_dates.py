@@ -1,6 +1,6 @@
 """Buddhist Era dates in Thai, Gregorian in English, shown on Bangkok time."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,7 +40,7 @@ def test_aware_datetime_is_converted_to_bangkok():
 
 
 def test_new_year_in_bangkok_changes_the_buddhist_year():
-    utc_evening = datetime(2026, 12, 31, 18, 0, tzinfo=timezone.utc)  # 01:00 on 1 Jan in Bangkok
+    utc_evening = datetime(2026, 12, 31, 18, 0, tzinfo=UTC)  # 01:00 on 1 Jan in Bangkok
     assert format_datetime(utc_evening, "th") == "1 มกราคม 2570 01:00 น."
     assert format_date(utc_evening, "th") == "1 มกราคม 2570"
     assert format_date(utc_evening, "en") == "January 1, 2027"

@@ -10,8 +10,19 @@ from sqlmodel import select
 
 from eec_bridge.models import Case, OutboxMessage, OutboxState
 from registration.models import Application, ApplicationStatus, NameReservation
-from tests.conftest import (CAPITAL, DIRECTORS, EEC, OFFICE, PDF, choose_language,
-                            create_application, create_user, people_form, thai_id, unique_names)
+from tests.conftest import (
+    CAPITAL,
+    DIRECTORS,
+    EEC,
+    OFFICE,
+    PDF,
+    choose_language,
+    create_application,
+    create_user,
+    people_form,
+    thai_id,
+    unique_names,
+)
 
 
 @pytest.fixture
@@ -237,10 +248,10 @@ def test_two_submits_racing_for_one_draft_open_one_case(browser, draft, session)
     """A double click, or two tabs: both requests load the draft before either commits."""
     from sqlmodel import Session
 
-    from registration import service
     from core.accounts.models import User
-    from core.runtime import get_engine
     from core.errors import Forbidden
+    from core.runtime import get_engine
+    from registration import service
 
     fill_all_steps(browser, draft)
     user = session.get(User, session.get(Application, draft).user_id)

@@ -10,9 +10,22 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from tests.conftest import (CAPITAL, DIRECTORS, EEC, OFFICE, PDF, Browser, choose_language,
-                            create_application, create_estate_operator, create_officer,
-                            create_user, people_form, sign_in, unique_names)
+from tests.conftest import (
+    CAPITAL,
+    DIRECTORS,
+    EEC,
+    OFFICE,
+    PDF,
+    Browser,
+    choose_language,
+    create_application,
+    create_estate_operator,
+    create_officer,
+    create_user,
+    people_form,
+    sign_in,
+    unique_names,
+)
 from tests.registration.test_wizard import fill_all_steps
 
 STAFF_ROLES = ["officer", "admin", "estate_operator"]
@@ -20,9 +33,8 @@ STAFF_ROLES = ["officer", "admin", "estate_operator"]
 
 def _snapshot(application_id: int) -> dict:
     """Everything an applicant's draft consists of, read afresh from the database."""
-    from registration.models import (Application, ApplicationEvent, Document, NameReservation,
-                                     Person)
     from core.runtime import get_engine
+    from registration.models import Application, ApplicationEvent, Document, NameReservation, Person
 
     with Session(get_engine()) as s:
         def rows(model, where) -> list[dict]:

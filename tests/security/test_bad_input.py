@@ -15,10 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from tests.conftest import (PDF, Browser, create_application, create_officer, create_user,
-                            sign_in)
-from tests.stack import served
 from core.i18n import message, set_locale
+from tests.conftest import PDF, Browser, create_application, create_officer, create_user, sign_in
+from tests.stack import served
 
 PAST_64_BITS = str(2**63)
 PAST_32_BITS = str(2**31)  # PostgreSQL's INTEGER ids end at 2^31 - 1

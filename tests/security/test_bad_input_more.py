@@ -15,13 +15,21 @@ import pytest
 from fastapi import Request
 from starlette.exceptions import HTTPException
 
-from tests.conftest import (DIRECTORS, SERVICE_TOKEN, COMPLAINT, Browser, create_application,
-                            create_officer, create_user, sign_in)
-from tests.security.test_bad_input import client, heading, sign_in_officer, text
-from tests.stack import served
 from core.accounts.deps import CurrentUser
 from core.db import SessionDep
 from core.errors import DomainError
+from tests.conftest import (
+    COMPLAINT,
+    DIRECTORS,
+    SERVICE_TOKEN,
+    Browser,
+    create_application,
+    create_officer,
+    create_user,
+    sign_in,
+)
+from tests.security.test_bad_input import client, heading, sign_in_officer, text
+from tests.stack import served
 from web.headers import CONTENT_SECURITY_POLICY
 
 FORTY_NINES = "9" * 40

@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.runtime import get_settings
+from core.settings import Settings
 from tests.conftest import (
     PDF,
     Browser,
@@ -24,8 +26,6 @@ from tests.conftest import (
     submitted_application,
 )
 from tests.security.test_restart import READY, launcher  # noqa: F401  (a fixture)
-from core.settings import Settings
-from core.runtime import get_settings
 
 
 @pytest.fixture

@@ -20,10 +20,17 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlmodel import Session, select
 
-from tests.conftest import (SERVICE_TOKEN, Browser, create_application, create_officer,
-                            create_ticket, sign_in, submitted_application)
-from tests.stack import free_port
 from core.settings import Settings
+from tests.conftest import (
+    SERVICE_TOKEN,
+    Browser,
+    create_application,
+    create_officer,
+    create_ticket,
+    sign_in,
+    submitted_application,
+)
+from tests.stack import free_port
 
 REQUIRED_CSP = {
     "default-src": {"'self'"}, "script-src": {"'self'"}, "style-src": {"'self'"},

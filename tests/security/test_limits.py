@@ -23,10 +23,16 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from complaints.models import Ticket
-from tests.conftest import (OPEN311_KEY, SERVICE_TOKEN, Browser, changed_settings,
-                            create_application, create_user)
-from tests.stack import ROOT, Stack, free_port, http_ok
 from core.runtime import get_settings
+from tests.conftest import (
+    OPEN311_KEY,
+    SERVICE_TOKEN,
+    Browser,
+    changed_settings,
+    create_application,
+    create_user,
+)
+from tests.stack import ROOT, Stack, free_port, http_ok
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 NESTED = b"[" * 100_000 + b"]" * 100_000

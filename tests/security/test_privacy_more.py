@@ -20,10 +20,19 @@ from sqlmodel import select
 
 from complaints import contacts, repository, service
 from complaints.models import Ticket
-from tests.conftest import (COMPLAINT, OPEN311_KEY, SERVICE_TOKEN, Browser, choose_language,
-                            create_officer, create_user, sign_in, unique_email)
 from core.accounts.models import User
 from core.runtime import get_settings
+from tests.conftest import (
+    COMPLAINT,
+    OPEN311_KEY,
+    SERVICE_TOKEN,
+    Browser,
+    choose_language,
+    create_officer,
+    create_user,
+    sign_in,
+    unique_email,
+)
 
 CODE = re.compile(r"\b[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b")
 LEAKY_NOTE = "We called Somchai at 0812345678, id 1103702071831, LINE somchai99."

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner
 
-from tests.conftest import ROOT, Browser, create_officer, fresh_resources, sign_in
 from core.dev_secrets import SECRET_FIELDS, env_name
+from tests.conftest import ROOT, Browser, create_officer, fresh_resources, sign_in
 
 # The placeholder every secret had until December 2026, assembled so that it appears nowhere.
 OLD_PLACEHOLDER = "-".join(("dev", "only", "not", "a", "secret"))

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from tests.conftest import Browser, choose_language, create_officer, create_user, sign_in
 from core.accounts.models import User
+from tests.conftest import Browser, choose_language, create_officer, create_user, sign_in
 
 PASSWORD = "correct horse battery"
 

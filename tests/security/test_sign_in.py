@@ -7,8 +7,8 @@ import time
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Browser, create_user, unique_email
 from core.runtime import get_settings
+from tests.conftest import Browser, create_user, unique_email
 
 PASSWORD = "correct horse battery"
 

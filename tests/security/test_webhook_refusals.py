@@ -11,8 +11,8 @@ import time
 from sqlalchemy import func
 from sqlmodel import select
 
-from eec_bridge import exchange_log, refusals
 from core.http_adapters import signature_headers
+from eec_bridge import exchange_log, refusals
 from eec_bridge.models import ExchangeEntry
 
 BODY = b'{"eventId": "e-1", "status": "REGISTERED"}'

@@ -5,8 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from sqlmodel import select
 
-from tests.conftest import choose_language, create_application, create_user, unique_email
 from core.accounts.models import User
+from tests.conftest import choose_language, create_application, create_user, unique_email
 
 
 def test_sign_up_stores_an_argon2_hash_and_signs_in(browser, session):
@@ -105,8 +105,8 @@ def test_officer_pages_require_sign_in(browser):
 def test_thai_id_numbers_are_masked_in_logs(caplog):
     import logging
 
-    from tests.conftest import thai_id
     from core.logging_setup import configure_logging
+    from tests.conftest import thai_id
 
     configure_logging()
     number = thai_id(77)

@@ -13,9 +13,14 @@ from core.db import SessionDep
 from core.errors import Invalid
 from core.forms import form_dict, localized_errors
 from core.i18n import LANG_COOKIE, LOCALES, get_locale, message, set_locale
-from core.security import (client_address, sign_in_allowed, sign_in_failed, sign_in_succeeded,
-                          within_limit)
 from core.runtime import get_settings
+from core.security import (
+    client_address,
+    sign_in_allowed,
+    sign_in_failed,
+    sign_in_succeeded,
+    within_limit,
+)
 from core.templating import render
 
 router = APIRouter(tags=["accounts"])

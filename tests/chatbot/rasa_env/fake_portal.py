@@ -139,7 +139,7 @@ class FakePortal:
                            "message": "consent"})
         return errors
 
-    def __enter__(self) -> "FakePortal":
+    def __enter__(self) -> FakePortal:
         self._thread.start()
         return self
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Optional
-
-from rasa_sdk import Tracker
+from typing import Any
 
 from conftest import CHATBOT
+from rasa_sdk import Tracker
 
 
 @lru_cache
@@ -17,11 +16,11 @@ def domain() -> dict[str, Any]:
     return Domain.load(str(CHATBOT / "domain")).as_dict()
 
 
-def tracker(text: str = "", intent: Optional[str] = None, *, entities: Optional[list] = None,
-            slots: Optional[dict[str, Any]] = None, extracted: Optional[dict[str, Any]] = None,
-            requested_slot: Optional[str] = None, active_loop: Optional[str] = None,
-            sender_id: str = "user-1", metadata: Optional[dict] = None,
-            history: Optional[list] = None) -> Tracker:
+def tracker(text: str = "", intent: str | None = None, *, entities: list | None = None,
+            slots: dict[str, Any] | None = None, extracted: dict[str, Any] | None = None,
+            requested_slot: str | None = None, active_loop: str | None = None,
+            sender_id: str = "user-1", metadata: dict | None = None,
+            history: list | None = None) -> Tracker:
     """A tracker whose latest user message is `text`; `extracted` are the slots that
     action_extract_slots (or the form) set from it, which validation actions look at."""
     all_slots = {name: None for name in domain()["slots"]}
@@ -46,5 +45,5 @@ def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def entity(name: str, value: str, text: Optional[str] = None) -> dict[str, Any]:
+def entity(name: str, value: str, text: str | None = None) -> dict[str, Any]:
     return {"entity": name, "value": value, "start": 0, "end": len(text or value)}

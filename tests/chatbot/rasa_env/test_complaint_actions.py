@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 
-from rasa_sdk.executor import CollectingDispatcher
-
 from actions.complaint_form import ValidateComplaintForm
-from actions.complaint_prompts import (ActionAskConfirmed, ActionAskContact, ActionAskEstate,
-                                       ActionAskPdpaConsent)
+from actions.complaint_prompts import (
+    ActionAskConfirmed,
+    ActionAskContact,
+    ActionAskEstate,
+    ActionAskPdpaConsent,
+)
 from actions.complaint_submit import ActionSubmitComplaint
 from actions.general import ActionCancel, ActionGreet
 from conftest import run
 from fake_portal import FakePortal
 from helpers import domain, entity, slot_events, tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 FILLED = {"estate": "map-ta-phut", "complaint_category": "odor",

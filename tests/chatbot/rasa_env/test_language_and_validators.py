@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from actions.language import conversation_language, detect_language
 from actions.validators import format_phone, is_gibberish, normalise_phone, parse_contact
 from helpers import tracker

@@ -9,10 +9,9 @@ import socket
 
 import httpx
 import pytest
+from portal_channel import PortalInput
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
-
-from portal_channel import PortalInput
 
 TOKEN = "test-rasa-channel-token"
 

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from actions import reference
 from components.thai_tokenizer import ThaiTokenizer
 from conftest import CHATBOT

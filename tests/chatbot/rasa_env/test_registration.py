@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-from rasa_sdk.executor import ActionExecutor
-
 from actions.i18n import t, translation
 from conftest import CHATBOT
 from helpers import domain
+from rasa_sdk.executor import ActionExecutor
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import jsonschema
 import pytest
-from rasa.core.actions.action import RemoteAction
-
 import serve
+from rasa.core.actions.action import RemoteAction
 
 VALID = {"events": [{"event": "slot", "timestamp": None, "name": "ticket_id", "value": None}],
          "responses": [{"text": "hello", "buttons": [{"title": "Cancel", "payload": "/cancel"}]}]}

@@ -5,14 +5,12 @@ the access code. A sender id, a slot or a phone number alone shows nothing priva
 from __future__ import annotations
 
 import pytest
-
-from rasa_sdk.executor import CollectingDispatcher
-
 from actions.complaint_submit import ActionSubmitComplaint
 from actions.status import ActionAskTicketId, ActionCheckTicketStatus, ValidateStatusForm
 from conftest import run
 from fake_portal import FakePortal
 from helpers import domain, slot_events, tracker
+from rasa_sdk.executor import CollectingDispatcher
 from test_complaint_actions import FILLED
 
 

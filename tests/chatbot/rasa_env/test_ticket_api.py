@@ -5,10 +5,15 @@ from __future__ import annotations
 import socket
 
 import pytest
-
 from actions.settings import get_settings
-from actions.ticket_api import (ComplaintFiling, HttpTicketAPI, TicketApiRejected,
-                                TicketApiUnavailable, TicketInvalid, TicketNotFound)
+from actions.ticket_api import (
+    ComplaintFiling,
+    HttpTicketAPI,
+    TicketApiRejected,
+    TicketApiUnavailable,
+    TicketInvalid,
+    TicketNotFound,
+)
 from conftest import run
 from fake_portal import FakePortal
 
