@@ -381,9 +381,9 @@ class BizPortalSandbox:
             schemas.LicenceApplication.model_validate(
                 {"applicationId": f"BP-LIC-{now.year}-{seq:06d}", "status": "SUBMITTED",
                  "submittedAt": iso(now), **partial}).model_dump(mode="json", by_alias=True)
-            for seq, partial in zip(seqs, partials)
+            for seq, partial in zip(seqs, partials, strict=True)
         ]
-        for seq, item in zip(seqs, items):
+        for seq, item in zip(seqs, items, strict=True):
             self.licences[item["applicationId"]] = item
             self.licence_order.append((seq, item["applicationId"]))
             self.licence_history[item["applicationId"]] = []

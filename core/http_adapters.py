@@ -131,7 +131,8 @@ def raise_for_status(system: str, response: httpx.Response,
     if status == 429 or status >= 500:
         raise TransientError(f"{system} answered {status}")
     if status in (401, 403):
-        raise TransientError(f"{system} refused our credentials ({status}): check the configuration")
+        raise TransientError(f"{system} refused our credentials ({status}): "
+                             "check the configuration")
     found = reasons(response)
     raise RejectedError(f"{system} refused the request ({status}): {found[0]}", found)
 

@@ -131,7 +131,7 @@ def deliver_many(message_ids: list[str]) -> dict[str, str]:
     with Session(get_engine()) as session:
         found = lock_cases(session, sorted({m.aggregate_id for m in messages}))
         entries = []
-        for message, (endpoint, result) in zip(messages, results):
+        for message, (endpoint, result) in zip(messages, results, strict=True):
             case = found.get(message.aggregate_id)
             if isinstance(result, AdapterError):
                 outcome = _record_failure(session, message, case, result)
@@ -147,7 +147,7 @@ def deliver_many(message_ids: list[str]) -> dict[str, str]:
                 attempt=message.attempts + 1, case_id=message.aggregate_id))
         exchange_log.append_many(entries, session=session)
         session.commit()
-    for message, (_endpoint, result) in zip(messages, results):
+    for message, (_endpoint, result) in zip(messages, results, strict=True):
         if isinstance(result, AdapterError):
             log.warning("delivery of %s to %s failed (%s, attempt %s): %s", message.id,
                         message.destination, outcomes[message.id], message.attempts + 1,

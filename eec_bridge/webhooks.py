@@ -117,7 +117,8 @@ def _find_case(session: Session, source: Source, parsed: Any) -> int | None:
 def _sources() -> dict[str, Source]:
     settings = get_settings()
     return {
-        "bizportal": Source("bizportal", lambda: settings.bizportal_webhook_secret.get_secret_value(),
+        "bizportal": Source("bizportal",
+                            lambda: settings.bizportal_webhook_secret.get_secret_value(),
                             parse_bizportal, Case.bizportal_id,
                             callbacks.apply_bizportal_update),
         "eec-oss": Source("eec_oss", lambda: settings.eec_oss_webhook_secret.get_secret_value(),
@@ -212,7 +213,8 @@ def apply_events(source: Source, events: list[_Event]) -> list[Outcome]:
                         Outcome(503, "webhook.retry", "busy, send again",
                                 e.update.event_id if e.update else "-", e.case_id)
                         for e in events]
-            exchange_log.append_many([_log_entry(source, e, o) for e, o in zip(events, outcomes)])
+            exchange_log.append_many([_log_entry(source, e, o)
+                                      for e, o in zip(events, outcomes, strict=True)])
             return outcomes
     return [e.outcome for e in events if e.outcome is not None]
 

@@ -44,7 +44,8 @@ register_messages({
         "approved": N_("Approved"),
         "rejected": N_("Rejected"),
     }.items()},
-    "event.sent_to_bizportal": N_("Delivered to Biz Portal (Department of Business Development), receipt {receipt}."),
+    "event.sent_to_bizportal": N_(
+        "Delivered to Biz Portal (Department of Business Development), receipt {receipt}."),
     "event.bizportal_in_review": N_("Biz Portal is reviewing the registration."),
     "event.registered": N_("Company registered. Juristic person number {juristic_number}."),
     "event.bizportal_rejected": N_("The registrar rejected the registration: {reason}"),

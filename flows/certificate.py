@@ -184,7 +184,7 @@ def _text_on_spacing_glyph(infos: Sequence[Any], positions: Sequence[Any]) -> li
     puts the text on the spacing glyph, so copying from the PDF gives what was printed. Only the
     text layer changes: the glyphs and their positions are HarfBuzz's."""
     glyphs: list[_ShapedGlyph] = []
-    for info, position in zip(infos, positions):
+    for info, position in zip(infos, positions, strict=True):
         cluster = int(info.cluster)
         if glyphs and position.x_advance == 0:
             cluster = glyphs[-1].cluster
@@ -288,7 +288,7 @@ def render_certificate_pdf(facts: CertificateFacts, issued_at: datetime | None =
     pdf.text_block(MARGIN, width, title_th, 22, bold=True, align=Align.C, leading=1.45)
     pdf.text_block(MARGIN, width, title_en, 16, bold=True, align=Align.C, leading=1.35)
     pdf.set_y(pdf.get_y() + 3)
-    for text, size, color in zip(_both(CERTIFIES), (11, 9.5), (INK, MUTED)):
+    for text, size, color in zip(_both(CERTIFIES), (11, 9.5), (INK, MUTED), strict=True):
         pdf.text_block(MARGIN, width, text, size, color=color, align=Align.C, leading=1.45,
                        sentence=True)
     pdf.set_y(pdf.get_y() + 4)
@@ -345,7 +345,7 @@ def render_certificate_pdf(facts: CertificateFacts, issued_at: datetime | None =
     pdf.text_block(MARGIN, width,
                    f"{issued_th} {format_date(issued_at, 'th', 'long')} · "
                    f"{issued_en} {format_date(issued_at, 'en', 'long')}", 9.5, color=INK)
-    for text, size in zip(_both(DISCLAIMER), (9, 8.5)):
+    for text, size in zip(_both(DISCLAIMER), (9, 8.5), strict=True):
         pdf.text_block(MARGIN, width, text, size, color=MUTED, leading=1.4, sentence=True)
     return bytes(pdf.output())
 

@@ -179,7 +179,8 @@ async def submit(application_id: RowId, body: SubmitIn, session: SessionDep,
     return {"id": application.id, "status": application.status,
             "status_label": message(f"status.{application.status}"),
             "reference": application.reference,
-            "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None}
+            "submitted_at": (application.submitted_at.isoformat()
+                             if application.submitted_at else None)}
 
 
 def _submit(session: Session, user: User, application_id: int, declared: bool) -> Application:

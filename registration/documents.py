@@ -31,7 +31,8 @@ register_messages(
         **{f"doc.kind.{k}": v for k, v in DOCUMENT_KINDS.items()},
         "doc.required": N_("Choose a file to upload."),
         "doc.too_large": N_("The file is larger than {max_mb} MB. Upload a smaller scan."),
-        "doc.bad_type": N_("Only PDF, JPEG or PNG files are accepted. This file's content is not one of those."),
+        "doc.bad_type": N_(
+            "Only PDF, JPEG or PNG files are accepted. This file's content is not one of those."),
         "doc.missing_identity": N_("Attach an identity document for {name}."),
         "doc.kind_invalid": N_("Choose what this document is."),
         "doc.too_many": N_("An application can hold at most {max} documents. Remove one "

@@ -87,7 +87,7 @@ def generate_register(n: int = 10_000, seed: int = 2563) -> list[tuple[EntityTyp
     register, where an identical name is refused.
     """
     rng = random.Random(seed)
-    types, weights = zip(*ENTITY_WEIGHTS)
+    types, weights = zip(*ENTITY_WEIGHTS, strict=True)
     seen_th: set[str] = set()
     seen_en: set[str] = set()
     register: list[tuple[EntityType, str, str]] = []

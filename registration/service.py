@@ -51,12 +51,16 @@ MAX_CANDIDATES = 3
 
 register_messages(
     {
-        "reservation.expired": N_("Your name reservation expired on {until}. Reserve a name again to continue."),
+        "reservation.expired": N_(
+            "Your name reservation expired on {until}. Reserve a name again to continue."),
         "reservation.first_required": N_("Enter at least your first-choice name."),
-        "application.frozen": N_("This application has been submitted and can no longer be changed."),
-        "application.staff_read_only": N_("Staff can read this application, but only the applicant can change it."),
+        "application.frozen": N_(
+            "This application has been submitted and can no longer be changed."),
+        "application.staff_read_only": N_(
+            "Staff can read this application, but only the applicant can change it."),
         "application.incomplete": N_("Complete the step “{step}” before submitting."),
-        "application.declaration_required": N_("Confirm that the information is true and complete."),
+        "application.declaration_required": N_(
+            "Confirm that the information is true and complete."),
         "event.draft_created": N_("Draft started with the reserved name {name}."),
         "event.submitted": N_("Application submitted with reference {reference}."),
         "status.draft": N_("Draft"),

@@ -31,13 +31,19 @@ MAX_PEOPLE_ROWS = 50
 
 register_messages(
     {
-        "capital.mismatch": N_("Registered capital must equal the number of shares times the par value ({expected} baht)."),
+        "capital.mismatch": N_(
+            "Registered capital must equal the number of shares times the par value ({expected} "
+            "baht)."),
         "capital.par_min": N_("The par value of a share must be at least 5 baht."),
         "capital.paid_up_min": N_("Each share must be at least 25% paid up."),
-        "people.min_promoters": N_("A company needs at least {min} promoters. Tick “Promoter” for at least {min} people."),
+        "people.min_promoters": N_(
+            "A company needs at least {min} promoters. Tick “Promoter” for at least {min} people."),
         "people.min_partners": N_("A partnership needs at least {min} partners."),
-        "people.shares_sum": N_("The shares listed add up to {total}, but the company has {expected} shares."),
-        "people.contribution_sum": N_("The contributions listed add up to {total} baht, but the registered capital is {expected} baht."),
+        "people.shares_sum": N_(
+            "The shares listed add up to {total}, but the company has {expected} shares."),
+        "people.contribution_sum": N_(
+            "The contributions listed add up to {total} baht, but the registered capital is "
+            "{expected} baht."),
         "people.duplicate_id": N_("The same ID or passport number appears twice."),
         "people.age_min": N_("A promoter must be at least {min} years old."),
         "people.capital_first": N_("Fill in the capital step first, so the shares can be checked."),
@@ -91,7 +97,8 @@ def person_rows(data: Mapping[str, Any], group: str) -> list[tuple[int, dict[str
                 rows.setdefault(index, {})[parts[2]] = value
     return [
         (i, row) for i, row in sorted(rows.items())
-        if any(str(v).strip() for k, v in row.items() if k not in ("nationality", "is_promoter", "can_sign"))
+        if any(str(v).strip() for k, v in row.items()
+               if k not in ("nationality", "is_promoter", "can_sign"))
     ]
 
 

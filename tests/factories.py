@@ -45,7 +45,7 @@ def submitted_application(session: Session, user: User, rng: random.Random,
                        ("directors", DIRECTORS), ("eec", eec)):
         service.save_step(session, application, step, data)
     promoters = service.people_of(session, application, PersonRole.shareholder)
-    for person, kind in zip(promoters, ("id_copy", "passport_copy")):
+    for person, kind in zip(promoters, ("id_copy", "passport_copy"), strict=False):
         service.add_document(session, application, kind=kind, person_id=person.id,
                              filename=f"{kind}.pdf", content=PDF)
     service.submit_application(session, application, declared=True)

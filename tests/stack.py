@@ -65,7 +65,8 @@ def environ(env: Mapping[str, str]) -> Iterator[None]:
         os.environ.update(saved)
 
 
-def wait_until(check: Callable[[], bool], timeout_s: float, what: str, every_s: float = 0.2) -> None:
+def wait_until(check: Callable[[], bool], timeout_s: float, what: str,
+               every_s: float = 0.2) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:

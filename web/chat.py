@@ -119,7 +119,8 @@ async def send(request: Request, settings: SettingsDep):
             replies = await ask_rasa(settings, sender, payload or text, get_locale())
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("assistant unavailable: %s", exc)
-            replies = [{"text": _("The assistant is not available right now. You can file a complaint with the web form instead.")}]
+            replies = [{"text": _("The assistant is not available right now. You can file a "
+                                  "complaint with the web form instead.")}]
             status = 503
     return render(request, "chat/messages.html",
                   {"user_text": shown[: settings.chat_max_chars], "replies": replies},

@@ -21,7 +21,8 @@ MESSAGES = {
     "account.password_mismatch": N_("The two passwords do not match."),
     "account.consent_required": N_("You must accept the privacy notice to create an account."),
     "account.bad_credentials": N_("The e-mail or password is not correct."),
-    "account.estate_required": N_("An estate operator needs an industrial estate; other roles have none."),
+    "account.estate_required": N_(
+        "An estate operator needs an industrial estate; other roles have none."),
     "account.current_password_wrong": N_("Your current password is not correct."),
     "account.password_changed": N_("Your password is changed. Every other device was signed out."),
 }

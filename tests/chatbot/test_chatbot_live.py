@@ -109,7 +109,8 @@ def tickets(stack: Stack, conversation_id: str):
     engine = create_engine(stack.db_url)
     try:
         with Session(engine) as session:
-            return session.exec(select(Ticket).where(Ticket.conversation_id == conversation_id)).all()
+            return session.exec(select(Ticket)
+                                .where(Ticket.conversation_id == conversation_id)).all()
     finally:
         engine.dispose()
 

@@ -62,7 +62,8 @@ def test_request_information_answer_and_approve(app, browser, session):
     with officer_browser(app, session) as officer:
         page = officer.get(f"/desk/cases/{case.id}").text
         assert case.reference in page and "Approve and send to EEC OSS" in page
-        assert officer.post(f"/desk/cases/{case.id}/request-info", {"question": ""}).status_code == 422
+        asked = officer.post(f"/desk/cases/{case.id}/request-info", {"question": ""})
+        assert asked.status_code == 422
         r = officer.post(f"/desk/cases/{case.id}/request-info",
                          {"question": "Please attach the factory lease."})
         assert r.status_code == 303
@@ -75,8 +76,8 @@ def test_request_information_answer_and_approve(app, browser, session):
         assert case_for(session, app_id).status == CaseStatus.eec_review
         assert "Lease attached." in officer.get(f"/desk/cases/{case.id}").text
         assert officer.post(f"/desk/cases/{case.id}/approve", {}).status_code == 303
-    messages = session.exec(select(OutboxMessage).where(OutboxMessage.aggregate_id == case.id,
-                                                        OutboxMessage.topic == "eec_oss.case")).all()
+    messages = session.exec(select(OutboxMessage).where(
+        OutboxMessage.aggregate_id == case.id, OutboxMessage.topic == "eec_oss.case")).all()
     assert len(messages) == 1 and messages[0].payload["juristic_number"]
 
 
@@ -115,7 +116,8 @@ def test_parked_message_is_listed_and_replayed_with_the_same_id(app, browser, se
     app_id = submitted_application(browser)
     case = case_for(session, app_id)
     message = session.exec(select(OutboxMessage).where(OutboxMessage.aggregate_id == case.id)).one()
-    message.state, message.attempts, message.last_error = OutboxState.parked, 8, "503 from Biz Portal"
+    message.state, message.attempts = OutboxState.parked, 8
+    message.last_error = "503 from Biz Portal"
     session.add(message)
     session.commit()
     with officer_browser(app, session) as officer:

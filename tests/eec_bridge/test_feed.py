@@ -71,7 +71,8 @@ def test_licence_applications_travel_to_eec_oss_and_decisions_back(live, session
     feed_cases = session.exec(select(Case).where(Case.licence_id.is_not(None))  # type: ignore[union-attr]
                               .order_by(Case.id.desc()).limit(3)).all()  # type: ignore[union-attr]
     assert len(feed_cases) == 3 and {c.status for c in feed_cases} == {CaseStatus.received}
-    assert {c.kind for c in feed_cases} <= {"factory_licence", "work_permit", "investment_promotion"}
+    kinds = {"factory_licence", "work_permit", "investment_promotion"}
+    assert {c.kind for c in feed_cases} <= kinds
 
     case_ids = {c.id for c in feed_cases}
     assert deliver_pending(session, case_ids) == 3
@@ -92,5 +93,6 @@ def test_licence_applications_travel_to_eec_oss_and_decisions_back(live, session
     stats = httpx.get(f"{bizportal}/_sandbox/stats", timeout=5).json()
     assert stats["licence_status_updates"] == 3
     session.expire_all()
-    pending = session.exec(select(OutboxMessage).where(OutboxMessage.state != OutboxState.sent)).all()
+    pending = session.exec(select(OutboxMessage)
+                           .where(OutboxMessage.state != OutboxState.sent)).all()
     assert [m for m in pending if m.aggregate_id in {c.id for c in feed_cases}] == []

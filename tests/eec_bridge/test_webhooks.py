@@ -155,7 +155,7 @@ def assert_logged(session: Session, since: int, hook: Webhook, system: str,
     entries = session.exec(select(ExchangeEntry).where(ExchangeEntry.seq > since)
                            .order_by(ExchangeEntry.seq)).all()  # type: ignore[arg-type]
     assert len(entries) == len(hook.expected), [e.result for e in entries]
-    for entry, (result, message_id, body) in zip(entries, hook.expected):
+    for entry, (result, message_id, body) in zip(entries, hook.expected, strict=True):
         assert entry.direction == "in" and entry.system == system
         assert entry.result.startswith(result), (entry.result, result)
         assert entry.message_id == message_id

@@ -67,7 +67,8 @@ def submit_through_services(session, email: str, application_id: int) -> Applica
                        ("directors", DIRECTORS), ("eec", NON_EEC)):
         assert not service.save_step(session, application, step, data).errors, step
     promoters = service.people_of(session, application, PersonRole.shareholder)
-    for person, kind, content in zip(promoters, ("id_copy", "passport_copy"), (PDF, PDF + b"%")):
+    kinds, contents = ("id_copy", "passport_copy"), (PDF, PDF + b"%")
+    for person, kind, content in zip(promoters, kinds, contents, strict=False):
         service.add_document(session, application, kind=kind, person_id=person.id,
                              filename=f"{kind}.pdf", content=content)
     service.submit_application(session, application, declared=True)

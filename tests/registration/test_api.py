@@ -91,7 +91,7 @@ def test_full_submission_through_the_api(browser):
     r = browser.api("POST", f"/api/v1/applications/{app_id}/submit", json={"declaration": True})
     problem = assert_problem(r, 422, "error.invalid_input")
     assert {e["key"] for e in problem["errors"]} == {"doc.missing_identity"}
-    for person, kind in zip(shareholders, ("id_copy", "passport_copy")):
+    for person, kind in zip(shareholders, ("id_copy", "passport_copy"), strict=False):
         r = browser.api("POST", f"/api/v1/applications/{app_id}/documents",
                         data={"kind": kind, "person_id": str(person["id"])},
                         files={"file": ("id.pdf", PDF, "application/pdf")})

@@ -88,7 +88,8 @@ def test_second_choice_is_reserved_when_first_is_taken(browser, session):
     assert (reservation.rank, reservation.name_en) == (2, free_en)
     # Reserved names now block others too.
     r = browser.post("/registration/names", {"entity_type": "limited_company",
-                                             "names-0-name_th": free_th, "names-0-name_en": free_en})
+                                             "names-0-name_th": free_th,
+                                             "names-0-name_en": free_en})
     assert r.status_code == 422 and "names-0-name_th" in r.text
 
 

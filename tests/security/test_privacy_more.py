@@ -140,7 +140,7 @@ def test_guessing_access_codes_on_the_status_page_is_throttled(app, browser, ses
     # Another address is slowed down on this ticket too (the guesses were for this ticket)...
     with client_at(app, "198.51.100.23") as other_client:
         other = Browser(other_client)
-        guesses = [_status_with_code(other, number, "ZZZZ-ZZZ%d" % (i % 8 + 2))
+        guesses = [_status_with_code(other, number, f"ZZZZ-ZZZ{i % 8 + 2}")
                    for i in range(25)]
         assert 429 in guesses
     # ...while the complainant's own code for another ticket still works from elsewhere.
@@ -160,7 +160,7 @@ def test_guessing_access_codes_through_the_ticket_api_is_throttled(app, browser,
     for i in range(40):
         r = browser.client.get(f"/api/v1/tickets/{number}",
                                headers={**SERVICE_TOKEN, "Accept-Language": "th",
-                                        "Ticket-Access-Code": "QQQQ-QQ%02d" % (i + 22)})
+                                        "Ticket-Access-Code": f"QQQQ-QQ{i + 22:02d}"})
         statuses.append(r.status_code)
     assert 429 in statuses, statuses
     refused = r
@@ -187,7 +187,7 @@ def test_one_chat_guessing_codes_does_not_lock_the_assistants_other_users_out(ap
                      "Conversation-Proof": access.conversation_proof(conversation)}
         ).status_code
 
-    guesses = [ask(victim, "web-guesser", "QQQQ-QQ%02d" % (i + 22)) for i in range(15)]
+    guesses = [ask(victim, "web-guesser", f"QQQQ-QQ{i + 22:02d}") for i in range(15)]
     assert guesses[-1] == 429, guesses
     assert ask(mine.ticket.number, "web-complainant", mine.access_code) == 200
 

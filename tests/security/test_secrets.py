@@ -32,12 +32,12 @@ chatbot = sys.modules["chatbot_settings"] = importlib.util.module_from_spec(spec
 spec.loader.exec_module(chatbot)
 s = get_settings()
 print(json.dumps({
-    "portal": {f: getattr(s, f).get_secret_value() for f in %r},
+    "portal": {f: getattr(s, f).get_secret_value() for f in SECRET_FIELDS},
     "bizportal": BizPortalSandboxSettings().model_dump(include={"api_key", "webhook_secret"}),
     "oss": OssSandboxSettings().model_dump(include={"client_secret", "webhook_secret"}),
     "actions": chatbot.get_settings().service_token,
 }))
-""" % (SECRET_FIELDS,)
+""".replace("SECRET_FIELDS", repr(SECRET_FIELDS))
 
 
 def unconfigured_env(var_dir: Path, environment: str = "development") -> dict[str, str]:

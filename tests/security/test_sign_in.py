@@ -28,7 +28,7 @@ def test_an_attacker_elsewhere_cannot_lock_the_owner_out(app, browser):
     attempts = get_settings().sign_in_attempts
     with _client_at(app, "203.0.113.66") as attacker_client:
         attacker = Browser(attacker_client)
-        statuses = [_try(attacker, email, "guess number %d" % i) for i in range(attempts + 3)]
+        statuses = [_try(attacker, email, f"guess number {i}") for i in range(attempts + 3)]
     assert statuses[:attempts] == [401] * attempts
     assert set(statuses[attempts:]) == {429}  # the attacker's own address is slowed down
     assert _try(browser, email, PASSWORD) == 303  # the owner, from their address, gets in

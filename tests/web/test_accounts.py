@@ -92,7 +92,8 @@ def test_applicant_never_sees_another_applicants_application(app, browser):
         create_user(other)
         assert other.get(f"/registration/{application_id}/office").status_code == 404
         assert other.api("GET", f"/api/v1/applications/{application_id}").status_code == 404
-        assert application_id not in [a["id"] for a in other.api("GET", "/api/v1/applications").json()]
+        listed = other.api("GET", "/api/v1/applications").json()
+        assert application_id not in [a["id"] for a in listed]
 
 
 def test_officer_pages_require_sign_in(browser):

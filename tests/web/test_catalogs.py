@@ -70,8 +70,8 @@ def msgid_text(message: Message) -> str:
 
 
 def placeholders(text: str) -> set[str]:
-    return ({"{%s}" % name for name in BRACE_PLACEHOLDER.findall(text)}
-            | {"%%(%s)s" % name for name in PERCENT_PLACEHOLDER.findall(text)})
+    return ({f"{{{name}}}" for name in BRACE_PLACEHOLDER.findall(text)}
+            | {f"%({name})s" for name in PERCENT_PLACEHOLDER.findall(text)})
 
 
 def test_every_source_message_has_a_thai_translation(source_messages, thai):

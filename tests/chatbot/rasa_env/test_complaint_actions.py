@@ -81,7 +81,8 @@ def test_gibberish_and_emoji_are_asked_again():
 def test_a_category_from_everyday_words():
     slots, _ = validate(text="มันเหม็นมากเลย", intent="inform", requested_slot="complaint_category")
     assert slots["complaint_category"] == "odor"
-    slots, _ = validate(text="something weird", intent="inform", requested_slot="complaint_category")
+    slots, _ = validate(text="something weird", intent="inform",
+                        requested_slot="complaint_category")
     assert slots["reask_reason"] == "unknown_category"
 
 
@@ -139,7 +140,8 @@ def test_contact_must_be_a_thai_phone_or_an_email():
 
 def test_a_name_is_cleaned_and_a_phone_number_is_not_a_name():
     slots, _ = validate(text="ผมชื่อสมชาย ใจดีครับ", intent="inform",
-                        extracted={"contact_name": "ผมชื่อสมชาย ใจดีครับ"}, requested_slot="contact_name")
+                        extracted={"contact_name": "ผมชื่อสมชาย ใจดีครับ"},
+                        requested_slot="contact_name")
     assert slots["contact_name"] == "สมชาย ใจดี"
     slots, _ = validate(text="0812345678", intent="inform",
                         extracted={"contact_name": "0812345678"}, requested_slot="contact_name")

@@ -58,7 +58,8 @@ def test_a_lasting_outage_is_reported_as_unavailable(portal):
     portal.fail_next = 10
     with pytest.raises(TicketApiUnavailable):
         run(HttpTicketAPI().file_ticket(filing(), "k"))
-    assert len([r for r in portal.requests if r["method"] == "POST"]) == get_settings().submit_attempts
+    posts = [r for r in portal.requests if r["method"] == "POST"]
+    assert len(posts) == get_settings().submit_attempts
 
 
 def test_nobody_listening_is_unavailable(monkeypatch):
