@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.datastructures import FormData
 
@@ -56,6 +56,16 @@ def form_dict(form: FormData | Mapping[str, Any]) -> dict[str, Any]:
 INTEGER_MAX = 2**31 - 1
 
 
+def _finite_decimal(raw: str) -> Decimal:
+    value = Decimal(raw)
+    if not value.is_finite():
+        raise InvalidOperation
+    return value
+
+
+N = TypeVar("N", int, Decimal)
+
+
 class Reader:
     """Reads typed values out of submitted data, collecting field errors instead of raising."""
 
@@ -85,31 +95,24 @@ class Reader:
 
     def integer(self, name: str, *, required: bool = True, min: int | None = None,
                 max: int | None = INTEGER_MAX) -> int | None:
-        raw = self._raw(name).replace(",", "").replace(" ", "")
-        if not raw:
-            if required:
-                self.error(name, "field.required")
-            return None
-        try:
-            value = int(raw)
-        except ValueError:
-            self.error(name, "field.integer")
-            return None
-        return self._bounded(name, value, min, max)
+        return self._number(name, int, "field.integer", required, min, max)
 
     def decimal(self, name: str, *, required: bool = True, min: Decimal | None = None,
                 max: Decimal | None = None) -> Decimal | None:
+        return self._number(name, _finite_decimal, "field.number", required, min, max)
+
+    def _number(self, name: str, parse: Callable[[str], N], key: str, required: bool,
+                min: N | None, max: N | None) -> N | None:
+        """A number typed with or without thousands separators, or a field error."""
         raw = self._raw(name).replace(",", "").replace(" ", "")
         if not raw:
             if required:
                 self.error(name, "field.required")
             return None
         try:
-            value = Decimal(raw)
-            if not value.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            self.error(name, "field.number")
+            value = parse(raw)
+        except (ValueError, InvalidOperation):
+            self.error(name, key)
             return None
         return self._bounded(name, value, min, max)
 
