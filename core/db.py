@@ -46,6 +46,15 @@ def parse_row_id(raw: object) -> int | None:
     return value if 1 <= value <= MAX_ROW_ID else None
 
 
+def stored_id(value: int | None) -> int:
+    """The primary key of a row that is in the database (flushed or read back). Models declare
+    `id: int | None` because it is None until the INSERT; past that it never is, and this says
+    so to the type checker and fails loudly if a caller forgot the flush."""
+    if value is None:
+        raise RuntimeError("row has no id yet: flush the session before using it")
+    return value
+
+
 def append_row(session: Session, model: type[SQLModel], **values: Any) -> Any:
     """INSERTs one new row of `model` in the session's transaction and returns its primary
     key. Fields left out take the model's defaults, as in `model(**values)`.

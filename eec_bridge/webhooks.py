@@ -105,7 +105,7 @@ def _find_case(session: Session, source: Source, parsed: Any) -> int | None:
     """The case's id: by our own reference first (we issued it, so it is unique); by their
     id otherwise."""
     if parsed.our_reference:
-        case_id = session.exec(_CASE_BY_REFERENCE,  # type: ignore[call-overload]
+        case_id = session.exec(_CASE_BY_REFERENCE,
                                params={"reference": parsed.our_reference}).first()
         if case_id is not None:
             return case_id
@@ -251,7 +251,7 @@ def _seen(session: Session, source: Source, events: list[_Event]) -> set[str]:
     ids = [e.update.event_id for e in events if e.update]
     if not ids:
         return set()
-    return set(session.exec(_SEEN, params={  # type: ignore[call-overload]
+    return set(session.exec(_SEEN, params={
         "source": source.name, "event_ids": ids}))
 
 

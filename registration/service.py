@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from core.accounts.models import Role, User
 from core.clock import utcnow
-from core.db import append_row, row_update
+from core.db import append_row, row_update, stored_id
 from core.errors import (
     N_,
     Conflict,
@@ -90,7 +90,8 @@ def _reserved_index(session: Session, exclude_id: int | None = None) -> names.Na
         )
     ).all()
     return names.NameIndex(
-        names.RegisteredName(id=r.id, name_th=r.name_th, name_en=r.name_en, source="reserved")
+        names.RegisteredName(id=stored_id(r.id), name_th=r.name_th, name_en=r.name_en,
+                             source="reserved")
         for r in rows if r.id != exclude_id
     )
 
@@ -109,7 +110,7 @@ def check_name(session: Session, entity_type: str, name_th: str, name_en: str,
                field_prefix: str = "") -> NameCheck:
     if entity_type not in set(names.EntityType):
         return NameCheck(errors=[FieldError("entity_type", "field.choice")], conflicts=[])
-    errors = names.check_name_form(entity_type, name_th, name_en, field_prefix)
+    errors = names.check_name_form(names.EntityType(entity_type), name_th, name_en, field_prefix)
     conflicts: list[names.NameConflict] = []
     if not errors:
         for index in (_register_index(session), _reserved_index(session)):
@@ -145,7 +146,7 @@ def reserve_name(session: Session, user: User, entity_type: str,
     name_th, name_en = names.clean_text(name_th), names.clean_text(name_en)
     reserved_at = utcnow()
     reservation = NameReservation(
-        user_id=user.id, entity_type=entity_type, name_th=name_th, name_en=name_en,
+        user_id=stored_id(user.id), entity_type=entity_type, name_th=name_th, name_en=name_en,
         norm_th=names.normalise(name_th), norm_en=names.normalise(name_en), rank=rank + 1,
         candidates=[
             {"rank": i + 1, "name_th": th, "name_en": en,
@@ -157,7 +158,7 @@ def reserve_name(session: Session, user: User, entity_type: str,
     )
     session.add(reservation)
     session.flush()
-    application = Application(user_id=user.id, reservation_id=reservation.id,
+    application = Application(user_id=stored_id(user.id), reservation_id=stored_id(reservation.id),
                               entity_type=entity_type, name_th=name_th, name_en=name_en)
     session.add(application)
     session.flush()
@@ -221,7 +222,7 @@ def get_application_and_reservation(session: Session, user: User, application_id
     """Both in one query, for submitting (the applicant's own application only), which
     checks the reservation next."""
     ensure_applicant(user)
-    row = session.exec(_APPLICATION_AND_RESERVATION,  # type: ignore[call-overload]
+    row = session.exec(_APPLICATION_AND_RESERVATION,
                        params={"application_id": application_id}).first()
     return _owned(user, row[0] if row else None), row[1]  # type: ignore[index]
 
@@ -273,7 +274,8 @@ def _replace_people(session: Session, application: Application, role: str,
         session.delete(old)
     session.flush()
     for position, p in enumerate(people):
-        session.add(Person(application_id=application.id, role=PersonRole(role), position=position,
+        session.add(Person(application_id=stored_id(application.id), role=PersonRole(role),
+                           position=position,
                            full_name=p.full_name, nationality=p.nationality, thai_id=p.thai_id,
                            passport_no=p.passport_no, age=p.age, address=p.address,
                            shares=p.shares, is_promoter=p.is_promoter, can_sign=p.can_sign))
@@ -314,7 +316,7 @@ def save_step(session: Session, application: Application, step: str,
 
 
 def documents_of(session: Session, application: Application) -> list[Document]:
-    return list(session.exec(_DOCUMENTS,  # type: ignore[call-overload]
+    return list(session.exec(_DOCUMENTS,
                              params={"application_id": application.id}).all())
 
 
@@ -388,7 +390,7 @@ def _attach(session: Session, application: Application, digest: str, kind: str,
         Document.kind == kind, Document.person_id == person_id)).first()
     if existing:
         return existing
-    doc = Document(application_id=application.id, sha256=digest, kind=kind,
+    doc = Document(application_id=stored_id(application.id), sha256=digest, kind=kind,
                    person_id=person_id, filename=filename)
     session.add(doc)
     session.flush()
@@ -461,7 +463,7 @@ def next_reference(application: Application, submitted_at: datetime) -> str:
 def people_by_role(session: Session, application: Application) -> dict[PersonRole, list[Person]]:
     """Everyone named in the application, by role, in form order: one query, not one a role."""
     grouped: dict[PersonRole, list[Person]] = {role: [] for role in PersonRole}
-    for person in session.exec(_PEOPLE, params={"application_id": application.id}).all():  # type: ignore[call-overload]
+    for person in session.exec(_PEOPLE, params={"application_id": application.id}).all():
         grouped[PersonRole(person.role)].append(person)
     return grouped
 
