@@ -22,7 +22,7 @@ from bizportal import adapter as bizportal_adapter
 from bizportal.gateway import BizPortalGateway
 from core.clock import utcnow
 from core.container import Resources
-from core.db import row_update, stored_id
+from core.db import row_update, stored_id, table_of
 from core.http_adapters import AdapterError, RejectedError, SchemaError, TransientError
 from core.runtime import current, get_engine, get_settings
 from eec_bridge import exchange_log, topics, workflow
@@ -75,8 +75,8 @@ def lock_cases(session: Session, case_ids: list[int]) -> dict[int, Case]:
 
 
 _CASES = select(Case).where(col(Case.id).in_(bindparam("ids", expanding=True)))
-_TOUCH_CASES = Case.__table__.update().where(  # type: ignore[attr-defined]
-    Case.__table__.c.id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+_TOUCH_CASES = table_of(Case).update().where(
+    table_of(Case).c.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from bizportal.gateway import LicenceApplication
 from core.clock import utcnow
 from core.container import build
-from core.db import stored_id
+from core.db import stored_id, table_of
 from core.events import require
 from core.http_adapters import AdapterError
 from core.logging_setup import configure_logging
@@ -43,7 +43,7 @@ FEED = "bizportal.licences"
 def claim_due(session: Session, limit: int = BATCH) -> list[tuple[str, str]]:
     """Due messages as (id, destination), leased to this relay, in one UPDATE … RETURNING.
     PostgreSQL lets several relays share the work (SKIP LOCKED); SQLite runs one."""
-    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+    outbox = table_of(OutboxMessage)
     due = (select(outbox.c.id)
            .where(outbox.c.state == OutboxState.pending, outbox.c.next_attempt_at <= utcnow())
            .order_by(outbox.c.next_attempt_at).limit(limit))

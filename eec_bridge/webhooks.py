@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bizportal.mapping import parse_event as parse_bizportal
 from core.clock import utcnow
+from core.db import table_of
 from core.http_adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
 from core.limits import parse_json
 from core.runtime import get_engine, get_settings
@@ -98,7 +99,7 @@ _CASE_BY_REFERENCE = select(Case.id).where(Case.reference == bindparam("referenc
 _SEEN = select(InboxMessage.event_id).where(
     InboxMessage.source == bindparam("source"),
     col(InboxMessage.event_id).in_(bindparam("event_ids", expanding=True)))
-_INBOX = InboxMessage.__table__  # type: ignore[attr-defined]
+_INBOX = table_of(InboxMessage)
 
 
 def _find_case(session: Session, source: Source, parsed: Any) -> int | None:

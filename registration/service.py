@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.accounts.models import Role, User
 from core.clock import utcnow
@@ -190,20 +190,20 @@ def ensure_reservation_valid(session: Session, application: Application,
 def applications_of(session: Session, user: User) -> list[Application]:
     return list(session.exec(
         select(Application).where(Application.user_id == user.id)
-        .order_by(Application.created_at.desc())  # type: ignore[attr-defined]
+        .order_by(col(Application.created_at).desc())
     ).all())
 
 
 # Statements on the submit path, built once: building one costs more than running it.
 _APPLICATION_AND_RESERVATION = (
     select(Application, NameReservation)
-    .join(NameReservation, NameReservation.id == Application.reservation_id)  # type: ignore[arg-type]
+    .join(NameReservation, col(NameReservation.id) == Application.reservation_id)
     .where(Application.id == bindparam("application_id")))
 _PEOPLE = (select(Person).where(Person.application_id == bindparam("application_id"))
-           .order_by(Person.position))  # type: ignore[arg-type]
+           .order_by(col(Person.position)))
 _FREEZE = row_update(Application).where(Application.status == ApplicationStatus.draft)
 _DOCUMENTS = (select(Document).where(Document.application_id == bindparam("application_id"))
-              .order_by(Document.uploaded_at))  # type: ignore[arg-type]
+              .order_by(col(Document.uploaded_at)))
 
 
 def get_application(session: Session, user: User, application_id: int) -> Application:
@@ -224,7 +224,9 @@ def get_application_and_reservation(session: Session, user: User, application_id
     ensure_applicant(user)
     row = session.exec(_APPLICATION_AND_RESERVATION,
                        params={"application_id": application_id}).first()
-    return _owned(user, row[0] if row else None), row[1]  # type: ignore[index]
+    if row is None:
+        raise NotFound()
+    return _owned(user, row[0]), row[1]
 
 
 def can_change(user: User, application: Application) -> bool:
@@ -261,7 +263,7 @@ def ensure_draft(application: Application) -> None:
 def people_of(session: Session, application: Application, role: PersonRole) -> list[Person]:
     return list(session.exec(
         select(Person).where(Person.application_id == application.id, Person.role == role)
-        .order_by(Person.position)  # type: ignore[arg-type]
+        .order_by(col(Person.position))
     ).all())
 
 
@@ -366,7 +368,7 @@ def _check_quota(session: Session, application: Application) -> None:
                                   {"max": settings.upload_max_documents})])
     files = select(Document.sha256).where(Document.application_id == application.id).distinct()
     total = session.exec(select(func.coalesce(func.sum(StoredFile.size), 0)).where(
-        StoredFile.sha256.in_(files))).one()  # type: ignore[attr-defined]
+        col(StoredFile.sha256).in_(files))).one()
     if total > settings.upload_max_total_bytes:
         raise Invalid([FieldError("file", "doc.quota_full",
                                   {"max_mb": settings.upload_max_total_bytes // (1024 * 1024)})])
@@ -559,5 +561,5 @@ def timeline(session: Session, application: Application) -> list[ApplicationEven
     return list(session.exec(
         select(ApplicationEvent).where(ApplicationEvent.application_id == application.id,
                                        ApplicationEvent.internal == False)  # noqa: E712
-        .order_by(ApplicationEvent.at, ApplicationEvent.id)  # type: ignore[arg-type]
+        .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))
     ).all())
