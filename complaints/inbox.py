@@ -84,10 +84,10 @@ def dashboard(session: Session, user: User, at: datetime | None = None) -> Dashb
 
     def grouped(column: Any) -> list[tuple[str, int]]:
         return [(str(code), count) for code, count in session.exec(
-            select(column, func.count(Ticket.id)).where(scope).group_by(column)).all()]
+            select(column, func.count(col(Ticket.id))).where(scope).group_by(column)).all()]
 
     def count(*conditions: Any) -> int:
-        return session.exec(select(func.count(Ticket.id)).where(scope, *conditions)).one()
+        return session.exec(select(func.count(col(Ticket.id))).where(scope, *conditions)).one()
 
     return Dashboard(
         total=count(),

@@ -200,9 +200,9 @@ def search_requests(session: Session, params: Any, at: datetime | None = None) -
         raise Open311Error(400, message("open311.range_too_long"))
     if start is None and end is None:
         start, end = at - DEFAULT_RANGE, at
-    elif start is None:
-        start = end - DEFAULT_RANGE  # type: ignore[operator]
-    elif end is None:
+    elif start is None and end is not None:
+        start = end - DEFAULT_RANGE
+    elif end is None and start is not None:
         end = start + DEFAULT_RANGE
     query = select(Ticket).where(col(Ticket.created_at) >= start, col(Ticket.created_at) <= end)
     codes = _csv(params.get("service_code"))

@@ -25,8 +25,8 @@ def next_number(session: Session, at: datetime) -> str:
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" \
         else sqlite.insert
     statement = insert(TicketCounter).values(year=year, last=1).on_conflict_do_update(
-        index_elements=[TicketCounter.year], set_={"last": TicketCounter.last + 1},
-    ).returning(TicketCounter.last)
+        index_elements=[col(TicketCounter.year)], set_={"last": col(TicketCounter.last) + 1},
+    ).returning(col(TicketCounter.last))
     last = session.execute(statement).scalar_one()
     return f"{NUMBER_PREFIX}-{year}-{last:06d}"
 
@@ -73,7 +73,7 @@ def lock_ticket(session: Session, number: str) -> Ticket:
     """Row lock on PostgreSQL, write lock on SQLite, then a fresh read: two officers acting
     on one ticket never overwrite each other's change."""
     number = normalise_number(number)
-    session.exec(update(Ticket).where(col(Ticket.number) == number)  # type: ignore[call-overload]
+    session.exec(update(Ticket).where(col(Ticket.number) == number)
                  .values(updated_at=utcnow()))
     ticket = session.exec(select(Ticket).where(Ticket.number == number)
                           .execution_options(populate_existing=True)).first()

@@ -31,6 +31,7 @@ from complaints.models import (
 from core import eec
 from core.accounts.models import User
 from core.clock import utcnow
+from core.db import stored_id
 from core.errors import N_, Conflict, DomainError, FieldError, Forbidden, Invalid, register_messages
 from core.forms import Reader
 from core.i18n import LOCALES, get_locale, message, set_locale
@@ -123,7 +124,7 @@ def status_labels(status: str) -> dict[str, str]:
     return in_both_languages(f"ticket.status.{status}")
 
 
-def _bilingual(name: str, key: str, params: dict[str, Any] | None = None) -> dict[str, str]:
+def _bilingual(name: str, key: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
     """Event parameters as an English value and its `_th` twin, which message() picks."""
     texts = in_both_languages(key, params)
     return {name: texts["en"], f"{name}_th": texts["th"]}
@@ -280,7 +281,7 @@ def record(session: Session, ticket: Ticket, kind: str, key: str, *, public: boo
            actor: User | str = "", from_status: str | None = None,
            to_status: str | None = None, **params: Any) -> TicketEvent:
     event = TicketEvent(
-        ticket_id=ticket.id, kind=kind, key=key, params=params, public=public,
+        ticket_id=stored_id(ticket.id), kind=kind, key=key, params=params, public=public,
         from_status=from_status, to_status=to_status,
         actor_id=actor.id if isinstance(actor, User) else None,
         actor=actor.full_name if isinstance(actor, User) else actor)
@@ -325,7 +326,7 @@ def add_note(session: Session, ticket: Ticket, actor: User, text: str, *,
         text = contacts.scrub_text(text)
     if not text:
         raise Invalid([FieldError("note", "ticket.note_required")])
-    note = TicketNote(ticket_id=ticket.id, public=public, author_id=actor.id,
+    note = TicketNote(ticket_id=stored_id(ticket.id), public=public, author_id=actor.id,
                       author_name=actor.full_name, text=text)
     session.add(note)
     if public:

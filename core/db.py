@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import bindparam
+from sqlalchemy import Table, bindparam
 from sqlmodel import Session, SQLModel
 
 from core import runtime
@@ -46,6 +46,15 @@ def parse_row_id(raw: object) -> int | None:
     return value if 1 <= value <= MAX_ROW_ID else None
 
 
+def stored_id(value: int | None) -> int:
+    """The primary key of a row that is in the database (flushed or read back). Models declare
+    `id: int | None` because it is None until the INSERT; past that it never is, and this says
+    so to the type checker and fails loudly if a caller forgot the flush."""
+    if value is None:
+        raise RuntimeError("row has no id yet: flush the session before using it")
+    return value
+
+
 def append_row(session: Session, model: type[SQLModel], **values: Any) -> Any:
     """INSERTs one new row of `model` in the session's transaction and returns its primary
     key. Fields left out take the model's defaults, as in `model(**values)`.
@@ -70,10 +79,15 @@ def append_row(session: Session, model: type[SQLModel], **values: Any) -> Any:
     return inserted[0]
 
 
+def table_of(model: type[SQLModel]) -> Table:
+    """The table of a table model, for statements built on the table rather than the model."""
+    return model.__table__  # type: ignore[attr-defined]  # SQLModel's metaclass sets it
+
+
 def row_update(model: type[SQLModel]) -> Any:
     """`UPDATE <model's table> … WHERE id = :row_id`, for a statement built once and run on a
     hot path with the new values as parameters (the SET clause follows the parameters)."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     return table.update().where(table.c.id == bindparam("row_id"))
 
 
@@ -81,11 +95,11 @@ def row_update(model: type[SQLModel]) -> Any:
 @cache
 def _columns(model: type[SQLModel]) -> tuple[tuple[str, Any, bool], ...]:
     return tuple((column.key, model.model_fields.get(column.key), column.primary_key)
-                 for column in model.__table__.columns)  # type: ignore[attr-defined]
+                 for column in table_of(model).columns)
 
 
 @cache
 def _insert(model: type[SQLModel]) -> Any:
     """One statement object per table, so SQLAlchemy reuses its compiled form by identity."""
-    return model.__table__.insert()  # type: ignore[attr-defined]
+    return table_of(model).insert()
 

@@ -28,7 +28,7 @@ templates = Jinja2Blocks(directory=TEMPLATE_DIRS)
 env = templates.env
 env.add_extension("jinja2.ext.i18n")
 # Jinja's newstyle gettext fills the placeholders itself, so these only look the text up.
-env.install_gettext_callables(  # type: ignore[attr-defined]
+env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
     lambda message: i18n.translations(i18n.get_locale()).gettext(message),
     lambda singular, plural, n: i18n.translations(i18n.get_locale()).ngettext(singular, plural, n),
     newstyle=True,

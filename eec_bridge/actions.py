@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from core.clock import utcnow
+from core.db import stored_id
 from core.errors import Conflict, FieldError, Invalid
 from eec_bridge import topics
 from eec_bridge.callbacks import payload_for_oss
@@ -42,7 +43,7 @@ def request_info(session: Session, case: Case, officer: Any, question: str) -> I
         raise Invalid([FieldError("question", "case.question_required")])
     if case.status in FINAL_STATUSES or case.application_id is None:
         raise Conflict("case.not_open")
-    request = InfoRequest(case_id=case.id, origin="officer", question_th=question,
+    request = InfoRequest(case_id=stored_id(case.id), origin="officer", question_th=question,
                           question_en=question, asked_by_id=officer.id)
     session.add(request)
     transition(session, case, CaseStatus.info_requested, "event.info_requested",
@@ -67,7 +68,7 @@ def answer_info_request(session: Session, case: Case, answer: str,
     _add_to_submission(session, case, documents)
     if request.origin == "eec_oss":
         transition(session, case, CaseStatus.with_eec_oss, "event.info_answered")
-        topics.enqueue(session, case.id, topics.TOPIC_OSS_ANSWER,
+        topics.enqueue(session, stored_id(case.id), topics.TOPIC_OSS_ANSWER,
                        {"case_number": case.oss_case_number, "text": answer,
                         "document_ids": document_ids,
                         "attachments": [{"sha256": d["sha256"], "filename": d["filename"]}
@@ -95,7 +96,7 @@ def approve(session: Session, case: Case, officer: Any) -> None:
     if case.status != CaseStatus.eec_review:
         raise Conflict("case.not_open")
     record(session, case, "event.approved_by_officer", actor_id=officer.id)
-    topics.enqueue(session, case.id, topics.TOPIC_OSS_CASE, payload_for_oss(case))
+    topics.enqueue(session, stored_id(case.id), topics.TOPIC_OSS_CASE, payload_for_oss(case))
 
 
 def reject(session: Session, case: Case, officer: Any, reason: str) -> None:

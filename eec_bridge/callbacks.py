@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from core.db import stored_id
 from core.events import publish
 from eec_bridge import topics
 from eec_bridge.events import CompanyRegistered
@@ -67,13 +68,13 @@ def register_company(session: Session, case: Case, juristic_number: str) -> None
     # Registration writes the 'event.registered' line, marks the name reservation used and
     # puts the name on the register (flows subscribes it).
     publish(session, CompanyRegistered(
-        application_id=case.application_id, case_id=case.id, status=case.status,
+        application_id=case.application_id, case_id=stored_id(case.id), status=case.status,
         juristic_number=juristic_number, name_th=case.name_th, name_en=case.name_en))
     if case.requests_privileges:
         # Privileges need a human decision before the case goes on to EEC OSS.
         transition(session, case, CaseStatus.eec_review, "event.eec_review")
     elif case.operates_in_eec:
-        topics.enqueue(session, case.id, topics.TOPIC_OSS_CASE, payload_for_oss(case))
+        topics.enqueue(session, stored_id(case.id), topics.TOPIC_OSS_CASE, payload_for_oss(case))
 
 
 def apply_oss_update(session: Session, case: Case, update: Update) -> bool:
@@ -84,8 +85,8 @@ def apply_oss_update(session: Session, case: Case, update: Update) -> bool:
     if update.status == "in_review":
         record(session, case, "event.oss_in_review")
     elif update.status == "info_requested":
-        session.add(InfoRequest(case_id=case.id, origin="eec_oss", question_th=update.question_th,
-                                question_en=update.question_en))
+        session.add(InfoRequest(case_id=stored_id(case.id), origin="eec_oss",
+                                question_th=update.question_th, question_en=update.question_en))
         transition(session, case, CaseStatus.info_requested, "event.info_requested",
                    question=update.question_en, question_th=update.question_th)
     elif update.status == "approved":
@@ -98,7 +99,7 @@ def apply_oss_update(session: Session, case: Case, update: Update) -> bool:
     case.oss_sequence = update.sequence
     session.add(case)
     if case.licence_id and update.status != "in_review":
-        topics.enqueue(session, case.id, topics.TOPIC_BIZPORTAL_LICENCE_STATUS,
+        topics.enqueue(session, stored_id(case.id), topics.TOPIC_BIZPORTAL_LICENCE_STATUS,
                        {"licence_id": case.licence_id, "status": update.status,
                         "note": update.reason_en or update.question_en})
     return True

@@ -22,7 +22,7 @@ from bizportal import adapter as bizportal_adapter
 from bizportal.gateway import BizPortalGateway
 from core.clock import utcnow
 from core.container import Resources
-from core.db import row_update
+from core.db import row_update, stored_id, table_of
 from core.http_adapters import AdapterError, RejectedError, SchemaError, TransientError
 from core.runtime import current, get_engine, get_settings
 from eec_bridge import exchange_log, topics, workflow
@@ -65,18 +65,18 @@ def lock_cases(session: Session, case_ids: list[int]) -> dict[int, Case]:
     if not case_ids:
         return {}
     if session.get_bind().dialect.name == "postgresql":
-        query = _CASES.order_by(Case.id).with_for_update()  # type: ignore[arg-type]
+        query = _CASES.order_by(col(Case.id)).with_for_update()
     else:  # SQLite locks the whole database for the first write
         session.connection().execute(_TOUCH_CASES, {"ids": case_ids, "updated_at": utcnow()})
         query = _CASES
-    rows = session.exec(query.execution_options(populate_existing=True),  # type: ignore[call-overload]
+    rows = session.exec(query.execution_options(populate_existing=True),
                         params={"ids": case_ids}).all()
-    return {case.id: case for case in rows}
+    return {stored_id(case.id): case for case in rows}
 
 
 _CASES = select(Case).where(col(Case.id).in_(bindparam("ids", expanding=True)))
-_TOUCH_CASES = Case.__table__.update().where(  # type: ignore[attr-defined]
-    Case.__table__.c.id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+_TOUCH_CASES = table_of(Case).update().where(
+    table_of(Case).c.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def deliver_many(message_ids: list[str]) -> dict[str, str]:
     Returns what happened to each id ("sent", "retry", "rejected", "parked", "skipped")."""
     outcomes = dict.fromkeys(message_ids, "skipped")
     with Session(get_engine(), expire_on_commit=False) as session:
-        messages = list(session.exec(_PENDING, params={"ids": message_ids}).all())  # type: ignore[call-overload]
+        messages = list(session.exec(_PENDING, params={"ids": message_ids}).all())
         session.expunge_all()
     if not messages:
         return outcomes
@@ -198,6 +198,7 @@ def _record_failure(session: Session, message: OutboxMessage, case: Case | None,
                     exc: AdapterError) -> str:
     settings = get_settings()
     attempt = message.attempts + 1
+    outcome: str
     values: dict[str, Any] = {"row_id": message.id, "attempts": attempt,
                               "last_error": exc.reason[:2000]}
     if isinstance(exc, RejectedError):
@@ -208,6 +209,6 @@ def _record_failure(session: Session, message: OutboxMessage, case: Case | None,
         outcome = values["state"] = OutboxState.parked
     if not session.connection().execute(_MARK, values).rowcount:
         return "skipped"
-    if outcome == OutboxState.rejected and case is not None:
+    if isinstance(exc, RejectedError) and case is not None:  # outcome is 'rejected'
         workflow.delivery_refused(session, case, "; ".join(exc.reasons))
     return str(outcome)

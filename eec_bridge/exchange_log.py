@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from core.db import table_of
 from core.runtime import get_engine
 from eec_bridge.models import ExchangeEntry, ExchangeHead
 
@@ -86,8 +87,8 @@ def _append(session: Session, exchanges: list[dict[str, Any]]) -> list[ExchangeE
     return entries
 
 
-_HEAD = ExchangeHead.__table__  # type: ignore[attr-defined]
-_ENTRIES = ExchangeEntry.__table__  # type: ignore[attr-defined]
+_HEAD = table_of(ExchangeHead)
+_ENTRIES = table_of(ExchangeEntry)
 _BUMP_HEAD = (_HEAD.update().where(_HEAD.c.id == 1)
               .values(entries=_HEAD.c.entries + bindparam("n"))
               .returning(_HEAD.c.entries, _HEAD.c.last_hash))
@@ -109,7 +110,7 @@ def verify(session: Session, batch: int = 5000) -> Verification:
     prev, count, last_seq = GENESIS, 0, 0
     while True:
         rows = session.exec(select(ExchangeEntry).where(ExchangeEntry.seq > last_seq)
-                            .order_by(ExchangeEntry.seq).limit(batch)).all()  # type: ignore[arg-type]
+                            .order_by(col(ExchangeEntry.seq)).limit(batch)).all()
         if not rows:
             break
         for e in rows:
@@ -130,4 +131,4 @@ def verify(session: Session, batch: int = 5000) -> Verification:
 
 def entries_for_case(session: Session, case_id: int) -> list[ExchangeEntry]:
     return list(session.exec(select(ExchangeEntry).where(ExchangeEntry.case_id == case_id)
-                             .order_by(ExchangeEntry.seq)).all())  # type: ignore[arg-type]
+                             .order_by(col(ExchangeEntry.seq))).all())

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from core.clock import utcnow
-from core.db import append_row
+from core.db import append_row, stored_id
 from eec_bridge import topics
 from eec_bridge.models import Case, CaseKind, CaseStatus
 from eec_bridge.workflow import SLA, record
@@ -47,6 +47,6 @@ def open_licence_case(session: Session, item: Any) -> Case | None:
     session.add(case)
     session.flush()
     record(session, case, "event.licence_received")
-    topics.enqueue(session, case.id, topics.TOPIC_OSS_CASE,
+    topics.enqueue(session, stored_id(case.id), topics.TOPIC_OSS_CASE,
                    {"source": "licence", "licence": item.as_dict()})
     return case

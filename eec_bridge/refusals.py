@@ -10,7 +10,7 @@ import json
 import logging
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import redis
 
@@ -58,7 +58,8 @@ def counts() -> dict[str, int]:
     client = current().redis
     if client is None:
         return {}
-    raw = client.hgetall(COUNTS_KEY)
+    # redis types replies as bytes | str; this client (core/container.py) does not decode them.
+    raw = cast(dict[bytes, bytes], client.hgetall(COUNTS_KEY))
     return {k.decode(): int(v) for k, v in raw.items()}
 
 

@@ -20,8 +20,10 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from bizportal.gateway import LicenceApplication
 from core.clock import utcnow
 from core.container import build
+from core.db import stored_id, table_of
 from core.events import require
 from core.http_adapters import AdapterError
 from core.logging_setup import configure_logging
@@ -41,7 +43,7 @@ FEED = "bizportal.licences"
 def claim_due(session: Session, limit: int = BATCH) -> list[tuple[str, str]]:
     """Due messages as (id, destination), leased to this relay, in one UPDATE … RETURNING.
     PostgreSQL lets several relays share the work (SKIP LOCKED); SQLite runs one."""
-    outbox = OutboxMessage.__table__  # type: ignore[attr-defined]
+    outbox = table_of(OutboxMessage)
     due = (select(outbox.c.id)
            .where(outbox.c.state == OutboxState.pending, outbox.c.next_attempt_at <= utcnow())
            .order_by(outbox.c.next_attempt_at).limit(limit))
@@ -79,12 +81,12 @@ def poll_feed_once(limit: int = 50) -> int:
     except AdapterError as exc:
         log.warning("licence feed unavailable: %s", exc.reason)
         return 0
-    opened: list[tuple[object, int]] = []
+    opened: list[tuple[LicenceApplication, int]] = []
     with Session(get_engine()) as session:
         for item in page.items:
             case = intake.open_licence_case(session, item)
             if case is not None:
-                opened.append((item, case.id))
+                opened.append((item, stored_id(case.id)))
         cursor_row = session.get(FeedCursor, FEED) or FeedCursor(name=FEED)
         if page.next_cursor:
             cursor_row.cursor = page.next_cursor

@@ -21,7 +21,12 @@ def wake() -> None:
     if client is None:
         return
     try:
-        client.pipeline(transaction=False).lpush(WAKE_KEY, 1).ltrim(WAKE_KEY, 0, 0).execute()
+        # One statement per command: redis types a pipeline's commands as the client's, whose
+        # replies are not the pipeline, so the chained form does not type-check.
+        pipe = client.pipeline(transaction=False)
+        pipe.lpush(WAKE_KEY, 1)
+        pipe.ltrim(WAKE_KEY, 0, 0)
+        pipe.execute()
     except redis.RedisError as exc:
         log.debug("relay not woken (%s); it polls", exc)
 

@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bizportal.mapping import parse_event as parse_bizportal
 from core.clock import utcnow
+from core.db import table_of
 from core.http_adapters import SIGNATURE_HEADER, TIMESTAMP_HEADER, SchemaError, verify_signature
 from core.limits import parse_json
 from core.runtime import get_engine, get_settings
@@ -98,14 +99,14 @@ _CASE_BY_REFERENCE = select(Case.id).where(Case.reference == bindparam("referenc
 _SEEN = select(InboxMessage.event_id).where(
     InboxMessage.source == bindparam("source"),
     col(InboxMessage.event_id).in_(bindparam("event_ids", expanding=True)))
-_INBOX = InboxMessage.__table__  # type: ignore[attr-defined]
+_INBOX = table_of(InboxMessage)
 
 
 def _find_case(session: Session, source: Source, parsed: Any) -> int | None:
     """The case's id: by our own reference first (we issued it, so it is unique); by their
     id otherwise."""
     if parsed.our_reference:
-        case_id = session.exec(_CASE_BY_REFERENCE,  # type: ignore[call-overload]
+        case_id = session.exec(_CASE_BY_REFERENCE,
                                params={"reference": parsed.our_reference}).first()
         if case_id is not None:
             return case_id
@@ -253,7 +254,7 @@ def _seen(session: Session, source: Source, events: list[_Event]) -> set[str]:
     ids = [e.update.event_id for e in events if e.update]
     if not ids:
         return set()
-    return set(session.exec(_SEEN, params={  # type: ignore[call-overload]
+    return set(session.exec(_SEEN, params={
         "source": source.name, "event_ids": ids}))
 
 

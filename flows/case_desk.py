@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from core import eec
 from core.accounts.deps import require_roles
 from core.accounts.models import Role, User
-from core.db import RowId, SessionDep
+from core.db import RowId, SessionDep, stored_id
 from core.errors import DomainError, Invalid, NotFound
 from core.forms import form_dict, localized_errors
 from core.i18n import message
@@ -35,24 +35,24 @@ def _back(case_id: int) -> RedirectResponse:
 
 def _case_context(session: SessionDep, case: Case) -> dict:
     events = session.exec(select(ApplicationEvent).where(
-        (ApplicationEvent.case_id == case.id) |
-        ((ApplicationEvent.application_id == case.application_id) &
+        (col(ApplicationEvent.case_id) == case.id) |
+        ((col(ApplicationEvent.application_id) == case.application_id) &
          col(ApplicationEvent.application_id).is_not(None)))
-        .order_by(ApplicationEvent.at, ApplicationEvent.id)).all()  # type: ignore[arg-type]
+        .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))).all()
     users = {u.id: u for u in session.exec(select(User).where(col(User.role).in_(
         [Role.officer, Role.admin]))).all()}
     requests = session.exec(select(InfoRequest).where(InfoRequest.case_id == case.id)
-                            .order_by(InfoRequest.asked_at)).all()  # type: ignore[arg-type]
+                            .order_by(col(InfoRequest.asked_at))).all()
     # The files the applicant sent with an answer, so the officer knows there is evidence.
     attached_ids = {i for r in requests for i in (r.answer_document_ids or [])}
     attachments = {d.id: d for d in session.exec(select(Document).where(
         col(Document.id).in_(attached_ids))).all()} if attached_ids else {}
     return {
         "case": case, "events": events, "users": users,
-        "exchanges": exchange_log.entries_for_case(session, case.id),
+        "exchanges": exchange_log.entries_for_case(session, stored_id(case.id)),
         "requests": requests, "attachments": attachments,
         "messages": session.exec(select(OutboxMessage).where(OutboxMessage.aggregate_id == case.id)
-                                 .order_by(OutboxMessage.created_at)).all(),  # type: ignore[arg-type]
+                                 .order_by(col(OutboxMessage.created_at))).all(),
         "overdue": workflow.is_overdue(case), "estate": eec.estates().get(case.estate_id),
         "values": {}, "errors": {},
     }

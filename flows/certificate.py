@@ -21,7 +21,7 @@ from fastapi.responses import Response
 from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
 from fpdf.fonts import TTFFont
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.accounts.deps import CurrentUser, OptionalUser
 from core.db import RowId, SessionDep
@@ -101,7 +101,7 @@ def registration_date(session: Session, case: Case) -> datetime:
     at = session.exec(
         select(ApplicationEvent.at)
         .where(ApplicationEvent.case_id == case.id, ApplicationEvent.key == "event.registered")
-        .order_by(ApplicationEvent.at)  # type: ignore[arg-type]
+        .order_by(col(ApplicationEvent.at))
     ).first()
     return at or case.updated_at
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from core.db import append_row
+from core.db import append_row, table_of
 from core.thai_ids import format_juristic_number
 from registration.models import (
     Application,
@@ -42,8 +42,8 @@ def company_registered(session: Session, *, application_id: int | None, case_id:
                norm_en=normalise(name_en), juristic_number=juristic_number)
 
 
-_RESERVATION_USED = NameReservation.__table__.update().where(  # type: ignore[attr-defined]
-    NameReservation.__table__.c.id == select(Application.reservation_id)  # type: ignore[attr-defined]
+_RESERVATION_USED = table_of(NameReservation).update().where(
+    table_of(NameReservation).c.id == select(Application.reservation_id)
     .where(Application.id == bindparam("application_id")).scalar_subquery())
 
 

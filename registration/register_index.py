@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from core.db import stored_id
 from registration import names
 from registration.models import RegisteredName
 
@@ -26,7 +27,8 @@ class RegisterIndex:
                 select(RegisteredName.id, RegisteredName.name_th, RegisteredName.name_en)
             ).all()
             built = (newest, names.NameIndex(
-                names.RegisteredName(id=r[0], name_th=r[1], name_en=r[2], source="registered")
+                names.RegisteredName(id=stored_id(r[0]), name_th=r[1], name_en=r[2],
+                                     source="registered")
                 for r in rows))
             self._built = built
         return built[1]

@@ -218,9 +218,9 @@ async def documents_action(application_id: RowId, request: Request, session: Ses
             return _redirect(f"/registration/{application.id}/review")
         if action in ("remove", "reuse") and document_id is None:
             raise Invalid([FieldError("document_id", "field.choice")])
-        if action == "remove":
+        if action == "remove" and document_id is not None:
             service.remove_document(session, application, document_id)
-        elif action == "reuse":
+        elif action == "reuse" and document_id is not None:
             service.reuse_document(session, application, document_id=document_id,
                                    kind=kind, person_id=person_id)
         else:

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy import bindparam, func
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.accounts.models import Role, User
 from core.clock import utcnow
-from core.db import append_row, row_update
+from core.db import append_row, row_update, stored_id
 from core.errors import (
     N_,
     Conflict,
@@ -94,7 +94,8 @@ def _reserved_index(session: Session, exclude_id: int | None = None) -> names.Na
         )
     ).all()
     return names.NameIndex(
-        names.RegisteredName(id=r.id, name_th=r.name_th, name_en=r.name_en, source="reserved")
+        names.RegisteredName(id=stored_id(r.id), name_th=r.name_th, name_en=r.name_en,
+                             source="reserved")
         for r in rows if r.id != exclude_id
     )
 
@@ -113,7 +114,7 @@ def check_name(session: Session, entity_type: str, name_th: str, name_en: str,
                field_prefix: str = "") -> NameCheck:
     if entity_type not in set(names.EntityType):
         return NameCheck(errors=[FieldError("entity_type", "field.choice")], conflicts=[])
-    errors = names.check_name_form(entity_type, name_th, name_en, field_prefix)
+    errors = names.check_name_form(names.EntityType(entity_type), name_th, name_en, field_prefix)
     conflicts: list[names.NameConflict] = []
     if not errors:
         for index in (_register_index(session), _reserved_index(session)):
@@ -149,7 +150,7 @@ def reserve_name(session: Session, user: User, entity_type: str,
     name_th, name_en = names.clean_text(name_th), names.clean_text(name_en)
     reserved_at = utcnow()
     reservation = NameReservation(
-        user_id=user.id, entity_type=entity_type, name_th=name_th, name_en=name_en,
+        user_id=stored_id(user.id), entity_type=entity_type, name_th=name_th, name_en=name_en,
         norm_th=names.normalise(name_th), norm_en=names.normalise(name_en), rank=rank + 1,
         candidates=[
             {"rank": i + 1, "name_th": th, "name_en": en,
@@ -161,7 +162,7 @@ def reserve_name(session: Session, user: User, entity_type: str,
     )
     session.add(reservation)
     session.flush()
-    application = Application(user_id=user.id, reservation_id=reservation.id,
+    application = Application(user_id=stored_id(user.id), reservation_id=stored_id(reservation.id),
                               entity_type=entity_type, name_th=name_th, name_en=name_en)
     session.add(application)
     session.flush()
@@ -193,20 +194,20 @@ def ensure_reservation_valid(session: Session, application: Application,
 def applications_of(session: Session, user: User) -> list[Application]:
     return list(session.exec(
         select(Application).where(Application.user_id == user.id)
-        .order_by(Application.created_at.desc())  # type: ignore[attr-defined]
+        .order_by(col(Application.created_at).desc())
     ).all())
 
 
 # Statements on the submit path, built once: building one costs more than running it.
 _APPLICATION_AND_RESERVATION = (
     select(Application, NameReservation)
-    .join(NameReservation, NameReservation.id == Application.reservation_id)  # type: ignore[arg-type]
+    .join(NameReservation, col(NameReservation.id) == Application.reservation_id)
     .where(Application.id == bindparam("application_id")))
 _PEOPLE = (select(Person).where(Person.application_id == bindparam("application_id"))
-           .order_by(Person.position))  # type: ignore[arg-type]
+           .order_by(col(Person.position)))
 _FREEZE = row_update(Application).where(Application.status == ApplicationStatus.draft)
 _DOCUMENTS = (select(Document).where(Document.application_id == bindparam("application_id"))
-              .order_by(Document.uploaded_at))  # type: ignore[arg-type]
+              .order_by(col(Document.uploaded_at)))
 
 
 def get_application(session: Session, user: User, application_id: int) -> Application:
@@ -225,9 +226,11 @@ def get_application_and_reservation(session: Session, user: User, application_id
     """Both in one query, for submitting (the applicant's own application only), which
     checks the reservation next."""
     ensure_applicant(user)
-    row = session.exec(_APPLICATION_AND_RESERVATION,  # type: ignore[call-overload]
+    row = session.exec(_APPLICATION_AND_RESERVATION,
                        params={"application_id": application_id}).first()
-    return _owned(user, row[0] if row else None), row[1]  # type: ignore[index]
+    if row is None:
+        raise NotFound()
+    return _owned(user, row[0]), row[1]
 
 
 def can_change(user: User, application: Application) -> bool:
@@ -264,7 +267,7 @@ def ensure_draft(application: Application) -> None:
 def people_of(session: Session, application: Application, role: PersonRole) -> list[Person]:
     return list(session.exec(
         select(Person).where(Person.application_id == application.id, Person.role == role)
-        .order_by(Person.position)  # type: ignore[arg-type]
+        .order_by(col(Person.position))
     ).all())
 
 
@@ -277,7 +280,8 @@ def _replace_people(session: Session, application: Application, role: str,
         session.delete(old)
     session.flush()
     for position, p in enumerate(people):
-        session.add(Person(application_id=application.id, role=PersonRole(role), position=position,
+        session.add(Person(application_id=stored_id(application.id), role=PersonRole(role),
+                           position=position,
                            full_name=p.full_name, nationality=p.nationality, thai_id=p.thai_id,
                            passport_no=p.passport_no, age=p.age, address=p.address,
                            shares=p.shares, is_promoter=p.is_promoter, can_sign=p.can_sign))
@@ -318,7 +322,7 @@ def save_step(session: Session, application: Application, step: str,
 
 
 def documents_of(session: Session, application: Application) -> list[Document]:
-    return list(session.exec(_DOCUMENTS,  # type: ignore[call-overload]
+    return list(session.exec(_DOCUMENTS,
                              params={"application_id": application.id}).all())
 
 
@@ -368,7 +372,7 @@ def _check_quota(session: Session, application: Application) -> None:
                                   {"max": settings.upload_max_documents})])
     files = select(Document.sha256).where(Document.application_id == application.id).distinct()
     total = session.exec(select(func.coalesce(func.sum(StoredFile.size), 0)).where(
-        StoredFile.sha256.in_(files))).one()  # type: ignore[attr-defined]
+        col(StoredFile.sha256).in_(files))).one()
     if total > settings.upload_max_total_bytes:
         raise Invalid([FieldError("file", "doc.quota_full",
                                   {"max_mb": settings.upload_max_total_bytes // (1024 * 1024)})])
@@ -392,7 +396,7 @@ def _attach(session: Session, application: Application, digest: str, kind: str,
         Document.kind == kind, Document.person_id == person_id)).first()
     if existing:
         return existing
-    doc = Document(application_id=application.id, sha256=digest, kind=kind,
+    doc = Document(application_id=stored_id(application.id), sha256=digest, kind=kind,
                    person_id=person_id, filename=filename)
     session.add(doc)
     session.flush()
@@ -465,7 +469,7 @@ def next_reference(application: Application, submitted_at: datetime) -> str:
 def people_by_role(session: Session, application: Application) -> dict[PersonRole, list[Person]]:
     """Everyone named in the application, by role, in form order: one query, not one a role."""
     grouped: dict[PersonRole, list[Person]] = {role: [] for role in PersonRole}
-    for person in session.exec(_PEOPLE, params={"application_id": application.id}).all():  # type: ignore[call-overload]
+    for person in session.exec(_PEOPLE, params={"application_id": application.id}).all():
         grouped[PersonRole(person.role)].append(person)
     return grouped
 
@@ -561,5 +565,5 @@ def timeline(session: Session, application: Application) -> list[ApplicationEven
     return list(session.exec(
         select(ApplicationEvent).where(ApplicationEvent.application_id == application.id,
                                        ApplicationEvent.internal == False)  # noqa: E712
-        .order_by(ApplicationEvent.at, ApplicationEvent.id)  # type: ignore[arg-type]
+        .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))
     ).all())

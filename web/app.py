@@ -260,5 +260,5 @@ def create_app(resources: Resources | None = None) -> FastAPI:
                    chat.router):
         app.include_router(router, include_in_schema=False)
     install_error_handlers(app)
-    app.openapi = document_problems(app.openapi)  # type: ignore[method-assign]
+    app.openapi = document_problems(app.openapi)  # type: ignore[method-assign]  # FastAPI's own way
     return app

@@ -31,5 +31,5 @@ def favicon() -> RedirectResponse:
 
 @router.get("/healthz")
 def health(session: SessionDep) -> dict[str, str]:
-    session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    session.connection().execute(text("SELECT 1"))
     return {"status": "ok"}

@@ -116,7 +116,7 @@ def list_staff(session: Session) -> list[User]:
 
 def end_sessions(session: Session, user: User) -> None:
     """Sign the user out everywhere: every session cookie issued so far stops working."""
-    session.exec(update(User).where(col(User.id) == user.id)  # type: ignore[call-overload]
+    session.exec(update(User).where(col(User.id) == user.id)
                  .values(session_version=col(User.session_version) + 1))
     session.refresh(user)
 

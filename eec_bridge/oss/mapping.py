@@ -6,7 +6,7 @@ dataclasses of eec_bridge.oss.gateway."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from core.http_adapters import decode_json, validate
 from eec_bridge.oss import schemas
@@ -92,8 +92,8 @@ def to_case_draft(case: Any) -> CaseDraft:
     if not isinstance(case, Mapping):
         raise TypeError(f"cannot make an EEC OSS case of {type(case).__name__}")
     if "case_type" in case:
-        fields = {k: case.get(k) for k in CaseDraft.__annotations__}
-        return CaseDraft(**fields)  # type: ignore[typeddict-item]
+        # A CaseDraft read back from an outbox payload: JSON keeps the keys, not the type.
+        return cast(CaseDraft, {k: case.get(k) for k in CaseDraft.__annotations__})
     source = case.get("source")
     if source == "licence":
         return case_from_licence_application(case["licence"])

@@ -44,7 +44,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -177,7 +177,9 @@ class OssSandbox:
 
     @property
     def config(self) -> OssSandboxConfig:
-        return self.kit.config  # type: ignore[return-value]
+        # The kit builds it with config_model=OssSandboxConfig (above); SandboxKit types it as
+        # the base class.
+        return cast(OssSandboxConfig, self.kit.config)
 
     def _clear(self) -> None:
         self.cases: dict[str, CaseRecord] = {}
