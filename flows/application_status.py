@@ -18,7 +18,7 @@ from core.forms import form_dict, localized_errors
 from core.templating import is_htmx, render
 from eec_bridge import actions
 from flows.submission import case_of
-from registration import service
+from registration import repository, service
 from registration.models import Application
 
 router = APIRouter(prefix="/registration", tags=["registration"])
@@ -30,7 +30,7 @@ def _status_context(session: SessionDep, application: Application) -> dict[str, 
     info_request = request_open if case is not None and case.status == "info_requested" \
         else None
     return {"application": application, "case": case,
-            "events": service.timeline(session, application),
+            "events": repository.timeline(session, application),
             "info_request": info_request, "form_on_page": info_request is not None}
 
 

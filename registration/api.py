@@ -20,7 +20,7 @@ from core.i18n import get_locale, message
 from core.problems import problems
 from core.security import csrf_token
 from core.thai_ids import mask_pin
-from registration import service
+from registration import repository, service
 from registration.models import Application, PersonRole
 from registration.schemas import (
     STEP_FORMS,
@@ -69,7 +69,7 @@ def application_json(session: SessionDep, application: Application) -> dict[str,
         "timeline": [
             {"status": e.status, "key": e.key, "text": message(e.key, e.params),
              "at": e.at.isoformat()}
-            for e in service.timeline(session, application)
+            for e in repository.timeline(session, application)
         ],
     }
 
@@ -108,7 +108,7 @@ def reserve(body: ReservationIn, session: SessionDep, user: CurrentUser) -> dict
 @router.get("/applications", response_model=list[ApplicationSummary], responses=problems(401))
 def list_applications(session: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
     return [{"id": a.id, "status": a.status, "reference": a.reference, "name_th": a.name_th,
-             "name_en": a.name_en} for a in service.applications_of(session, user)]
+             "name_en": a.name_en} for a in repository.applications_of(session, user)]
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationOut,
@@ -163,7 +163,7 @@ def list_people(application_id: RowId, role: PersonRole, session: SessionDep,
     return [{"id": p.id, "full_name": p.full_name, "nationality": p.nationality,
              "thai_id_masked": mask_pin(p.thai_id) if p.thai_id else "",
              "shares": p.shares, "is_promoter": p.is_promoter}
-            for p in service.people_of(session, application, role)]
+            for p in repository.people_of(session, application, role)]
 
 
 @router.post("/applications/{application_id}/submit", response_model=ReceiptOut,

@@ -21,7 +21,7 @@ from core.i18n import gettext as _
 from core.options import Option
 from core.templating import render
 from core.thai_ids import mask_pin
-from registration import address, identity, names, schemas, service, steps
+from registration import address, identity, names, repository, schemas, service, steps
 from registration.documents import DOCUMENT_KINDS
 from registration.fees import format_baht
 from registration.models import Application, ApplicationStatus, PersonRole
@@ -37,7 +37,7 @@ def _redirect(url: str) -> RedirectResponse:
 @router.get("")
 def dashboard(request: Request, session: SessionDep, user: CurrentUser):
     return render(request, "registration/dashboard.html",
-                  {"applications": service.applications_of(session, user)})
+                  {"applications": repository.applications_of(session, user)})
 
 
 # --- Name reservation -------------------------------------------------------------------------
@@ -133,14 +133,14 @@ def step_context(session: SessionDep, application: Application, step: str,
 
 def _documents_context(session: SessionDep, application: Application) -> dict[str, Any]:
     people, seen = [], set()
-    for p in service.people_of(session, application, PersonRole.shareholder) + \
-            service.people_of(session, application, PersonRole.director):
+    for p in repository.people_of(session, application, PersonRole.shareholder) + \
+            repository.people_of(session, application, PersonRole.director):
         key = p.thai_id or f"{p.nationality}:{p.passport_no}" or p.full_name
         if key not in seen:  # a promoter who is also a director is one person
             seen.add(key)
             people.append(p)
     return {
-        "documents": service.documents_of(session, application),
+        "documents": repository.documents_of(session, application),
         "doc_kinds": [Option(k, message(f"doc.kind.{k}")) for k in DOCUMENT_KINDS],
         "doc_people": [Option(str(p.id), p.full_name) for p in people],
         "people_by_id": {p.id: p for p in people},
@@ -158,10 +158,10 @@ def _review_context(session: SessionDep, application: Application) -> dict[str, 
         "fee_total": format_baht(quote.total, lang),
         "foreign_percent": service.foreign_share_percent(session, application),
         "foreign_threshold": steps.FOREIGN_MAJORITY_PERCENT,
-        "shareholders": service.people_of(session, application, PersonRole.shareholder),
-        "directors": service.people_of(session, application, PersonRole.director),
-        "witnesses": service.people_of(session, application, PersonRole.witness),
-        "documents": service.documents_of(session, application),
+        "shareholders": repository.people_of(session, application, PersonRole.shareholder),
+        "directors": repository.people_of(session, application, PersonRole.director),
+        "witnesses": repository.people_of(session, application, PersonRole.witness),
+        "documents": repository.documents_of(session, application),
         "problems": [message(e.key, e.params)
                      for e in service.incomplete_steps(session, application)],
         "office_line": address.describe_address(

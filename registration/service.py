@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from core.accounts.models import Role, User
 from core.clock import utcnow
@@ -30,7 +29,7 @@ from core.events import publish
 from core.i18n import format_date, message
 from core.runtime import current, get_settings
 from core.security import upload_allowed
-from registration import documents, names, schemas, steps
+from registration import documents, names, repository, schemas, steps
 from registration.events import ApplicationSubmitted
 from registration.fees import FeeQuote, compute_fees
 from registration.models import (
@@ -87,12 +86,7 @@ def warm_up(session: Session) -> int:
 
 
 def _reserved_index(session: Session, exclude_id: int | None = None) -> names.NameIndex:
-    rows = session.exec(
-        select(NameReservation).where(
-            NameReservation.status == ReservationStatus.active,
-            NameReservation.expires_at > utcnow(),
-        )
-    ).all()
+    rows = repository.active_reservations(session)
     return names.NameIndex(
         names.RegisteredName(id=stored_id(r.id), name_th=r.name_th, name_en=r.name_en,
                              source="reserved")
@@ -191,23 +185,8 @@ def ensure_reservation_valid(session: Session, application: Application,
 # --- Applications -----------------------------------------------------------------------------
 
 
-def applications_of(session: Session, user: User) -> list[Application]:
-    return list(session.exec(
-        select(Application).where(Application.user_id == user.id)
-        .order_by(col(Application.created_at).desc())
-    ).all())
-
-
-# Statements on the submit path, built once: building one costs more than running it.
-_APPLICATION_AND_RESERVATION = (
-    select(Application, NameReservation)
-    .join(NameReservation, col(NameReservation.id) == Application.reservation_id)
-    .where(Application.id == bindparam("application_id")))
-_PEOPLE = (select(Person).where(Person.application_id == bindparam("application_id"))
-           .order_by(col(Person.position)))
+# Built once: building a statement costs more than running it.
 _FREEZE = row_update(Application).where(Application.status == ApplicationStatus.draft)
-_DOCUMENTS = (select(Document).where(Document.application_id == bindparam("application_id"))
-              .order_by(col(Document.uploaded_at)))
 
 
 def get_application(session: Session, user: User, application_id: int) -> Application:
@@ -226,8 +205,7 @@ def get_application_and_reservation(session: Session, user: User, application_id
     """Both in one query, for submitting (the applicant's own application only), which
     checks the reservation next."""
     ensure_applicant(user)
-    row = session.exec(_APPLICATION_AND_RESERVATION,
-                       params={"application_id": application_id}).first()
+    row = repository.application_and_reservation(session, application_id)
     if row is None:
         raise NotFound()
     return _owned(user, row[0]), row[1]
@@ -264,16 +242,9 @@ def ensure_draft(application: Application) -> None:
         raise Forbidden("application.frozen")
 
 
-def people_of(session: Session, application: Application, role: PersonRole) -> list[Person]:
-    return list(session.exec(
-        select(Person).where(Person.application_id == application.id, Person.role == role)
-        .order_by(col(Person.position))
-    ).all())
-
-
 def _replace_people(session: Session, application: Application, role: str,
                     people: list[steps.PersonData]) -> None:
-    for old in people_of(session, application, PersonRole(role)):
+    for old in repository.people_of(session, application, PersonRole(role)):
         for doc in session.exec(select(Document).where(Document.person_id == old.id)).all():
             doc.person_id = None
             session.add(doc)
@@ -292,7 +263,7 @@ def saved_step(session: Session, application: Application, step: str) -> StepFor
     form = schemas.STEP_FORMS.get(step)
     if form is None:
         raise NotFound()
-    return form.stored(application, people_by_role(session, application))
+    return form.stored(application, repository.people_by_role(session, application))
 
 
 def save_step(session: Session, application: Application, step: str,
@@ -319,11 +290,6 @@ def save_step(session: Session, application: Application, step: str,
 
 
 # --- Documents --------------------------------------------------------------------------------
-
-
-def documents_of(session: Session, application: Application) -> list[Document]:
-    return list(session.exec(_DOCUMENTS,
-                             params={"application_id": application.id}).all())
 
 
 def _check_kind_and_person(session: Session, application: Application, kind: str,
@@ -365,14 +331,11 @@ def _check_quota(session: Session, application: Application) -> None:
     """Counted after the change (in its transaction), so a file already attached adds no
     bytes and a refused one is rolled back with the rest."""
     settings = get_settings()
-    count = session.exec(select(func.count()).select_from(Document).where(
-        Document.application_id == application.id)).one()
+    count = repository.document_count(session, application)
     if count > settings.upload_max_documents:
         raise Invalid([FieldError("file", "doc.too_many",
                                   {"max": settings.upload_max_documents})])
-    files = select(Document.sha256).where(Document.application_id == application.id).distinct()
-    total = session.exec(select(func.coalesce(func.sum(StoredFile.size), 0)).where(
-        col(StoredFile.sha256).in_(files))).one()
+    total = repository.documents_size(session, application)
     if total > settings.upload_max_total_bytes:
         raise Invalid([FieldError("file", "doc.quota_full",
                                   {"max_mb": settings.upload_max_total_bytes // (1024 * 1024)})])
@@ -425,9 +388,9 @@ def missing_documents(session: Session, application: Application, *,
                       shareholders: list[Person] | None = None,
                       docs: list[Document] | None = None) -> list[FieldError]:
     """Each promoter needs an identity document: ID card copy or passport copy."""
-    docs = documents_of(session, application) if docs is None else docs
+    docs = repository.documents_of(session, application) if docs is None else docs
     if shareholders is None:
-        shareholders = people_of(session, application, PersonRole.shareholder)
+        shareholders = repository.people_of(session, application, PersonRole.shareholder)
     attached = {d.person_id for d in docs if d.kind in ("id_copy", "passport_copy")}
     return [
         FieldError("documents", "doc.missing_identity", {"name": p.full_name})
@@ -443,7 +406,8 @@ def quote_fees(application: Application) -> FeeQuote:
 
 
 def foreign_share_percent(session: Session, application: Application) -> Decimal:
-    return steps.foreign_share_percent(people_of(session, application, PersonRole.shareholder))
+    shareholders = repository.people_of(session, application, PersonRole.shareholder)
+    return steps.foreign_share_percent(shareholders)
 
 
 def incomplete_steps(session: Session, application: Application, *,
@@ -466,20 +430,12 @@ def next_reference(application: Application, submitted_at: datetime) -> str:
     return f"REG-{as_aware(submitted_at).year}-{application.id:06d}"
 
 
-def people_by_role(session: Session, application: Application) -> dict[PersonRole, list[Person]]:
-    """Everyone named in the application, by role, in form order: one query, not one a role."""
-    grouped: dict[PersonRole, list[Person]] = {role: [] for role in PersonRole}
-    for person in session.exec(_PEOPLE, params={"application_id": application.id}).all():
-        grouped[PersonRole(person.role)].append(person)
-    return grouped
-
-
 def submission_payload(session: Session, application: Application, *,
                        by_role: dict[PersonRole, list[Person]] | None = None,
                        docs: list[Document] | None = None) -> dict[str, Any]:
     """What the bridge will send to Biz Portal: a frozen copy, Thai and English names both."""
-    by_role = people_by_role(session, application) if by_role is None else by_role
-    docs = documents_of(session, application) if docs is None else docs
+    by_role = repository.people_by_role(session, application) if by_role is None else by_role
+    docs = repository.documents_of(session, application) if docs is None else docs
     people = {
         role.value: [
             {"full_name": p.full_name, "nationality": p.nationality, "thai_id": p.thai_id,
@@ -528,8 +484,8 @@ def submit_application(session: Session, application: Application, *, declared: 
     ensure_draft(application)
     ensure_reservation_valid(session, application, reservation)
     # Loaded once: the completeness check and the frozen payload read the same rows.
-    by_role = people_by_role(session, application)
-    docs = documents_of(session, application)
+    by_role = repository.people_by_role(session, application)
+    docs = repository.documents_of(session, application)
     errors = incomplete_steps(session, application, shareholders=by_role[PersonRole.shareholder],
                               docs=docs)
     if not declared:
@@ -558,12 +514,3 @@ def freeze(session: Session, application: Application) -> None:
         raise Forbidden("application.frozen")
     for key, value in values.items():
         set_committed_value(application, key, value)
-
-
-def timeline(session: Session, application: Application) -> list[ApplicationEvent]:
-    """The applicant's timeline: every public event of the application and its case."""
-    return list(session.exec(
-        select(ApplicationEvent).where(ApplicationEvent.application_id == application.id,
-                                       ApplicationEvent.internal == False)  # noqa: E712
-        .order_by(col(ApplicationEvent.at), col(ApplicationEvent.id))
-    ).all())

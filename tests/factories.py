@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from core.accounts.models import User
 from core.security import hash_password
-from registration import service
+from registration import repository, service
 from registration.models import PersonRole
 from tests.conftest import CAPITAL, DIRECTORS, EEC, OFFICE, PDF, people_form
 
@@ -44,7 +44,7 @@ def submitted_application(session: Session, user: User, rng: random.Random,
     for step, data in (("office", OFFICE), ("capital", CAPITAL), ("people", people_form()),
                        ("directors", DIRECTORS), ("eec", eec)):
         service.save_step(session, application, step, data)
-    promoters = service.people_of(session, application, PersonRole.shareholder)
+    promoters = repository.people_of(session, application, PersonRole.shareholder)
     for person, kind in zip(promoters, ("id_copy", "passport_copy"), strict=False):
         service.add_document(session, application, kind=kind, person_id=person.id,
                              filename=f"{kind}.pdf", content=PDF)

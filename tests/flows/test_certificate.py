@@ -22,7 +22,7 @@ from core.thai_dates import BANGKOK
 from core.thai_ids import format_juristic_number
 from eec_bridge import callbacks
 from flows.submission import case_of
-from registration import service
+from registration import repository, service
 from registration.models import Application, PersonRole
 from tests.conftest import (
     CAPITAL,
@@ -66,7 +66,7 @@ def submit_through_services(session, email: str, application_id: int) -> Applica
     for step, data in (("office", OFFICE), ("capital", CAPITAL), ("people", people_form()),
                        ("directors", DIRECTORS), ("eec", NON_EEC)):
         assert not service.save_step(session, application, step, data).errors, step
-    promoters = service.people_of(session, application, PersonRole.shareholder)
+    promoters = repository.people_of(session, application, PersonRole.shareholder)
     kinds, contents = ("id_copy", "passport_copy"), (PDF, PDF + b"%")
     for person, kind, content in zip(promoters, kinds, contents, strict=False):
         service.add_document(session, application, kind=kind, person_id=person.id,

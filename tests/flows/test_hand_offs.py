@@ -19,7 +19,7 @@ from core.thai_ids import format_juristic_number
 from eec_bridge import delivery, topics
 from eec_bridge.events import ALL as BRIDGE_EVENTS
 from eec_bridge.models import Case, CaseStatus, OutboxMessage, OutboxState
-from registration import service
+from registration import repository, service
 from registration.models import Application, NameReservation, RegisteredName, ReservationStatus
 from tests.conftest import submitted_application
 from tests.eec_bridge.test_webhooks import Webhook, event_id, juristic_number, registration_event
@@ -56,7 +56,7 @@ def test_a_registered_callback_reaches_the_application(browser, session):
     on_register = session.exec(select(RegisteredName).where(
         RegisteredName.juristic_number == number)).one()
     assert (on_register.name_th, on_register.name_en) == (application.name_th, application.name_en)
-    timeline = service.timeline(session, application)
+    timeline = repository.timeline(session, application)
     assert [(e.key, e.case_id) for e in timeline][-1] == ("event.registered", case.id)
     assert timeline[-1].params == {"juristic_number": format_juristic_number(number)}
 
