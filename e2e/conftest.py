@@ -94,7 +94,7 @@ def _migrate_and_seed(env: dict[str, str]) -> None:
     prepare = ("from sqlmodel import Session\n"
                "from registration.seed import seed_register\n"
                "from web.bootstrap import migrate\n"
-               "from core.db import get_engine\n"
+               "from core.runtime import get_engine\n"
                "migrate()\n"
                "with Session(get_engine()) as session:\n"
                "    seed_register(session)\n"
