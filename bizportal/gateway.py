@@ -69,8 +69,8 @@ class LicenceApplication:
     submitted_at: datetime
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, for an outbox payload; EEC OSS reads it back as its LicenceRecord
-        (eec_bridge/oss/gateway.py), so keep the two alike."""
+        """JSON-ready, for an outbox payload; the bridge reads it back as its LicenceItem
+        (eec_bridge/payloads.py), so keep the two alike."""
         return {"id": self.id, "type": self.type.value,
                 "status": self.status.value, "applicant_name_th": self.applicant_name_th,
                 "applicant_name_en": self.applicant_name_en,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -42,8 +41,9 @@ def development_service_token(env: os._Environ[str] | dict[str, str]) -> str:
     return token if isinstance(token, str) else ""
 
 
-@lru_cache
 def get_settings() -> ChatbotSettings:
+    """Read from the environment on every call (a handful of lookups per chat turn), so a
+    test sets the environment and nothing is cached to reset."""
     env = os.environ
     return ChatbotSettings(
         portal_url=env.get("EEC_PORTAL_URL", ChatbotSettings.portal_url),

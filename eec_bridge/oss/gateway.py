@@ -44,28 +44,11 @@ class CaseDraft(TypedDict):
     description_en: str
 
 
-class LicenceRecord(TypedDict):
-    """A licence application filed on Biz Portal, as the bridge freezes it in the outbox
-    (bizportal.gateway.LicenceApplication.as_dict()). Described here, in the OSS adapter's
-    own terms, so that the adapter needs nothing from bizportal."""
-
-    id: str  # Biz Portal's application id: our reference for the case
-    type: str  # a CaseType value other than company_registration
-    status: str
-    applicant_name_th: str
-    applicant_name_en: str
-    juristic_number: str
-    province_code: str
-    estate_id: str | None
-    target_industry: str  # our code, core.eec.TARGET_INDUSTRIES
-    description_th: str
-    description_en: str
-    submitted_at: str  # ISO 8601
-
-
 @runtime_checkable
 class LicenceSource(Protocol):
-    """Anything that gives its LicenceRecord, as bizportal's LicenceApplication does."""
+    """Anything that gives a licence application as the bridge freezes it in the outbox
+    (eec_bridge.payloads.LicenceItem), as bizportal's LicenceApplication does; the adapter
+    needs nothing from bizportal."""
 
     def as_dict(self) -> Mapping[str, Any]: ...
 
@@ -120,7 +103,7 @@ class EecOssGateway(Protocol):
                     callback_url: str | None = None) -> CaseReceipt:
         """`case` is a CaseDraft; or {"source": "registration", "registration":
         submission_payload(), "juristic_number": …}; or {"source": "licence", "licence":
-        LicenceRecord}; or a LicenceSource (a bizportal LicenceApplication) itself.
+        LicenceItem}; or a LicenceSource (a bizportal LicenceApplication) itself.
         `message_id` is the Idempotency-Key, so a retry never opens a second case."""
         ...
 

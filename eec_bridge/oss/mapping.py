@@ -69,8 +69,8 @@ def case_from_registration(payload: Mapping[str, Any], juristic_number: str) -> 
 
 def case_from_licence_application(application: LicenceSource | Mapping[str, Any]
                                   ) -> CaseDraft:
-    """A licence application filed on Biz Portal (a LicenceRecord, or what gives one) → the
-    OSS case of the same type."""
+    """A licence application filed on Biz Portal (a payloads.LicenceItem as a mapping, or
+    what gives one) → the OSS case of the same type."""
     app = application if isinstance(application, Mapping) else application.as_dict()
     return CaseDraft(
         reference=app["id"], case_type=CaseType(app["type"]).value,
@@ -86,7 +86,7 @@ def case_from_licence_application(application: LicenceSource | Mapping[str, Any]
 def to_case_draft(case: Any) -> CaseDraft:
     """Whatever submit_case takes → CaseDraft: a CaseDraft; an outbox envelope
     {"source": "registration", "registration": submission_payload(), "juristic_number"} or
-    {"source": "licence", "licence": LicenceRecord}; a LicenceSource."""
+    {"source": "licence", "licence": LicenceItem}; a LicenceSource."""
     if isinstance(case, LicenceSource):
         return case_from_licence_application(case)
     if not isinstance(case, Mapping):

@@ -12,7 +12,7 @@ from bizportal.gateway import LicenceApplication, LicenceStatus, LicenceType
 from core.eec import TARGET_INDUSTRIES
 from core.http_adapters import SchemaError
 from eec_bridge.oss import parse_callback, schemas
-from eec_bridge.oss.gateway import CaseState, CaseType, LicenceRecord, LicenceSource
+from eec_bridge.oss.gateway import CaseState, CaseType, LicenceSource
 from eec_bridge.oss.mapping import (
     INDUSTRIES,
     INDUSTRIES_FROM_OSS,
@@ -21,6 +21,7 @@ from eec_bridge.oss.mapping import (
     case_request,
     to_case_draft,
 )
+from eec_bridge.payloads import LicenceItem
 from tests.bizportal.conftest import registration_payload
 
 JURISTIC_NUMBER = "0205569000010"
@@ -88,7 +89,8 @@ def test_the_oss_adapter_reads_a_biz_portal_licence_application_as_its_own_recor
     """The OSS adapter describes a licence application itself, so that it imports nothing
     from bizportal; the two descriptions must not drift apart."""
     assert isinstance(LICENCE, LicenceSource)
-    assert set(LICENCE.as_dict()) == set(LicenceRecord.__annotations__)
+    assert set(LICENCE.as_dict()) == set(LicenceItem.model_fields)
+    LicenceItem.model_validate(LICENCE.as_dict())
 
 
 def test_a_case_draft_passes_through_unchanged():

@@ -21,16 +21,12 @@ from fake_portal import FakePortal  # noqa: E402
 @pytest.fixture
 def portal(monkeypatch) -> Any:
     """A ticket API on a free port; the actions' settings point at it."""
-    from actions import settings
-
     with FakePortal() as server:
         monkeypatch.setenv("EEC_PORTAL_URL", server.url)
         monkeypatch.setenv("EEC_CHATBOT_SERVICE_TOKEN", FakePortal.TOKEN)
         monkeypatch.setenv("EEC_CHATBOT_BACKOFF_S", "0.01")
         monkeypatch.setenv("EEC_CHATBOT_HTTP_TIMEOUT_S", "1")
-        settings.get_settings.cache_clear()
         yield server
-    settings.get_settings.cache_clear()
 
 
 def run(coroutine: Any) -> Any:

@@ -68,14 +68,10 @@ def test_nobody_listening_is_unavailable(monkeypatch):
         port = s.getsockname()[1]
     monkeypatch.setenv("EEC_PORTAL_URL", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("EEC_CHATBOT_BACKOFF_S", "0.01")
-    get_settings.cache_clear()
-    try:
-        with pytest.raises(TicketApiUnavailable):
-            run(HttpTicketAPI().file_ticket(filing(), "k"))
-        with pytest.raises(TicketApiUnavailable):
-            run(HttpTicketAPI().ticket_status("CMP-2026-000001"))
-    finally:
-        get_settings.cache_clear()
+    with pytest.raises(TicketApiUnavailable):
+        run(HttpTicketAPI().file_ticket(filing(), "k"))
+    with pytest.raises(TicketApiUnavailable):
+        run(HttpTicketAPI().ticket_status("CMP-2026-000001"))
 
 
 def test_refused_fields_come_back_as_typed_problems(portal):
@@ -87,7 +83,6 @@ def test_refused_fields_come_back_as_typed_problems(portal):
 
 def test_a_wrong_token_is_rejected_without_retries(portal, monkeypatch):
     monkeypatch.setenv("EEC_CHATBOT_SERVICE_TOKEN", "wrong")
-    get_settings.cache_clear()
     with pytest.raises(TicketApiRejected) as rejected:
         run(HttpTicketAPI().file_ticket(filing(), "k"))
     assert rejected.value.status == 401
