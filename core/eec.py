@@ -68,8 +68,3 @@ def province_options() -> list[Option]:
 
 def industry_options() -> list[Option]:
     return [Option(code, message(f"industry.{code}")) for code in TARGET_INDUSTRIES]
-
-
-def qualifies_for_eec_oss(operates_in_eec: bool | None, requests_privileges: bool | None) -> bool:
-    """The bridge also sends the case to EEC OSS when either answer is yes."""
-    return bool(operates_in_eec) or bool(requests_privileges)

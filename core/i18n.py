@@ -9,7 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -92,10 +91,6 @@ def format_date(value: date | datetime | None, style: Style = "long") -> str:
 
 def format_datetime(value: datetime | None) -> str:
     return "" if value is None else thai_dates.format_datetime(value, get_locale())
-
-
-def language_name(lang: str) -> str:
-    return Locale.parse(lang).get_display_name(lang) or lang
 
 
 class LocaleMiddleware:

@@ -1,5 +1,5 @@
 """Which container (core/container.py) this process uses, and the read-outs every module calls:
-`get_settings()`, `get_engine()`, and the route dependencies `ResourcesDep`/`SettingsDep`.
+`get_settings()`, `get_engine()`, and the route dependency `SettingsDep`.
 
 Routes read the app's container from `request.app.state`; code below the routes (services,
 tasks) reads `current()`: the container installed last, or, in a process that installs none
@@ -72,5 +72,4 @@ def get_app_settings(request: Request) -> Settings:
     return get_resources(request).settings
 
 
-ResourcesDep = Annotated[Resources, Depends(get_resources)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -55,7 +55,6 @@ class Settings(BaseSettings):
     upload_max_total_bytes: int = 50 * 1024 * 1024
     uploads_per_hour: int = 60
     reservation_days: int = 30
-    name_similarity_threshold: int = 88
 
     # Outside systems. Each sandbox stands in for the real one; only the URLs change.
     bizportal_url: str = "http://127.0.0.1:8101"

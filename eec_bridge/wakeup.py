@@ -11,7 +11,7 @@ import redis
 
 from core.runtime import current
 
-log = logging.getLogger("eec_bridge.relay")
+log = logging.getLogger("eec_bridge.wakeup")
 WAKE_KEY = "eec:outbox:wake"
 
 

@@ -170,6 +170,7 @@ def _review_context(session: SessionDep, application: Application) -> dict[str, 
         if application.subdistrict_code else "",
         "estate": eec.estates().get(application.estate_id),
         "mask_pin": mask_pin,
+        "mask_passport": identity.mask_passport,
         "entity_label": message(names.entity_label_key(names.EntityType(application.entity_type))),
     }
 

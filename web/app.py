@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -180,20 +180,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     permanent GC generation: full collections then walk only what requests allocate,
     instead of stalling a request for tens of milliseconds."""
     given: Resources | None = app.state.given_resources
-    if given is not None:
-        await run_in_threadpool(_warm_up, given)
-        gc.freeze()
-        yield
-        return
     # Code below the routes (services, in-process tasks) reads the installed container.
-    with installed(build(), close=True) as resources:
+    owned = nullcontext(given) if given is not None else installed(build(), close=True)
+    with owned as resources:
         app.state.resources = resources
         try:
             await run_in_threadpool(_warm_up, resources)
             gc.freeze()
             yield
         finally:
-            app.state.resources = None
+            app.state.resources = given
 
 
 class PortalApp(FastAPI):
