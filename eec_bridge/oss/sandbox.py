@@ -166,7 +166,7 @@ class OssSandbox:
             initial_config={"decision_delay_s": settings.decision_delay_s,
                             "policy": settings.policy, "token_ttl_s": settings.token_ttl_s},
             webhook_secret=settings.webhook_secret, problem=problem,
-            stat_keys=("tokens_issued", "approved", "info_requested",
+            stat_keys=("tokens_issued", "stale_tokens", "approved", "info_requested",
                        "rejected", "answers"))
         self.kit.on_reset(self._clear)
         # Numbers keep counting across resets: unique for the sandbox's whole life.
@@ -184,6 +184,9 @@ class OssSandbox:
     def _clear(self) -> None:
         self.cases: dict[str, CaseRecord] = {}
         self.tokens: dict[str, float] = {}
+        # Every token issued since the last reset, so a 401 for one of ours (expired or
+        # revoked: "stale_tokens") is told apart from a stranger's call ("unauthorized" only).
+        self.issued: set[str] = set()
 
     # -- OAuth2 --
 
@@ -208,6 +211,7 @@ class OssSandbox:
         token = secrets.token_urlsafe(32)
         ttl = self.config.token_ttl_s
         self.tokens[token] = time.monotonic() + ttl
+        self.issued.add(token)
         self.kit.stats.add("tokens_issued")
         return JSONResponse({"access_token": token, "token_type": "Bearer", "expires_in": ttl},
                             headers={"Cache-Control": "no-store"})
@@ -217,6 +221,8 @@ class OssSandbox:
         token = header[7:] if header.startswith("Bearer ") else ""
         expires = self.tokens.get(token)
         if expires is None or time.monotonic() >= expires:
+            if token in self.issued:
+                self.kit.stats.add("stale_tokens")
             raise self.kit.unauthorized("INVALID_TOKEN", "Missing, expired or revoked token.")
 
     # -- cases --

@@ -335,7 +335,7 @@ def test_a_revoked_token_is_renewed_once_and_the_call_succeeds(gateway, sandbox,
 
     assert receipt.case_number.startswith("OSS-")
     stats = sandbox.stats()
-    assert stats["tokens_issued"] == 2 and stats["unauthorized"] == 1
+    assert stats["tokens_issued"] == 2 and stats["stale_tokens"] == 1
     assert stats["unique_submissions"] == 2
 
 
@@ -350,7 +350,9 @@ def test_an_expiring_token_is_renewed_before_it_lapses(oss_url, sandbox, receive
         clock.now += 80  # within the renewal margin before expiry
         gw.submit_case(message_id(), a_case(), receiver.url)
     stats = sandbox.stats()
-    assert stats["tokens_issued"] == 2 and stats["unauthorized"] == 0
+    # Counted on the tokens this sandbox issued: a stray call from another test's process
+    # that reached this port (it happened in CI) is a stranger, not a lapsed token of ours.
+    assert stats["tokens_issued"] == 2 and stats["stale_tokens"] == 0
 
 
 def test_the_token_endpoint_refuses_other_grants(oss_url, sandbox):
