@@ -131,7 +131,7 @@ class FakePortal:
         anonymous = body.get("consent") is not True
         if anonymous and personal:
             # As the portal: anonymous without consent, and no personal data without it.
-            errors.append({"field": "consent", "key": "complaint.consent_required",
+            errors.append({"field": "consent", "key": "complaint.personal_data_without_consent",
                            "message": "consent"})
         required = ("estate_id", "category", "description") + (() if anonymous
                                                                  else ("contact_name",))
