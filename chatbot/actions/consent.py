@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 
 
 class Answer(str, Enum):
@@ -121,7 +121,7 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _phrase(phrase: str) -> re.Pattern[str]:
     """A phrase as a pattern: Thai letters may be split by spaces, Latin words are whole."""
     phrase = normalise(phrase)

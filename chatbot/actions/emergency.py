@@ -47,7 +47,8 @@ PHRASE_SIGNS = (
     "แสบตาแสบจมูกมาก",
 )
 # A leak of gas or chemicals: both words close to each other (15 characters), either order.
-LEAKED = r"(?:gas|chemicals?|ammonia|chlorine|fumes|toxic|แก๊ส|แก็ส|ก๊าซ|กาซ|สารเคมี|สารพิษ|แอมโมเนีย|คลอรีน)"
+LEAKED = (r"(?:gas|chemicals?|ammonia|chlorine|fumes|toxic|"
+          r"แก๊ส|แก็ส|ก๊าซ|กาซ|สารเคมี|สารพิษ|แอมโมเนีย|คลอรีน)")
 LEAKING = r"(?:leak\w*|spill\w*|รั่ว\w*|ฟุ้ง)"
 LEAK = re.compile(rf"{LEAKED}.{{0,15}}{LEAKING}|{LEAKING}.{{0,15}}{LEAKED}")
 ELONGATED = re.compile(r"([a-z\u0e01-\u0e4e])\1{2,}")

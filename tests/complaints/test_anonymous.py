@@ -31,8 +31,9 @@ def test_the_ticket_api_files_an_anonymous_complaint_with_its_access_code(app, b
     assert (ticket.contact_name, ticket.contact_phone, ticket.contact_email) == ("", "", "")
     assert service.is_anonymous(ticket)
     # Its complainant follows it with the access code.
+    code = {"Ticket-Access-Code": filed["access_code"]}
     owner = browser.client.get(f"/api/v1/tickets/{filed['number']}",
-                               headers={**SERVICE_TOKEN, "Ticket-Access-Code": filed["access_code"]})
+                               headers={**SERVICE_TOKEN, **code})
     private = owner.json()["private"]
     assert owner.json()["is_complainant"] is True and private["anonymous"] is True
     assert private["description"] == ANONYMOUS["description"] and private["contact"] == ""
