@@ -103,7 +103,11 @@ def consent_answer(tracker: Tracker) -> dict[str, Any]:
     if answer is Answer.YES:
         return {"pdpa_consent": True}
     if answer is Answer.NO:
-        return {"pdpa_consent": False, **{slot: None for slot in PERSONAL_DATA_SLOTS}}
+        # Consent is asked once every detail before it is known, so the summary is next; said
+        # here too because a no NLU did not call `deny` is read after the form chose its next
+        # slot (ValidateComplaintForm.not_understood), which would be the name.
+        return {"pdpa_consent": False, **{slot: None for slot in PERSONAL_DATA_SLOTS},
+                "requested_slot": "confirmed"}
     return reask("pdpa_consent", "consent_unclear")
 
 

@@ -196,6 +196,10 @@ def test_declining_consent_skips_the_name_and_contact():
                         extracted={"pdpa_consent": False}, requested_slot="pdpa_consent")
     assert slots["pdpa_consent"] is False and slots["requested_slot"] == "confirmed"
     assert slots["contact_name"] is None and slots["contact"] is None
+    # A no that NLU did not take for `deny` skips them too.
+    slots, _ = validate(text="ไม่ยอมให้ใช้ข้อมูลส่วนตัวค่ะ", intent="inform", slots=BEFORE_CONSENT,
+                        requested_slot="pdpa_consent")
+    assert slots["pdpa_consent"] is False and slots["requested_slot"] == "confirmed"
 
 
 ANONYMOUS = {**BEFORE_CONSENT, "pdpa_consent": False, "confirmed": True}
