@@ -48,7 +48,8 @@ YES_IDIOMS = (
 )
 # A no however sure the words around it sound.
 NO_IDIOMS = ("of course not", "absolutely not", "certainly not", "definitely not", "surely not",
-             "no way", "hell no", "not at all", "no thank you", "no thanks")
+             "no way", "hell no", "not at all", "no thank you", "no thanks", "anonymous",
+             "anonymously", "ไม่ระบุตัวตน", "ไม่ระบุชื่อ", "ไม่ออกนาม")
 # Settle nothing either way (see the module docstring for "ไม่เป็นไร").
 NEUTRAL = ("ไม่เป็นไร", "never mind", "nevermind", "thank you", "thanks", "ขอบคุณ")
 HEDGES = (
@@ -88,6 +89,10 @@ YES_WORDS = {
     "ยอมรับ", "ยอมให้", "ตกลง", "โอเค", "โอเคร", "ได้", "ใช่", "อนุญาต", "เห็นด้วย", "ยืนยัน",
     "ถูกต้อง", "ถูก", "ยินดี", "แน่นอน", "จ้า", "จ้ะ", "เค", "เคร", "ชัวร์",
 }
+# Yes words of the summary's "shall I file it?" that say what to do rather than agree: a yes
+# alone, but no contradiction beside a no ("No, file it anonymously" is the no button's text).
+ACTION_YES_WORDS = {"y", "send", "submit", "file", "good", "great", "perfect", "ส่ง",
+                    "เรียบร้อย", "ครบ"}
 # Words a negation can bend into a no ("ไม่ให้", "ไม่เอา", "ไม่อยาก", "not comfortable")
 # that are no yes on their own.
 NEGATABLE = {"ให้", "เอา", "อยาก", "ต้องการ", "สะดวก", "พร้อม", "want", "comfortable", "happy",
@@ -104,7 +109,9 @@ CONTRACTIONS = ((re.compile(r"\b(can)'?t\b"), r"\1 not"), (re.compile(r"\bwon'?t
                 (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
                 (re.compile(r"\b(do|does|did|is|are|was|would|should|could)nt\b"), r"\1 not"))
 ELONGATED_LATIN = re.compile(r"([a-z])\1{2,}")
-ELONGATED_THAI = re.compile("([\u0e01-\u0e4e])\\1+")
+# Thai consonants doubled are real ("โอเคค่ะ"); tripled, or a doubled vowel or tone mark, is
+# elongation ("ครับบบ", "ค่าาา").
+ELONGATED_THAI = re.compile("([\u0e01-\u0e2e])\\1{2,}|([\u0e30-\u0e4e])\\2+")
 INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
 WORDS = re.compile(r"[a-z]+|[\u0e01-\u0e4e]+")
 PAYLOAD = re.compile(r"^/(\w+)")
@@ -115,7 +122,8 @@ def normalise(text: str) -> str:
     contractions spelt out ("don't" → "do not")."""
     text = INVISIBLE.sub("", unicodedata.normalize("NFC", text or "")).lower()
     text = text.replace("’", "'").replace("ๆ", " ")
-    text = ELONGATED_THAI.sub(r"\1", ELONGATED_LATIN.sub(r"\1", text))
+    text = ELONGATED_LATIN.sub(r"\1", text)
+    text = ELONGATED_THAI.sub(lambda m: m.group(1) or m.group(2), text)
     for pattern, replacement in CONTRACTIONS:
         text = pattern.sub(replacement, text)
     return " ".join(text.split())
@@ -180,6 +188,7 @@ def read_answer(text: str | None, intent: str | None = None) -> Answer:
         return Answer.UNCLEAR
     negated = False
     yes_left = False
+    action_yes = False
     bent_until = -1
     for i, word in enumerate(tokens):
         # newmm keeps some negated verbs whole ("ไม่ต้องการ").
@@ -189,9 +198,11 @@ def read_answer(text: str | None, intent: str | None = None) -> Answer:
                 bent_until = i + NEGATION_REACH
         elif word in YES_WORDS and i > bent_until:
             yes_left = True
+        elif word in ACTION_YES_WORDS and i > bent_until:
+            action_yes = True
     if negated or idiom_no:
         return Answer.UNCLEAR if yes_left or idiom_yes else Answer.NO
-    if yes_left or idiom_yes or tokens == ["i", "do"]:
+    if yes_left or idiom_yes or action_yes or tokens == ["i", "do"]:
         return Answer.YES
     if tokens and not neutral and all(w in PARTICLES for w in tokens) and tokens[0] in {
             "ครับ", "คับ", "ครับผม", "ค่ะ", "ค่า", "คร้าบ", "จ้ะ", "จ้า"}:

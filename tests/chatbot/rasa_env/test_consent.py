@@ -66,6 +66,11 @@ THAI = [
     ("โอเค บาย", "affirm", UNCLEAR),
     ("555", "affirm", UNCLEAR),
     ("นิคมมาบตาพุด", "inform", UNCLEAR),
+    ("โอเคค่ะ ส่งเลย", "affirm", YES),  # a doubled consonant is no elongation
+    ("ใช่ ส่งได้เลย", "affirm", YES),
+    ("ไม่ยินยอม ส่งแบบไม่ระบุตัวตน", "affirm", NO),
+    ("ขอแบบไม่ระบุตัวตนค่ะ", "inform", NO),
+    ("ยังไม่ถูกครับ", "affirm", NO),
 ]
 
 ENGLISH = [
@@ -125,6 +130,11 @@ ENGLISH = [
     ("hmm", "affirm", UNCLEAR),
     ("asdfgh", "affirm", UNCLEAR),
     ("Map Ta Phut", "inform", UNCLEAR),
+    ("yes, file it", "affirm", YES),
+    ("looks good, send it", "affirm", YES),
+    ("No, file it anonymously", "affirm", NO),  # the no button's text, typed
+    ("yes file it anonymously", "affirm", UNCLEAR),
+    ("no, change the estate", "deny", NO),
 ]
 
 
