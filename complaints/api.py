@@ -130,8 +130,9 @@ async def create_ticket(request: Request, session: SessionDep,
         # gains the right to see it by naming itself.
         log.warning("ticket filed without proof for its conversation; conversation not kept")
         data = {**data, "conversation_id": None}
+    # A chat user who declines PDPA consent still files, anonymously (no personal data).
     filing = service.file_ticket(session, data, channel=Channel.chatbot, language=get_locale(),
-                                 idempotency_key=idempotency_key)
+                                 idempotency_key=idempotency_key, allow_anonymous=True)
     session.commit()
     headers = {"Location": f"/api/v1/tickets/{filing.ticket.number}"}
     if not filing.created:

@@ -33,7 +33,7 @@ router = APIRouter(prefix="/desk/tickets", tags=["complaints-desk"],
 def helpers() -> dict[str, Any]:
     return {"category_label": category_label, "estate_label": estate_label,
             "team_label": routing.team_label, "masked_contact": contacts.masked_contact,
-            "is_overdue": service.is_overdue,
+            "is_overdue": service.is_overdue, "is_anonymous": service.is_anonymous,
             "status_label": lambda code: message(f"ticket.status.{code}")}
 
 

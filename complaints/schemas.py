@@ -53,6 +53,7 @@ class TicketPrivate(BaseModel):
     location: str
     contact_name: str
     contact: str
+    anonymous: bool = False  # filed without PDPA consent: no name, no contact
 
 
 class TicketStatus(BaseModel):

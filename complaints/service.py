@@ -70,6 +70,9 @@ register_messages({
     "complaint.email_invalid": N_("Enter a valid e-mail address, like name@example.com."),
     "complaint.consent_required": N_(
         "You must agree to the privacy notice, so that we can handle your complaint."),
+    "complaint.personal_data_without_consent": N_(
+        "A name, phone number or e-mail address can be kept only with consent to the privacy "
+        "notice: agree to it, or file the complaint anonymously without them."),
     "complaint.idempotency_reused": N_(
         "This Idempotency-Key was already used for a different complaint."),
     "ticket.not_found": N_("There is no complaint with this number."),
@@ -155,9 +158,12 @@ class _Input:
     conversation_id: str | None
     latitude: float | None
     longitude: float | None
+    consent: bool = True  # False: an anonymous complaint, without any personal data
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(json.dumps(self.__dict__, sort_keys=True, ensure_ascii=False)
+        # Consent left out when given, so that keys filed before anonymous complaints match.
+        fields = {k: v for k, v in self.__dict__.items() if not (k == "consent" and v)}
+        return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False)
                               .encode()).hexdigest()
 
 
@@ -166,10 +172,16 @@ def _coordinate(reader: Reader, name: str, limit: int) -> float | None:
     return float(value) if value is not None else None
 
 
-def validate(data: Mapping[str, Any], *, language: str, consent_given: bool = False) -> _Input:
+def validate(data: Mapping[str, Any], *, language: str, consent_given: bool = False,
+             allow_anonymous: bool = False) -> _Input:
     """Every field checked at once; Invalid lists each problem with its message key. The
-    field names are those of TicketCreate, the web form and the ticket API."""
+    field names are those of TicketCreate, the web form and the ticket API.
+    With `allow_anonymous` (the chat assistant's ticket API) a complaint without PDPA consent
+    is accepted when it carries no name, phone or e-mail; personal data without consent is
+    always refused."""
     r = Reader(data)
+    consent = consent_given or r.flag("consent")
+    anonymous = allow_anonymous and not consent
     estate_id = r.choice("estate_id", eec.estates())
     category = r.choice("category", categories())
     description = r.text("description", required=False, max_len=MAX_DESCRIPTION)
@@ -177,7 +189,7 @@ def validate(data: Mapping[str, Any], *, language: str, consent_given: bool = Fa
         r.error("description", "complaint.description_required")
     location = r.text("location", required=False, max_len=500)
     name = r.text("contact_name", required=False, max_len=200)
-    if not name:
+    if not name and not anonymous:
         r.error("contact_name", "complaint.name_required")
     raw_phone = r.text("contact_phone", required=False, max_len=40)
     raw_email = r.text("contact_email", required=False, max_len=254)
@@ -187,9 +199,11 @@ def validate(data: Mapping[str, Any], *, language: str, consent_given: bool = Fa
         r.error("contact_phone", "complaint.phone_invalid")
     if email is None:
         r.error("contact_email", "complaint.email_invalid")
-    if not raw_phone and not raw_email:
+    if anonymous and (name or raw_phone or raw_email):
+        r.error("consent", "complaint.personal_data_without_consent")
+    elif not anonymous and not raw_phone and not raw_email:
         r.error("contact_phone", "complaint.contact_required")
-    if not (consent_given or r.flag("consent")):
+    if not consent and not anonymous:
         r.error("consent", "complaint.consent_required")
     lang = r.choice("language", LOCALES, required=False) or language
     conversation_id = r.text("conversation_id", required=False, max_len=120) or None
@@ -199,7 +213,7 @@ def validate(data: Mapping[str, Any], *, language: str, consent_given: bool = Fa
     return _Input(estate_id=estate_id, category=category, description=description,
                   location=location, contact_name=name, contact_phone=phone or "",
                   contact_email=email or "", language=lang, conversation_id=conversation_id,
-                  latitude=latitude, longitude=longitude)
+                  latitude=latitude, longitude=longitude, consent=not anonymous)
 
 
 def _replay(session: Session, found: Ticket, fingerprint: str, new_code: bool) -> Filing:
@@ -218,14 +232,16 @@ def _replay(session: Session, found: Ticket, fingerprint: str, new_code: bool) -
 def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
                 language: str = "th", idempotency_key: str | None = None,
                 consent_given: bool = False, at: datetime | None = None,
-                replay_code: bool = True) -> Filing:
+                replay_code: bool = True, allow_anonymous: bool = False) -> Filing:
     """Validates, numbers, routes and stores a complaint. With an idempotency key, a retry
     of the same complaint returns the ticket filed the first time, with a new access code
     only if `replay_code` (the caller knows the retry comes from the complainant: the same
     browser, or the service token's holder); the same key with other content is refused.
     `consent_given` is for channels whose client records the PDPA consent itself (Open311
-    key holders)."""
-    given = validate(data, language=language, consent_given=consent_given)
+    key holders); `allow_anonymous` lets a complaint without consent and without personal
+    data in (the chat assistant's users who decline consent)."""
+    given = validate(data, language=language, consent_given=consent_given,
+                     allow_anonymous=allow_anonymous)
     key = (idempotency_key or "").strip()[:120] or None
     fingerprint = given.fingerprint()
     if key and (found := repository.find_by_key(session, channel, key)):
@@ -243,7 +259,8 @@ def file_ticket(session: Session, data: Mapping[str, Any], *, channel: Channel,
         description=given.description, location=given.location,
         latitude=given.latitude, longitude=given.longitude,
         contact_name=given.contact_name, contact_phone=given.contact_phone,
-        contact_email=given.contact_email, consent=True, consent_at=at, channel=channel,
+        contact_email=given.contact_email, consent=given.consent,
+        consent_at=at if given.consent else None, channel=channel,
         language=given.language, conversation_id=given.conversation_id,
         idempotency_key=key, idempotency_hash=fingerprint if key else None,
         team=where.team, eec_environment=where.eec_environment,
@@ -446,7 +463,14 @@ class StatusView:
         t = self.ticket
         return {"description": t.description, "location": t.location,
                 "contact_name": t.contact_name,
-                "contact": contacts.masked_contact(t.contact_phone, t.contact_email)}
+                "contact": contacts.masked_contact(t.contact_phone, t.contact_email),
+                "anonymous": is_anonymous(t)}
+
+
+def is_anonymous(ticket: Ticket) -> bool:
+    """Filed without PDPA consent, so without a name or any contact."""
+    return not ticket.consent and not (ticket.contact_name or ticket.contact_phone
+                                       or ticket.contact_email)
 
 
 def is_complainant(ticket: Ticket, *, access_code: str | None = None,

@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import emergency
 from actions.i18n import N_, t
 from actions.language import conversation_language
 
@@ -106,6 +107,12 @@ class BilingualAction(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         lang = conversation_language(tracker)
+        # Whatever was asked, a message about fire, a leak or people hurt gets the
+        # emergency numbers first (once per message: the first action to answer gives them).
+        text = (tracker.latest_message or {}).get("text")
+        if emergency.mentions_emergency(text) and not emergency.already_warned(tracker.events):
+            dispatcher.utter_message(text=emergency.emergency_notice(
+                lang, tracker.get_slot("estate")))
         events = list(await self.respond(dispatcher, tracker, domain, lang))
         if tracker.get_slot("language") != lang:
             # Last, so that it survives a UserUtteranceReverted (the fallback) before it.

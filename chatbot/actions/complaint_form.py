@@ -21,8 +21,11 @@ from rasa_sdk.types import DomainDict
 
 from actions import reference, validators
 from actions.common import NO_LOCATION, entity_values, first, latest_intent, latest_text
+from actions.consent import Answer, read_answer
 
 FREE_TEXT_SLOTS = ("description", "location_detail", "contact_name", "contact")
+# Asked only after PDPA consent; a complaint without consent is filed without them.
+PERSONAL_DATA_SLOTS = ("contact_name", "contact")
 # Which detail a correction is about, from what the user typed. Checked in this order:
 # "ชื่อผู้ติดต่อ" is the name, "ข้อมูลติดต่อ" the contact, "location detail" the location.
 FIELD_KEYWORDS = (
@@ -92,6 +95,30 @@ def named_in_passing(tracker: Tracker, slot: str) -> bool:
             and previous_value(tracker, slot) is not None)
 
 
+def consent_answer(tracker: Tracker) -> dict[str, Any]:
+    """The PDPA question's slots from the latest message: only the button or a typed yes with
+    no negation is consent; a no makes the complaint anonymous (its personal data cleared);
+    anything else asks again with the buttons."""
+    answer = read_answer((tracker.latest_message or {}).get("text"), latest_intent(tracker))
+    if answer is Answer.YES:
+        return {"pdpa_consent": True}
+    if answer is Answer.NO:
+        # Consent is asked once every detail before it is known, so the summary is next; said
+        # here too because a no NLU did not call `deny` is read after the form chose its next
+        # slot (ValidateComplaintForm.not_understood), which would be the name.
+        return {"pdpa_consent": False, **{slot: None for slot in PERSONAL_DATA_SLOTS},
+                "requested_slot": "confirmed"}
+    return reask("pdpa_consent", "consent_unclear")
+
+
+def confirmation_answer(tracker: Tracker) -> dict[str, Any]:
+    """The summary's "shall I file it?": the same strict reading as consent."""
+    answer = read_answer((tracker.latest_message or {}).get("text"), latest_intent(tracker))
+    if answer is Answer.YES:
+        return {"confirmed": True}
+    return reask("confirmed", "what_to_change" if answer is Answer.NO else "confirm_unclear")
+
+
 def clean_name(text: str) -> str:
     name = NAME_PREFIX.sub("", validators.squash(text))
     return POLITE_SUFFIX.sub("", name).strip(" .,:")
@@ -100,6 +127,13 @@ def clean_name(text: str) -> str:
 class ValidateComplaintForm(FormValidationAction):
     def name(self) -> str:
         return "validate_complaint_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        """Without consent the complaint is anonymous: no name, no contact asked."""
+        if tracker.get_slot("pdpa_consent") is False:
+            return [slot for slot in domain_slots if slot not in PERSONAL_DATA_SLOTS]
+        return domain_slots
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
@@ -145,9 +179,9 @@ class ValidateComplaintForm(FormValidationAction):
             return ({"complaint_category": category} if category
                     else reask("complaint_category", "unknown_category", text))
         if requested == "pdpa_consent":
-            return reask("pdpa_consent", "consent_unclear")
+            return consent_answer(tracker)  # "ยินยอมครับ ไม่มีปัญหา" whatever NLU made of it
         if requested == "confirmed":
-            return reask("confirmed", "confirm_unclear")
+            return confirmation_answer(tracker)
         return reask(requested, "unclear")
 
     # --- corrections -------------------------------------------------------------------------
@@ -164,6 +198,8 @@ class ValidateComplaintForm(FormValidationAction):
             return None  # it answers the question asked ("นิคมบางปู" when asked for the estate)
         if field is None:
             return [SlotSet("confirmed", None), SlotSet("reask_reason", "what_to_change")]
+        if field in PERSONAL_DATA_SLOTS and tracker.get_slot("pdpa_consent") is False:
+            field = "pdpa_consent"  # an anonymous complaint gets a name only with consent
         new_value = None
         if field == "estate":
             new_value = next(filter(None, map(reference.resolve_estate,
@@ -245,17 +281,10 @@ class ValidateComplaintForm(FormValidationAction):
             return {"contact": phone or email}
         return reask("contact", "contact_invalid")
 
-    @staticmethod
-    def _yes(slot: str, value: Any, tracker: Tracker, unclear: str, no: str) -> dict[str, Any]:
-        """A yes that reads as one fills the slot; a yes in gibberish or a no asks again."""
-        if value is True and not validators.is_gibberish(latest_text(tracker) or "yes"):
-            return {slot: True}
-        return reask(slot, unclear if value is True else no)
-
     def validate_pdpa_consent(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._yes("pdpa_consent", value, tracker, "consent_unclear", "consent_declined")
+        return consent_answer(tracker)  # NLU's affirm or deny alone decides nothing
 
     def validate_confirmed(self, value: Any, dispatcher: CollectingDispatcher,
                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return self._yes("confirmed", value, tracker, "confirm_unclear", "what_to_change")
+        return confirmation_answer(tracker)

@@ -35,9 +35,16 @@ def category_buttons(lang: str) -> list[dict[str, str]]:
             for c in reference.categories()]
 
 
-def change_buttons(lang: str) -> list[dict[str, str]]:
+def is_anonymous(tracker: Tracker) -> bool:
+    """The user declined PDPA consent: the complaint carries no name and no contact."""
+    return tracker.get_slot("pdpa_consent") is False
+
+
+def change_buttons(lang: str, anonymous: bool = False) -> list[dict[str, str]]:
+    changeable = [(field, label) for field, label in CHANGEABLE
+                  if not (anonymous and field in ("contact_name", "contact"))]
     return ([button(t(lang, N_("Yes, file it")), "affirm")]
-            + [button(t(lang, label), "correct_detail", field=field) for field, label in CHANGEABLE]
+            + [button(t(lang, label), "correct_detail", field=field) for field, label in changeable]
             + [button(t(lang, N_("Cancel the complaint")), "cancel")])
 
 
@@ -51,6 +58,20 @@ def summary(tracker: Tracker, lang: str) -> str:
     estate = reference.estate_by_id(tracker.get_slot("estate"))
     category = reference.category_by_id(tracker.get_slot("complaint_category"))
     location = tracker.get_slot("location_detail")
+    if is_anonymous(tracker):
+        return t(lang, N_("Please check your complaint:\n"
+                          "• Estate: {estate}\n"
+                          "• Problem: {category}\n"
+                          "• Description: {description}\n"
+                          "• Location: {location}\n"
+                          "• Complainant: anonymous (no name or contact; you follow the "
+                          "complaint with its ticket number and access code)\n"
+                          "Shall I file it?"),
+                 estate=estate.name(lang) if estate else "",
+                 category=category.name(lang) if category else "",
+                 description=tracker.get_slot("description") or "",
+                 location=(t(lang, N_("(not given)")) if location in (None, NO_LOCATION)
+                           else location))
     return t(lang, N_("Please check your complaint:\n"
                       "• Estate: {estate}\n"
                       "• Problem: {category}\n"
@@ -76,7 +97,7 @@ class AskAction(BilingualAction):
         detail = tracker.get_slot("reask_detail") or ""
         if reason == "what_to_change":
             dispatcher.utter_message(text=t(lang, N_("What would you like to change?")),
-                                     buttons=change_buttons(lang)[1:])
+                                     buttons=change_buttons(lang, is_anonymous(tracker))[1:])
         else:
             self.ask(dispatcher, tracker, lang, reason, detail)
         if reason or detail:
@@ -200,27 +221,26 @@ class ActionAskContact(AskAction):
 
 
 class ActionAskPdpaConsent(AskAction):
+    """Asked before the name and contact (PDPA: the notice and consent come first)."""
+
     def name(self) -> str:
         return "action_ask_pdpa_consent"
 
     def ask(self, dispatcher, tracker, lang, reason, detail) -> None:
         url = get_settings().privacy_url
-        agree = button(t(lang, N_("I agree")), "affirm")
-        if reason == "consent_declined":
-            dispatcher.utter_message(
-                text=t(lang, N_("I cannot file a complaint without your consent, because the "
-                                "officers need your contact details to follow it up. You can "
-                                "agree, or cancel the complaint. Privacy notice: {url}"), url=url),
-                buttons=[agree, button(t(lang, N_("Cancel the complaint")), "cancel")])
-            return
-        prefix = (t(lang, N_("Please answer “I agree” or “I do not agree”.")) + "\n"
-                  if reason else "")
+        prefix = (t(lang, N_("Please answer with one of the buttons: “I agree” or “No, file "
+                             "it anonymously”.")) + "\n" if reason else "")
         dispatcher.utter_message(
-            text=prefix + t(lang, N_("To handle your complaint we keep your name and contact "
-                                     "details and share them only with the officers who deal "
-                                     "with it, as our privacy notice explains: {url}\n"
-                                     "Do you agree (PDPA consent)?"), url=url),
-            buttons=[agree, button(t(lang, N_("I do not agree")), "deny")])
+            text=prefix + t(lang, N_("Before I ask for your name and contact details: to handle "
+                                     "your complaint we keep them and share them only with the "
+                                     "officers who deal with it, as our privacy notice "
+                                     "explains: {url}\n"
+                                     "Do you agree (PDPA consent)? If you do not, I can still "
+                                     "file the complaint anonymously, without your name or "
+                                     "contact: you will follow it with its ticket number and "
+                                     "access code."), url=url),
+            buttons=[button(t(lang, N_("I agree")), "affirm"),
+                     button(t(lang, N_("No, file it anonymously")), "deny")])
 
 
 class ActionAskConfirmed(AskAction):
@@ -230,4 +250,5 @@ class ActionAskConfirmed(AskAction):
     def ask(self, dispatcher, tracker, lang, reason, detail) -> None:
         prefix = (t(lang, N_("Please answer “Yes, file it”, or choose what to change.")) + "\n"
                   if reason else "")
-        dispatcher.utter_message(text=prefix + summary(tracker, lang), buttons=change_buttons(lang))
+        dispatcher.utter_message(text=prefix + summary(tracker, lang),
+                                 buttons=change_buttons(lang, is_anonymous(tracker)))

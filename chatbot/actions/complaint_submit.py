@@ -36,7 +36,9 @@ API_FIELD_SLOTS = {"estate_id": "estate", "category": "complaint_category",
                    "description": "description", "location": "location_detail",
                    "contact_name": "contact_name", "contact_phone": "contact",
                    "contact_email": "contact", "consent": "pdpa_consent"}
-REQUIRED = ("estate", "complaint_category", "description", "contact_name", "contact")
+REQUIRED = ("estate", "complaint_category", "description")
+# Only with PDPA consent; without it the complaint is anonymous and carries neither.
+PERSONAL_DATA = ("contact_name", "contact")
 
 
 def idempotency_key(sender_id: str, nonce: str) -> str:
@@ -44,7 +46,8 @@ def idempotency_key(sender_id: str, nonce: str) -> str:
 
 
 def filing_from(tracker: Tracker, lang: str) -> ComplaintFiling:
-    contact = tracker.get_slot("contact") or ""
+    consent = tracker.get_slot("pdpa_consent") is True
+    contact = (tracker.get_slot("contact") or "") if consent else ""
     is_phone = contact.isdigit()
     location = tracker.get_slot("location_detail")
     return ComplaintFiling(
@@ -52,19 +55,22 @@ def filing_from(tracker: Tracker, lang: str) -> ComplaintFiling:
         category=tracker.get_slot("complaint_category"),
         description=tracker.get_slot("description"),
         location="" if location in (None, NO_LOCATION) else location,
-        contact_name=tracker.get_slot("contact_name"),
+        contact_name=(tracker.get_slot("contact_name") or "") if consent else "",
         # E.164 for the portal: 0812345678 → +66812345678.
         contact_phone=f"+66{contact[1:]}" if is_phone else "",
         contact_email="" if is_phone else contact,
         language=lang,
         conversation_id=tracker.sender_id,
-        consent=True,
+        consent=consent,
     )
 
 
 def is_complete(tracker: Tracker) -> bool:
+    """Confirmed, with every detail: the name and contact too unless it is anonymous."""
+    consent = tracker.get_slot("pdpa_consent")
     return (all(tracker.get_slot(s) for s in REQUIRED)
-            and tracker.get_slot("pdpa_consent") is True
+            and (consent is False
+                 or (consent is True and all(tracker.get_slot(s) for s in PERSONAL_DATA)))
             and tracker.get_slot("confirmed") is True
             and reference.estate_by_id(tracker.get_slot("estate")) is not None
             and reference.category_by_id(tracker.get_slot("complaint_category")) is not None)
@@ -109,6 +115,10 @@ class ActionSubmitComplaint(BilingualAction):
                            resolve=format_time(ticket.resolve_due_at, lang)))
         lines.append(t(lang, N_("Keep the number: send it to me any time to see how your "
                                 "complaint is going.")))
+        if tracker.get_slot("pdpa_consent") is False:
+            lines.append(t(lang, N_("Your complaint is anonymous: the officers cannot contact "
+                                    "you, so the ticket number and the access code are the "
+                                    "only way to follow it.")))
         if ticket.access_code:
             lines.append(t(lang, N_("Your access code is {code}. It is shown only this once: "
                                     "write it down and keep it to yourself. Send it with the "

@@ -122,11 +122,12 @@ def test_an_english_complaint_is_filed_and_shows_its_ticket_number(stack):
     assert "describe" in reply.lower()
     reply = chat.say("No electricity since 6 this morning and all our machines stopped")
     assert [b["title"] for b in reply[-1]["buttons"]] == ["Skip"]  # the location is optional
-    assert "name" in chat.text("behind warehouse 12 on road 7")
+    # PDPA: the privacy notice and consent come before the name and contact.
+    reply = chat.text("behind warehouse 12 on road 7")
+    assert "/privacy" in reply and "anonymous" in reply and not THAI.search(reply)
+    assert "name" in chat.text("I agree")
     assert "phone number or e-mail" in chat.text("John Smith")
-    reply = chat.text("081-234-5678")
-    assert "/privacy" in reply and not THAI.search(reply)
-    summary = chat.text("I agree")
+    summary = chat.text("081-234-5678")
     assert "Pinthong Industrial Estate" in summary and "081-234-5678" in summary
     assert "Power outage" in summary
     filed = chat.text("yes, file it")
@@ -147,11 +148,13 @@ def test_a_thai_complaint_with_bad_input_and_a_correction_then_its_status(stack)
     chat.say("มาบตาพุดครับ")
     assert THAI.search(chat.text("asdfghjkl"))  # no description: asked again
     chat.say("มีน้ำสีดำไหลลงคลองหลังโรงงานทุกคืน")
-    chat.say("ข้าม")
+    assert "/privacy" in chat.text("ข้าม")
+    # "I consent, no problem": a yes, although "no problem" holds a negation (issue 13).
+    assert "ชื่อ" in chat.text("ยินยอมครับ ไม่มีปัญหา")
     reply = chat.text("สมชาย ใจดี")
     assert "081-234-5678" in reply
-    assert THAI.search(chat.text("somchai@example.com"))  # an e-mail does not flip the language
-    summary = chat.text("ยินยอมครับ")
+    summary = chat.text("somchai@example.com")  # an e-mail does not flip the language
+    assert THAI.search(summary) and "สมชาย ใจดี" in summary
     assert "นิคมอุตสาหกรรมมาบตาพุด" in summary and "น้ำเสีย" in summary
     chat.say("แก้นิคม")
     summary = chat.text("ปิ่นทอง")
@@ -179,7 +182,7 @@ def test_a_thai_complaint_with_bad_input_and_a_correction_then_its_status(stack)
 def test_a_portal_outage_loses_nothing_and_try_again_files_once(stack):
     chat = Chat(stack)
     chat.say("ไฟดับที่นิคมอมตะซิตี้ ระยองค่ะ")
-    for answer in ("ไฟดับทั้งโซน B ตั้งแต่บ่ายสอง", "ข้าม", "มาลี ศรีสุข", "0891234567", "ยินยอม"):
+    for answer in ("ไฟดับทั้งโซน B ตั้งแต่บ่ายสอง", "ข้าม", "ยินยอม", "มาลี ศรีสุข", "0891234567"):
         chat.say(answer)
     stack.kill("web")
     failed = chat.say("ยืนยัน")
@@ -191,6 +194,61 @@ def test_a_portal_outage_loses_nothing_and_try_again_files_once(stack):
     again = chat.say("ลองอีกครั้ง")  # nothing left to file: no second ticket
     assert [t.number for t in tickets(stack, chat.sender)] == [number]
     assert again
+
+
+def test_declining_consent_files_an_anonymous_complaint_in_thai(stack):
+    chat = Chat(stack)
+    chat.say("กลิ่นเหม็นที่นิคมแหลมฉบังค่ะ")
+    chat.say("กลิ่นเหมือนยางไหม้ทุกคืนตั้งแต่สัปดาห์ก่อน")
+    assert "/privacy" in chat.text("ข้าม")
+    # "I don't allow my personal data to be used": once taken as consent (issue 13).
+    summary = chat.say("ไม่ยอมให้ใช้ข้อมูลส่วนตัวค่ะ")
+    assert "ไม่ระบุตัวตน" in summary[-1]["text"] and "ชื่อ:" not in summary[-1]["text"]
+    assert not any("contact" in b["payload"] for b in summary[-1]["buttons"])
+    filed = chat.text("ถูกต้องค่ะ")
+    number = TICKET.search(filed).group(0)
+    assert "ไม่ระบุตัวตน" in filed and "รหัส" in filed
+    [ticket] = tickets(stack, chat.sender)
+    assert ticket.number == number and ticket.consent is False and ticket.consent_at is None
+    assert (ticket.contact_name, ticket.contact_phone, ticket.contact_email) == ("", "", "")
+    assert ticket.estate_id == "laem-chabang"
+
+
+def test_an_unclear_answer_to_consent_is_asked_again_and_an_emergency_comes_first(stack):
+    outside = Chat(stack).say("fire!! workers coughing")
+    assert "199" in outside[0]["text"] and "1669" in outside[0]["text"]
+    assert not THAI.search(outside[0]["text"])
+    chat = Chat(stack)
+    chat.say("I want to report air pollution at Map Ta Phut")
+    # Mid-form, as the description: the numbers first, the description kept, the form on.
+    reply = chat.say("there is a fire in the chemical warehouse and workers are coughing")
+    assert "1669" in reply[0]["text"] and "Map Ta Phut" in reply[0]["text"]
+    assert "1669" not in reply[-1]["text"] and reply[-1]["buttons"]
+    assert "/privacy" in chat.text("warehouse 4")
+    # "alright I'm off" was once recorded as consent (issue 13): asked again with buttons.
+    again = chat.say("alright I'm off")
+    assert again[-1]["text"].startswith("Please answer with one of the buttons")
+    assert [b["payload"] for b in again[-1]["buttons"]] == ["/affirm", "/deny"]
+    assert "name" in chat.text("/affirm")  # the consent button
+    chat.say("John Smith")
+    assert "Map Ta Phut" in chat.text("john@example.com")
+    TICKET.search(chat.text("yes")).group(0)
+    [ticket] = tickets(stack, chat.sender)
+    assert ticket.consent is True and ticket.contact_email == "john@example.com"
+    assert ticket.description == ("there is a fire in the chemical warehouse and workers are "
+                                  "coughing")
+
+
+def test_an_emergency_typed_as_the_description_gets_the_numbers_first(stack):
+    chat = Chat(stack, lang="th")
+    chat.say("แจ้งปัญหาที่นิคมมาบตาพุดค่ะ")
+    chat.say("มลพิษทางอากาศ")
+    reply = chat.say("สารเคมีรั่ว คนงานไอหลายคน")
+    assert "199" in reply[0]["text"] and "1669" in reply[0]["text"]
+    assert "นิคมอุตสาหกรรมมาบตาพุด" in reply[0]["text"]
+    assert "199" not in reply[-1]["text"] and reply[-1]["buttons"]  # then the location
+    outside = Chat(stack, lang="th").say("ไฟไหม้!!")
+    assert "199" in outside[0]["text"] and THAI.search(outside[0]["text"])
 
 
 def test_parse_latency(stack):

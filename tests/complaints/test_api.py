@@ -68,7 +68,7 @@ def test_invalid_input_is_a_422_problem_with_message_keys(app, browser):
     assert problem["key"] == "error.invalid_input" and problem["status"] == 422
     keys = {e["field"]: e["key"] for e in problem["errors"]}
     assert keys == {"estate_id": "field.choice", "contact_phone": "complaint.phone_invalid",
-                    "consent": "complaint.consent_required"}
+                    "consent": "complaint.personal_data_without_consent"}
     assert all(e["message"] for e in problem["errors"])
     thai = file(browser, {}, **{"Accept-Language": "th"}).json()
     assert thai["lang"] == "th" and THAI.search(thai["errors"][0]["message"])

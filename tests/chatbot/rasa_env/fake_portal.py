@@ -127,16 +127,21 @@ class FakePortal:
     @staticmethod
     def validate(body: dict[str, Any]) -> list[dict[str, str]]:
         errors = []
-        for field in ("estate_id", "category", "description", "contact_name"):
+        personal = [f for f in ("contact_name", "contact_phone", "contact_email") if body.get(f)]
+        anonymous = body.get("consent") is not True
+        if anonymous and personal:
+            # As the portal: anonymous without consent, and no personal data without it.
+            errors.append({"field": "consent", "key": "complaint.personal_data_without_consent",
+                           "message": "consent"})
+        required = ("estate_id", "category", "description") + (() if anonymous
+                                                                 else ("contact_name",))
+        for field in required:
             if not body.get(field):
                 errors.append({"field": field, "key": f"complaint.{field}_required",
                                "message": f"{field} is required"})
         if body.get("contact_phone") and not re.fullmatch(r"\+66\d{8,9}", body["contact_phone"]):
             errors.append({"field": "contact_phone", "key": "complaint.phone_invalid",
                            "message": "Enter a Thai phone number"})
-        if body.get("consent") is not True:
-            errors.append({"field": "consent", "key": "complaint.consent_required",
-                           "message": "consent"})
         return errors
 
     def __enter__(self) -> FakePortal:

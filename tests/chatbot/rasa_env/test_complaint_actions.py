@@ -148,14 +148,108 @@ def test_a_name_is_cleaned_and_a_phone_number_is_not_a_name():
     assert slots["reask_reason"] == "name_is_contact"
 
 
-def test_no_consent_is_explained_with_the_privacy_notice():
-    slots, _ = validate(text="ไม่ยินยอม", intent="deny", extracted={"pdpa_consent": False},
+def test_consent_is_asked_before_any_personal_data_with_an_anonymous_way_out():
+    order = domain()["forms"]["complaint_form"]["required_slots"]
+    assert order.index("pdpa_consent") < order.index("contact_name") < order.index("contact")
+    _, messages, _ = act(ActionAskPdpaConsent(), text="ประตู 3",
+                         slots={"language": "th", "location_detail": "ประตู 3"})
+    assert "/privacy" in messages[0]["text"] and THAI.search(messages[0]["text"])
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+    _, messages, _ = act(ActionAskPdpaConsent(), text="gate 3", slots={"language": "en"})
+    assert "anonymous" in messages[0]["text"] and not THAI.search(messages[0]["text"])
+
+
+BEFORE_CONSENT = {k: v for k, v in FILLED.items()
+                  if k not in ("contact_name", "contact", "pdpa_consent", "confirmed")}
+
+
+def test_the_issues_consent_answers_are_read_by_their_words_not_by_nlu():
+    # "I don't allow my personal data to be used", taken by NLU as a yes.
+    slots, _ = validate(text="ไม่ยอมให้ใช้ข้อมูลส่วนตัวค่ะ", intent="affirm",
+                        slots=BEFORE_CONSENT, extracted={"pdpa_consent": True},
                         requested_slot="pdpa_consent")
-    assert slots["pdpa_consent"] is None and slots["reask_reason"] == "consent_declined"
-    _, messages, _ = act(ActionAskPdpaConsent(), text="ไม่ยินยอม",
-                         slots={"reask_reason": "consent_declined"})
-    assert "/privacy" in messages[0]["text"]
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/cancel"]
+    assert slots["pdpa_consent"] is False
+    # "I consent, no problem", taken by NLU as a no, or as nothing at all.
+    for intent, extracted in (("deny", {"pdpa_consent": False}), ("inform", {})):
+        slots, _ = validate(text="ยินยอมครับ ไม่มีปัญหา", intent=intent, slots=BEFORE_CONSENT,
+                            extracted=extracted, requested_slot="pdpa_consent")
+        assert slots["pdpa_consent"] is True, intent
+    slots, _ = validate(text="alright I'm off", intent="affirm",
+                        slots={**BEFORE_CONSENT, "language": "en"},
+                        extracted={"pdpa_consent": True}, requested_slot="pdpa_consent")
+    assert slots["pdpa_consent"] is None and slots["reask_reason"] == "consent_unclear"
+    _, messages, _ = act(ActionAskPdpaConsent(), text="alright I'm off",
+                         slots={"language": "en", "reask_reason": "consent_unclear"})
+    assert messages[0]["text"].startswith("Please answer with one of the buttons")
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_the_consent_button_counts_as_consent():
+    slots, _ = validate(text="/affirm", intent="affirm", slots=BEFORE_CONSENT,
+                        extracted={"pdpa_consent": True}, requested_slot="pdpa_consent")
+    # With consent the form goes on in the domain's order: the name, then the contact.
+    assert slots["pdpa_consent"] is True and slots.get("requested_slot") is None
+
+
+def test_declining_consent_skips_the_name_and_contact():
+    slots, _ = validate(text="ไม่ยินยอม", intent="deny", slots=BEFORE_CONSENT,
+                        extracted={"pdpa_consent": False}, requested_slot="pdpa_consent")
+    assert slots["pdpa_consent"] is False and slots["requested_slot"] == "confirmed"
+    assert slots["contact_name"] is None and slots["contact"] is None
+    # A no that NLU did not take for `deny` skips them too.
+    slots, _ = validate(text="ไม่ยอมให้ใช้ข้อมูลส่วนตัวค่ะ", intent="inform", slots=BEFORE_CONSENT,
+                        requested_slot="pdpa_consent")
+    assert slots["pdpa_consent"] is False and slots["requested_slot"] == "confirmed"
+
+
+ANONYMOUS = {**BEFORE_CONSENT, "pdpa_consent": False, "confirmed": True}
+
+
+def test_an_anonymous_summary_says_so_without_name_or_contact_buttons():
+    for lang, word, said in (("th", "ไม่ระบุตัวตน", "ไม่ยินยอม"), ("en", "anonymous", "no")):
+        _, messages, _ = act(ActionAskConfirmed(), text=said,
+                             slots={**ANONYMOUS, "confirmed": None, "language": lang})
+        assert word in messages[0]["text"], lang
+        payloads = [b["payload"] for b in messages[0]["buttons"]]
+        assert '/correct_detail{"field": "estate"}' in payloads
+        assert not any("contact" in p for p in payloads), payloads
+
+
+def test_asking_to_add_a_name_to_an_anonymous_complaint_asks_for_consent_again():
+    slots, _ = validate(text="I want to add my name", intent="correct_detail",
+                        slots={**ANONYMOUS, "confirmed": None, "language": "en"},
+                        requested_slot="confirmed")
+    assert slots["pdpa_consent"] is None and "contact_name" not in slots
+
+
+def test_filing_an_anonymous_complaint(portal):
+    for lang, word in (("th", "ไม่ระบุตัวตน"), ("en", "anonymous")):
+        slots, messages, _ = act(ActionSubmitComplaint(), text="/affirm", intent="affirm",
+                                 slots={**ANONYMOUS, "language": lang})
+        number = slots["last_ticket_id"]
+        text = messages[0]["text"]
+        assert number in text and FakePortal.code_for(number) in text and word in text
+        body = portal.tickets[number]["body"]
+        assert body["consent"] is False
+        assert body["contact_name"] == body["contact_phone"] == body["contact_email"] == ""
+
+
+def test_personal_data_is_never_sent_without_consent(portal):
+    # Left over from before a no (it cannot be asked for after one): it stays here.
+    act(ActionSubmitComplaint(), text="/affirm", intent="affirm",
+        slots={**ANONYMOUS, "contact_name": "สมชาย", "contact": "0812345678"})
+    body = portal.requests[-1]["body"]
+    assert body["consent"] is False and not body["contact_name"] and not body["contact_phone"]
+
+
+def test_a_hedged_yes_at_the_summary_files_nothing():
+    slots, _ = validate(text="alright I'm off", intent="affirm", extracted={"confirmed": True},
+                        slots={**FILLED, "confirmed": None}, requested_slot="confirmed")
+    assert slots["confirmed"] is None and slots["reask_reason"] == "confirm_unclear"
+    slots, _ = validate(text="ถูกต้องครับ ไม่มีปัญหา", intent="deny",
+                        extracted={"confirmed": False},
+                        slots={**FILLED, "confirmed": None}, requested_slot="confirmed")
+    assert slots["confirmed"] is True
 
 
 def test_the_summary_is_in_the_users_language_with_change_buttons():
@@ -257,3 +351,32 @@ def test_greeting_follows_the_users_language():
     assert slots["language"] == "th" and THAI.search(messages[0]["text"])
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/file_complaint",
                                                              "/check_ticket_status"]
+
+
+def test_an_emergency_gets_the_numbers_first_and_the_description_is_still_kept():
+    from actions.complaint_prompts import ActionAskLocationDetail
+
+    text = "สารเคมีรั่วจากถัง คนงานไอกันหลายคน"
+    slots, _ = validate(text=text, intent="inform", slots={"estate": "map-ta-phut"},
+                        extracted={"description": text}, requested_slot="description")
+    assert slots["description"] == text
+    _, messages, _ = act(ActionAskLocationDetail(), text=text,
+                         slots={"estate": "map-ta-phut", "description": text, "language": "th"})
+    first_message, question = messages[0]["text"], messages[1]["text"]
+    assert "199" in first_message and "1669" in first_message
+    assert "นิคมอุตสาหกรรมมาบตาพุด" in first_message and THAI.search(first_message)
+    assert "199" not in question and messages[1]["buttons"]
+
+
+def test_an_emergency_outside_the_form_in_english_and_only_once_per_message():
+    _, messages, _ = act(ActionGreet(), text="fire!! workers coughing", intent="greet",
+                         slots={"language": "en"})
+    assert "199" in messages[0]["text"] and "1669" in messages[0]["text"]
+    assert "security or operator office" in messages[0]["text"]
+    assert not THAI.search(messages[0]["text"]) and len(messages) == 2
+    # A second action answering the same message does not repeat the numbers.
+    again = tracker(text="fire!!", intent="greet", slots={"language": "en"})
+    again.events.append({"event": "bot", "text": messages[0]["text"]})
+    dispatcher = CollectingDispatcher()
+    run(ActionGreet().run(dispatcher, again, domain()))
+    assert dispatcher.messages and not any("1669" in m["text"] for m in dispatcher.messages)
