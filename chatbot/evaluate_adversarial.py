@@ -4,6 +4,7 @@ language, intent accuracy and entity precision / recall / F1 on (entity, resolve
     cd chatbot && PYTHAINLP_DATA=$PWD/../var/pythainlp RASA_TELEMETRY_ENABLED=false \
         ../.venv-rasa/bin/python evaluate_adversarial.py [--model models/assistant-….tar.gz] \
         [--lang th|en] [--out ../var/adversarial-report.json] [--quiet]
+    ... evaluate_adversarial.py --server http://127.0.0.1:5005   # a running `rasa run --enable-api`
 
 It judges what the assistant would store, not the spans the model marks: each extracted
 estate or category goes through the actions' own resolve_estate / resolve_category, each
@@ -24,7 +25,9 @@ import json
 import logging
 import os
 import sys
+import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,17 +96,37 @@ def latest_model() -> Path:
     return models[-1]
 
 
-async def parse_all(model: Path, langs: list[str]) -> dict[str, list[Outcome]]:
+Parser = Callable[[str], dict[str, Any]]
+
+
+def model_parser(model: Path) -> Parser:
+    """Parses with the model loaded here, as `rasa run` loads it."""
     from rasa.core.agent import Agent  # noqa: PLC0415 - Rasa takes seconds to import
 
     agent = Agent.load(str(model))
+    loop = asyncio.new_event_loop()
+    return lambda text: loop.run_until_complete(agent.parse_message(text))
+
+
+def server_parser(server: str) -> Parser:
+    """Parses with a running Rasa server (`--enable-api`): POST /model/parse."""
+    def parse(text: str) -> dict[str, Any]:
+        request = urllib.request.Request(
+            f"{server.rstrip('/')}/model/parse", data=json.dumps({"text": text}).encode(),
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our URL
+            return json.load(response)
+    return parse
+
+
+def parse_all(parse: Parser, langs: list[str]) -> dict[str, list[Outcome]]:
     results: dict[str, list[Outcome]] = {}
     for lang in langs:
         outcomes = []
         for example in load_set(lang):
-            parse = await agent.parse_message(example["text"])
-            intent = parse.get("intent") or {}
-            stored, raw = stored_entities(parse.get("entities") or [])
+            parsed = parse(example["text"])
+            intent = parsed.get("intent") or {}
+            stored, raw = stored_entities(parsed.get("entities") or [])
             expected = sorted((name, str(value))
                               for name, value in (example.get("entities") or {}).items())
             outcomes.append(Outcome(example["text"], list(example.get("tags") or []),
@@ -165,8 +188,8 @@ def error_classes(outcomes: list[Outcome]) -> dict[str, dict[str, int]]:
             "wrong_examples_by_tag": dict(by_tag.most_common())}
 
 
-def report(results: dict[str, list[Outcome]], model: Path) -> dict[str, Any]:
-    return {"model": model.name, "languages": {
+def report(results: dict[str, list[Outcome]], model: str) -> dict[str, Any]:
+    return {"model": model, "languages": {
         lang: {"scores": scores(outcomes), "errors": error_classes(outcomes),
                "wrong": [{**asdict(o), "missing": o.missing, "extra": o.extra}
                          for o in outcomes if not o.intent_ok or o.missing or o.extra]}
@@ -200,16 +223,20 @@ def print_report(data: dict[str, Any], quiet: bool) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", type=Path, help="default: the newest in chatbot/models")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--model", type=Path, help="default: the newest in chatbot/models")
+    source.add_argument("--server", help="parse with a running Rasa server instead "
+                        "(http://127.0.0.1:5005, started with --enable-api)")
     parser.add_argument("--lang", choices=sorted(SETS), action="append")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--quiet", action="store_true", help="no list of wrong examples")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHAINLP_DATA", str(HERE.parent / "var" / "pythainlp"))
     logging.getLogger("rasa").setLevel(logging.ERROR)
-    model = args.model or latest_model()
-    results = asyncio.run(parse_all(model, args.lang or sorted(SETS, reverse=True)))
-    data = report(results, model)
+    model = None if args.server else args.model or latest_model()
+    parse = server_parser(args.server) if args.server else model_parser(model)
+    results = parse_all(parse, args.lang or sorted(SETS, reverse=True))
+    data = report(results, model.name if model else args.server)
     print_report(data, args.quiet)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
