@@ -5,6 +5,8 @@ language, intent accuracy and entity precision / recall / F1 on (entity, resolve
         ../.venv-rasa/bin/python evaluate_adversarial.py [--model models/assistant-….tar.gz] \
         [--lang th|en] [--out ../var/adversarial-report.json] [--quiet]
     ... evaluate_adversarial.py --server http://127.0.0.1:5005   # a running `rasa run --enable-api`
+    ... evaluate_adversarial.py --chatbot /work/wt/other/chatbot   # that checkout's resolvers
+                                                                  # and newest model
 
 It judges what the assistant would store, not the spans the model marks: each extracted
 estate or category goes through the actions' own resolve_estate / resolve_category, each
@@ -35,14 +37,9 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # components/ and actions/ import as the server imports them
-
-from actions.reference import resolve_category, resolve_estate  # noqa: E402
-from actions.status import find_ticket_id  # noqa: E402
-
 SETS = {lang: HERE / "tests" / f"adversarial_{lang}.yml" for lang in ("th", "en")}
-RESOLVERS = {"estate": resolve_estate, "complaint_category": resolve_category,
-             "ticket_id": find_ticket_id}
+ENTITIES = ("estate", "complaint_category", "ticket_id")
+RESOLVERS: dict[str, Callable[[Any], str | None]] = {}
 DEFAULT_OUT = HERE.parent / "var" / "adversarial-report.json"
 
 
@@ -70,6 +67,17 @@ class Outcome:
         return sorted(set(self.stored) - set(self.expected))
 
 
+def use_chatbot(chatbot: Path) -> None:
+    """Resolvers, custom components and models come from `chatbot` (this checkout or another
+    one's chatbot/ directory); the test set always comes from this checkout."""
+    sys.path.insert(0, str(chatbot))
+    from actions.reference import resolve_category, resolve_estate  # noqa: PLC0415
+    from actions.status import find_ticket_id  # noqa: PLC0415
+
+    RESOLVERS.update(estate=resolve_estate, complaint_category=resolve_category,
+                     ticket_id=find_ticket_id)
+
+
 def load_set(lang: str) -> list[dict[str, Any]]:
     return yaml.safe_load(SETS[lang].read_text(encoding="utf-8"))["examples"]
 
@@ -89,10 +97,10 @@ def stored_entities(entities: list[dict[str, Any]]) -> tuple[list[tuple[str, str
     return sorted(stored), raw
 
 
-def latest_model() -> Path:
-    models = sorted((HERE / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+def latest_model(chatbot: Path) -> Path:
+    models = sorted((chatbot / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
-        raise SystemExit("no trained model in chatbot/models (run train_if_changed.py)")
+        raise SystemExit(f"no trained model in {chatbot / 'models'} (run train_if_changed.py)")
     return models[-1]
 
 
@@ -148,7 +156,7 @@ def scores(outcomes: list[Outcome]) -> dict[str, Any]:
     precision, recall = ratio(found, stored), ratio(found, expected)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     by_entity = {}
-    for name in RESOLVERS:
+    for name in ENTITIES:
         hit = sum(1 for o in outcomes for pair in set(o.expected) & set(o.stored)
                   if pair[0] == name)
         got = sum(1 for o in outcomes for pair in o.stored if pair[0] == name)
@@ -227,13 +235,18 @@ def main(argv: list[str]) -> int:
     source.add_argument("--model", type=Path, help="default: the newest in chatbot/models")
     source.add_argument("--server", help="parse with a running Rasa server instead "
                         "(http://127.0.0.1:5005, started with --enable-api)")
+    parser.add_argument("--chatbot", type=Path, default=HERE,
+                        help="the chatbot/ directory whose resolvers, components and models "
+                             "to use (default: this one), e.g. another worktree's")
     parser.add_argument("--lang", choices=sorted(SETS), action="append")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--quiet", action="store_true", help="no list of wrong examples")
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHAINLP_DATA", str(HERE.parent / "var" / "pythainlp"))
     logging.getLogger("rasa").setLevel(logging.ERROR)
-    model = None if args.server else args.model or latest_model()
+    chatbot = args.chatbot.resolve()
+    use_chatbot(chatbot)
+    model = None if args.server else args.model or latest_model(chatbot)
     parse = server_parser(args.server) if args.server else model_parser(model)
     results = parse_all(parse, args.lang or sorted(SETS, reverse=True))
     data = report(results, model.name if model else args.server)
