@@ -21,6 +21,23 @@ Figures (one httpx client for everything, after a warm-up):
   chatbot.webhook_ratio_vs_ping
                         over GET / pings interleaved one for one with the webhook calls.
 
+  chatbot.adversarial_intent_acc_th, chatbot.adversarial_intent_acc_en,
+  chatbot.adversarial_entity_f1_th, chatbot.adversarial_entity_f1_en
+                        chatbot/evaluate_adversarial.py against the same Rasa server
+                        (/model/parse) over the adversarial set (chatbot/tests/adversarial_*.yml,
+                        written fresh, never trained on): intent accuracy, and entity F1 on
+                        (entity, resolved id) pairs. Fractions with no baseline (a score is
+                        its own scale), so no ratio line; the error classes go to stderr.
+  chatbot.turns_to_ticket_median
+                        user turns until the ticket number is shown, over scripted complaints
+                        (SCRIPTS, 6 Thai and 6 English; typos, abbreviations and Latin
+                        names in Thai among them) through the webhook: an opener that names the
+                        estate and the problem, then whatever the form asks (description,
+                        location, name, contact, the consent and confirm buttons). The
+                        minimum is 7.
+  chatbot.turns_to_ticket_ratio_vs_minimum
+                        that median over 7.
+
 Where the time goes is printed on stderr: the model's load time, parse latency by language,
 webhook latency by kind, the portal's own 404 latency, and the median time between the events
 of a status-check conversation (from the tracker's timestamps)."""
@@ -43,6 +60,13 @@ from typing import Any
 import httpx
 import yaml
 
+from bench.chatbot_understanding import (
+    MIN_TURNS_TO_TICKET,
+    SCRIPTS,
+    adversarial_scores,
+    file_by_script,
+    report_filings,
+)
 from bench.common import (
     Figure,
     Target,
@@ -66,6 +90,16 @@ TARGETS = [
            hint="webhook p50 by kind and a status check's event timings on stderr; "
                 "chatbot/actions/ticket_api.py builds an httpx client (an SSL context, "
                 "20-40 ms) per portal call"),
+    # Issue 13: the same thresholds as tests/chatbot/test_adversarial.py, and filing in at
+    # most one turn more than the minimum.
+    *(Target(f"chatbot.adversarial_intent_acc_{lang}", at_least=0.95,
+             hint="misclassified examples: chatbot/evaluate_adversarial.py")
+      for lang in ("th", "en")),
+    *(Target(f"chatbot.adversarial_entity_f1_{lang}", at_least=0.90,
+             hint="entity errors: chatbot/evaluate_adversarial.py")
+      for lang in ("th", "en")),
+    Target("chatbot.turns_to_ticket_median", at_most=8.0,
+           hint="each script's turns and the questions asked twice, on stderr"),
 ]
 
 HOLDOUT = CHATBOT / "tests" / "nlu_holdout.yml"
@@ -328,6 +362,8 @@ def run(workdir: Path) -> list[Figure]:
         portal_s = measure_portal_lookups(client, bot.portal_url, DIRECT_PORTAL_CALLS)
         status_senders = [sender for turn, sender, _ in calls if turn.kind == "status"]
         gaps = event_gaps(client, bot.rasa_url, status_senders)
+        adversarial = adversarial_scores(bot.rasa_url, workdir)
+        filings = [file_by_script(client, bot.rasa_url, script) for script in SCRIPTS]
 
     parse_p50, parse_p95 = ms(parse_s, 50), ms(parse_s, 95)
     ping_p50, ping_p95 = ms(parse_ping_s, 50), ms(parse_ping_s, 95)
@@ -359,6 +395,22 @@ def run(workdir: Path) -> list[Figure]:
          f"p50 {ms(portal_s, 50):.2f} ms")
     note("chatbot: a status check, median ms since the previous event: " + ", ".join(
         f"{label} {seconds * 1000:.1f}" for label, seconds in gaps.items()))
+    report_filings(filings)
+    turns_median = statistics.median(f.turns for f in filings)
+    note(f"chatbot: turns to a ticket: median {turns_median} over {len(filings)} scripts "
+         f"(minimum {MIN_TURNS_TO_TICKET}); the adversarial figures are fractions of 1 with "
+         f"no baseline, so they have no ratio line")
+    understanding = [
+        *(Figure(f"chatbot.adversarial_intent_acc_{lang}",
+                 adversarial[lang]["scores"]["intent_accuracy"], "fraction")
+          for lang in ("th", "en")),
+        *(Figure(f"chatbot.adversarial_entity_f1_{lang}",
+                 adversarial[lang]["scores"]["entity_f1"], "fraction")
+          for lang in ("th", "en")),
+        Figure("chatbot.turns_to_ticket_median", turns_median, "turns"),
+        Figure("chatbot.turns_to_ticket_ratio_vs_minimum", turns_median / MIN_TURNS_TO_TICKET,
+               "x"),
+    ]
     return [
         Figure("chatbot.parse_p50_ms", parse_p50, "ms"),
         Figure("chatbot.parse_p95_ms", parse_p95, "ms"),
@@ -367,4 +419,5 @@ def run(workdir: Path) -> list[Figure]:
         Figure("chatbot.ratio_parse_p95_vs_ping", parse_p95 / ping_p95, "x"),
         Figure("chatbot.webhook_p50_ms", webhook_p50, "ms"),
         Figure("chatbot.webhook_ratio_vs_ping", webhook_p50 / webhook_ping_p50, "x"),
+        *understanding,
     ]
