@@ -175,13 +175,14 @@ async def send(request: Request, settings: SettingsDep):
     else:
         try:
             replies = await ask_rasa(settings, sender, payload or text, get_locale())
-            remember_exchange(request, settings, sender, shown[: settings.chat_max_chars],
-                              replies)
         except (httpx.HTTPError, ValueError) as exc:
             log.warning("assistant unavailable: %s", exc)
             replies = [{"text": _("The assistant is not available right now. You can file a "
                                   "complaint with the web form instead.")}]
             status = 503
+        else:
+            remember_exchange(request, settings, sender, shown[: settings.chat_max_chars],
+                              replies)
     return render(request, "chat/messages.html",
                   {"user_text": shown[: settings.chat_max_chars], "replies": replies},
                   status_code=status)
