@@ -7,7 +7,8 @@ portal's) and the Redis lock store on the portal's Redis (a password of its own)
 A Thai complaint half-way through the form survives a restart of its Rasa server: the next
 answer continues the form and the ticket holds every answer, given before and after. An
 English complaint whose messages alternate between the two servers is one conversation and
-files one ticket with everything it was told."""
+files one ticket with everything it was told, and two answers sent at once to the two servers
+are taken one after the other (the lock), neither lost."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import secrets
 import signal
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -214,3 +216,22 @@ def test_an_english_complaint_alternating_between_two_rasa_servers_is_one_conver
 def lock_releases(stores: StoresStack) -> int:
     """DEL commands the Redis server has run: only Rasa's lock store deletes keys here."""
     return int(stores.redis.info("commandstats").get("cmdstat_del", {}).get("calls", 0))
+
+
+def test_two_answers_at_once_on_two_servers_are_taken_one_after_the_other(stores):
+    """The lock in the shared Redis makes the second server wait for the first: one answer
+    becomes the description, the other the location, and neither is lost."""
+    chat = Conversation(stores)
+    assert "describe" in chat.say("rasa_b", "I want to report a blackout at Pinthong").lower()
+    answers = {"rasa_a": "No electricity since 6 this morning in all of zone B",
+               "rasa_b": "The outage is behind warehouse 12 on road 7"}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        replies = list(pool.map(lambda answer: chat.say(*answer), answers.items()))
+    assert sum("name" in reply for reply in replies) == 1  # then, and only then, the name
+    chat.say("rasa_a", "John Smith")
+    chat.say("rasa_b", "081-234-5678")
+    chat.say("rasa_a", "I agree")
+    assert TICKET.search(chat.say("rasa_b", "yes, file it"))
+    [ticket] = chat.tickets()
+    assert {ticket.description, ticket.location} == set(answers.values())
+    assert ticket.contact_name == "John Smith" and ticket.estate_id == "pinthong"
