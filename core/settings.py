@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     chat_messages_per_address_per_minute: int = 60
     chat_max_chars: int = 500
     chat_max_payload_chars: int = 200
+    # The widget shows a browser session's last exchanges with the assistant after a page load
+    # (web/chat.py keeps them in Redis no longer than the session can live).
+    chat_history_max_exchanges: int = 40
+    # The assistant's action server. Where Rasa keeps conversations is derived from the
+    # portal's database and Redis (web/launch.py, chatbot/endpoints.yml).
+    rasa_actions_url: str = "http://127.0.0.1:5055"
 
     # Complaints: the chatbot's bearer token for /api/v1/tickets, and the Open311 api_keys
     # (comma-separated) of the clients allowed to POST requests.json.

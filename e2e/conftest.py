@@ -38,7 +38,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from core.settings import Settings
 from tests import stack as processes
+from web.launch import assistant_env
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "e2e" / "artifacts"
@@ -405,6 +407,7 @@ def stack_page(request, browser: Browser, full_stack: FullStack,
 
 RASA_STARTUP_LIMIT_S = 240  # loading the model takes 40 s or more on a busy machine
 RASA_WARM_UP_LIMIT_S = 120
+CHAT_HISTORY_MAX_EXCHANGES = 3
 
 
 @dataclass
@@ -456,13 +459,17 @@ def chat_stack(tmp_path_factory) -> Iterator[ChatStack]:
         "REDIS_URL": f"redis://127.0.0.1:{ports['redis']}/0",
         "EEC_ENVIRONMENT": "test", "EEC_UPLOAD_DIR": str(work / "uploads"),
         "EEC_BASE_URL": web, "EEC_RASA_URL": rasa,
+        # A short history, so that a test sees the widget show only the latest exchanges.
+        "EEC_CHAT_HISTORY_MAX_EXCHANGES": str(CHAT_HISTORY_MAX_EXCHANGES),
         # The action server files tickets here, with random_secrets' service token.
         "EEC_PORTAL_URL": web,
         "SANIC_HOST": "127.0.0.1",
     }
-    endpoints = work / "endpoints.yml"  # chatbot/endpoints.yml names the default port
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{ports["actions"]}/webhook"\n')
+    # chatbot/endpoints.yml from the settings, as `make run` fills it: the action server and
+    # the conversation stores (a SQLite file beside the portal's, the lock in this Redis).
+    env["EEC_RASA_ACTIONS_URL"] = f"http://127.0.0.1:{ports['actions']}"
+    with processes.environ(env):
+        env.update(assistant_env(Settings(), env["REDIS_URL"]))
     stack = processes.Stack({}, log_dir)
     stack.env = env
     server = ChatStack(web, db_path, work / "uploads", log_dir / "web.log", stack=stack,
@@ -477,7 +484,7 @@ def chat_stack(tmp_path_factory) -> Iterator[ChatStack]:
         try:
             stack.start("rasa", in_chatbot("run", "--enable-api", "-p", str(ports["rasa"]),
                                            "-i", "127.0.0.1", "-m", "models",
-                                           "--endpoints", str(endpoints),
+                                           "--endpoints", "endpoints.yml",
                                            "--credentials", "credentials.yml"))
             _migrate_and_seed(env)
             _create_officer(server, env)

@@ -590,7 +590,14 @@ class ChatWidget(PortalPage):
     def open(self) -> Self:
         self.page.goto(self.path)
         self.use_language()
-        self.toggle().click()
+        return self.open_here()
+
+    def open_here(self) -> Self:
+        """Opens the widget on the page shown, once it has loaded the session's earlier
+        exchanges (GET /chat/history)."""
+        with self.page.expect_response(lambda r: r.url.endswith("/chat/history")) as loaded:
+            self.toggle().click()
+        assert loaded.value.ok, loaded.value.status
         expect(self.panel()).to_be_visible()
         return self
 
@@ -606,6 +613,9 @@ class ChatWidget(PortalPage):
 
     def user_messages(self) -> Locator:
         return self.log().locator(":scope > li.chat-user")
+
+    def replies(self) -> Locator:
+        return self.log().locator(":scope > li.chat-bot")
 
     def latest_replies(self) -> Locator:
         """The assistant's messages since the user's last one."""

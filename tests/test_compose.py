@@ -12,8 +12,10 @@ import re
 import secrets
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -78,7 +80,7 @@ def test_services_wait_for_healthy_dependencies(normalised):
     # through web, Rasa calls the action server. web does not wait for Rasa (no cycle; the
     # portal runs without the assistant).
     assert set(services["actions"]["depends_on"]) == {"web"}
-    assert set(services["rasa"]["depends_on"]) == {"actions"}
+    assert set(services["rasa"]["depends_on"]) == {"actions", "postgres", "redis"}  # + stores
     for name in ("web", "worker", "relay", "actions", "rasa"):
         conditions = {d["condition"] for d in services[name]["depends_on"].values()}
         assert conditions == {"service_healthy"}, name
@@ -124,18 +126,44 @@ def test_the_assistant_is_wired_to_the_portal_and_not_published(normalised):
     command = rasa["command"]
     assert command[:3] == ["python", "serve.py", "run"] and "--enable-api" not in command
     assert command[command.index("-p") + 1] == "5005"
-    endpoints = command[command.index("--endpoints") + 1]
-    assert rasa["environment"]["ACTION_ENDPOINT_URL"] == "http://actions:5055/webhook"
+    assert command[command.index("--endpoints") + 1] == "endpoints.yml"
+    assert rasa["environment"]["EEC_RASA_ACTIONS_URL"] == "http://actions:5055"
     # Rasa's channel answers only the portal's token (chatbot/credentials.yml).
     assert rasa["environment"]["EEC_RASA_CHANNEL_TOKEN"] == SECRETS["EEC_RASA_CHANNEL_TOKEN"]
     assert web["environment"]["EEC_RASA_CHANNEL_TOKEN"] == SECRETS["EEC_RASA_CHANNEL_TOKEN"]
-    # The image writes that endpoints file, reading the variable compose sets.
-    dockerfile = CHATBOT_DOCKERFILE.read_text()
-    assert f"> {endpoints}" in dockerfile and "${ACTION_ENDPOINT_URL}" in dockerfile
     for service in (actions, rasa):
         assert service["healthcheck"]["test"][0] == "CMD"
     assert "5005/" in " ".join(rasa["healthcheck"]["test"])  # answers once the model is loaded
     assert "5055/health" in " ".join(actions["healthcheck"]["test"])
+
+
+def test_rasa_keeps_conversations_in_the_portals_postgresql_and_locks_them_in_its_redis(
+        normalised):
+    """chatbot/endpoints.yml names the stores only through variables; compose sets each one,
+    pointing at the portal's own PostgreSQL database and Redis, the password from the
+    environment. So a restarted rasa carries on, and `--scale rasa=2` serves one conversation."""
+    services = normalised["services"]
+    rasa_env, web_env = services["rasa"]["environment"], services["web"]["environment"]
+    endpoints_text = (ROOT / "chatbot" / "endpoints.yml").read_text()
+    endpoints = yaml.safe_load(endpoints_text)
+    assert endpoints["tracker_store"]["type"] == "SQL"
+    assert endpoints["lock_store"]["type"] == "redis"
+    wanted = set(re.findall(r"\$\{(\w+)\}", endpoints_text))
+    assert {"EEC_RASA_TRACKER_STORE_URL", "EEC_RASA_LOCK_STORE_HOST"} <= wanted
+    assert wanted <= set(rasa_env), wanted - set(rasa_env)
+
+    tracker = urlsplit(rasa_env["EEC_RASA_TRACKER_STORE_URL"])
+    portal_db = urlsplit(web_env["DATABASE_URL"])
+    assert tracker.scheme == "postgresql+psycopg2"  # the driver in Rasa's environment
+    assert (tracker.hostname, tracker.port, tracker.path, tracker.username) == (
+        portal_db.hostname, portal_db.port, portal_db.path, portal_db.username)
+    assert tracker.password == SECRETS["POSTGRES_PASSWORD"]
+    portal_redis = urlsplit(web_env["REDIS_URL"])
+    assert rasa_env["EEC_RASA_LOCK_STORE_HOST"] == portal_redis.hostname
+    assert int(rasa_env["EEC_RASA_LOCK_STORE_PORT"]) == portal_redis.port
+    assert rasa_env["EEC_RASA_LOCK_STORE_DB"] == portal_redis.path.strip("/")
+    # Any number of rasa replicas: nothing pins one (a name or a published port).
+    assert not services["rasa"].get("container_name") and not services["rasa"].get("ports")
 
 
 def test_the_chatbot_image_trains_from_every_input_of_the_model():

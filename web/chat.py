@@ -3,10 +3,17 @@ channel, so Rasa's port is never exposed. Rasa answers only the portal (its chan
 Settings.rasa_channel_token), and every message carries the portal's proof for its
 conversation, which the ticket API asks for before it shows the complaint that conversation
 filed. Rate-limited per browser session and per client address; long messages, and button
-payloads that are not the assistant's buttons, are refused before they reach the assistant."""
+payloads that are not the assistant's buttons, are refused before they reach the assistant.
+
+The widget's history: each exchange with the assistant is kept in Redis under the session's
+sender id, the last Settings.chat_history_max_exchanges of them and no longer than a session
+can live, so only the browser session that had the conversation sees it again (GET
+/chat/history, when the widget opens on the next page). It holds what the widget showed, in
+the language it was written in; only the latest reply keeps its buttons live."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import secrets
@@ -14,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 import httpx
+import redis
 import yaml
 from fastapi import APIRouter, Request
 
@@ -22,7 +30,7 @@ from core.forms import form_dict
 from core.i18n import get_locale
 from core.i18n import gettext as _
 from core.limits import parse_json
-from core.runtime import SettingsDep
+from core.runtime import SettingsDep, get_resources
 from core.security import client_address, within_limit
 from core.settings import ROOT, Settings
 from core.templating import render
@@ -39,6 +47,56 @@ def chat_sender(request: Request) -> str:
         sender = "web-" + secrets.token_urlsafe(12)
         request.session[SENDER_KEY] = sender
     return sender
+
+
+def history_key(sender: str) -> str:
+    return f"chat-history:{sender}"
+
+
+def shown_replies(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the widget shows of the assistant's replies: their text and buttons."""
+    kept = []
+    for reply in replies:
+        buttons = [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+                   for b in reply.get("buttons") or [] if isinstance(b, dict)]
+        if reply.get("text") or buttons:
+            kept.append({"text": str(reply.get("text") or ""), "buttons": buttons})
+    return kept
+
+
+def remember_exchange(request: Request, settings: Settings, sender: str, user_text: str,
+                      replies: list[dict[str, Any]]) -> None:
+    """Adds an exchange to the session's history; without Redis, or with Redis down, the
+    widget simply starts empty on the next page."""
+    client = get_resources(request).redis
+    if client is None:
+        return
+    key = history_key(sender)
+    exchange = json.dumps({"user_text": user_text, "replies": shown_replies(replies)},
+                          ensure_ascii=False)
+    try:
+        with client.pipeline() as pipe:
+            pipe.rpush(key, exchange)
+            pipe.ltrim(key, -settings.chat_history_max_exchanges, -1)
+            pipe.expire(key, settings.session_absolute_max_age_s)
+            pipe.execute()
+    except redis.RedisError as exc:
+        log.warning("chat history not kept: %s", exc)
+
+
+def session_history(request: Request) -> list[dict[str, Any]]:
+    """The exchanges of this browser session's conversation, oldest first; none for a session
+    that never chatted (no sender is made for it)."""
+    sender = request.session.get(SENDER_KEY)
+    client = get_resources(request).redis
+    if not sender or client is None:
+        return []
+    try:
+        stored = client.lrange(history_key(sender), 0, -1)
+    except redis.RedisError as exc:
+        log.warning("chat history not read: %s", exc)
+        return []
+    return [json.loads(item) for item in stored]
 
 
 DOMAIN_DIR = ROOT / "chatbot" / "domain"
@@ -122,6 +180,15 @@ async def send(request: Request, settings: SettingsDep):
             replies = [{"text": _("The assistant is not available right now. You can file a "
                                   "complaint with the web form instead.")}]
             status = 503
+        else:
+            remember_exchange(request, settings, sender, shown[: settings.chat_max_chars],
+                              replies)
     return render(request, "chat/messages.html",
                   {"user_text": shown[: settings.chat_max_chars], "replies": replies},
                   status_code=status)
+
+
+@router.get("/history")
+def history(request: Request):
+    """The widget's earlier exchanges, loaded when it opens (chat/widget.html)."""
+    return render(request, "chat/history.html", {"exchanges": session_history(request)})

