@@ -163,7 +163,9 @@ def test_a_thai_complaint_half_way_through_the_form_survives_a_rasa_restart(stor
     chat = Conversation(stores)
     assert THAI.search(chat.say("rasa_a", "ไฟดับที่นิคมอมตะซิตี้ ระยองค่ะ"))
     chat.say("rasa_a", "ไฟดับทั้งโซน B ตั้งแต่บ่ายสอง")
-    chat.say("rasa_a", "ข้าม")
+    consent = chat.say("rasa_a", "ข้าม")
+    assert "/privacy" in consent and THAI.search(consent)  # consent before any personal data
+    chat.say("rasa_a", "ยินยอม")
     asked_contact = chat.say("rasa_a", "มาลี ศรีสุข")
     assert "081-234-5678" in asked_contact  # the form now wants a phone number or e-mail
 
@@ -172,10 +174,9 @@ def test_a_thai_complaint_half_way_through_the_form_survives_a_rasa_restart(stor
     stores.wait_for("rasa_a")
 
     # The restarted server knows where the form was: the phone number is taken as the answer,
-    # the PDPA question follows in Thai.
-    consent = chat.say("rasa_a", "0891234567")
-    assert "/privacy" in consent and THAI.search(consent)
-    summary = chat.say("rasa_a", "ยินยอม")
+    # the summary follows in Thai.
+    summary = chat.say("rasa_a", "0891234567")
+    assert THAI.search(summary)
     assert "มาลี ศรีสุข" in summary and "ไฟดับทั้งโซน B ตั้งแต่บ่ายสอง" in summary
     filed = chat.say("rasa_a", "ยืนยัน")
     number = TICKET.search(filed).group(0)
@@ -191,11 +192,11 @@ def test_an_english_complaint_alternating_between_two_rasa_servers_is_one_conver
     locks_released = lock_releases(stores)
     turns = ["I want to report a blackout at Pinthong",
              "No electricity since 6 this morning and all our machines stopped",
-             "behind warehouse 12 on road 7", "John Smith", "081-234-5678", "I agree"]
+             "behind warehouse 12 on road 7", "I agree", "John Smith", "081-234-5678"]
     replies = [chat.say(SERVERS[i % 2], message) for i, message in enumerate(turns)]
     assert "describe" in replies[0].lower()
-    assert "name" in replies[2] and "phone number or e-mail" in replies[3]
-    assert "/privacy" in replies[4] and not THAI.search(replies[4])
+    assert "/privacy" in replies[2] and not THAI.search(replies[2])
+    assert "name" in replies[3] and "phone number or e-mail" in replies[4]
     summary = replies[5]  # from rasa_b, which has seen every other message only
     assert "Pinthong Industrial Estate" in summary and "behind warehouse 12 on road 7" in summary
     assert "John Smith" in summary and "081-234-5678" in summary
@@ -227,10 +228,11 @@ def test_two_answers_at_once_on_two_servers_are_taken_one_after_the_other(stores
                "rasa_b": "The outage is behind warehouse 12 on road 7"}
     with ThreadPoolExecutor(max_workers=2) as pool:
         replies = list(pool.map(lambda answer: chat.say(*answer), answers.items()))
-    assert sum("name" in reply for reply in replies) == 1  # then, and only then, the name
-    chat.say("rasa_a", "John Smith")
-    chat.say("rasa_b", "081-234-5678")
+    # then, and only then, the PDPA question
+    assert sum("/privacy" in reply for reply in replies) == 1
     chat.say("rasa_a", "I agree")
+    chat.say("rasa_b", "John Smith")
+    chat.say("rasa_a", "081-234-5678")
     assert TICKET.search(chat.say("rasa_b", "yes, file it"))
     [ticket] = chat.tickets()
     assert {ticket.description, ticket.location} == set(answers.values())
