@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from core.settings import Settings
 from e2e.conftest import CHAT_HISTORY_MAX_EXCHANGES
 from e2e.pages import Catalog, ChatWidget
-from e2e.test_chat_widget import COMPLAINTS, DESCRIPTIONS, NAMES, expect_language
+from e2e.test_chat_widget import COMPLAINTS, DESCRIPTIONS, expect_language
 
 SESSION_ABSOLUTE_MAX_AGE_S = Settings.model_fields["session_absolute_max_age_s"].default
 
@@ -41,14 +41,13 @@ def test_the_widget_shows_the_sessions_conversation_after_a_reload_and_on_anothe
     chat.open_here()
     expect(chat.user_messages()).to_have_text(said)
     expect(chat.replies()).to_have_text(replies)
-    asked_name = chat.choose("Skip")
-    expect(asked_name.last).to_contain_text(
-        t.message("What name should the estate officers use when they contact you?"))
-    chat.say(NAMES[lang])
-    said += [t("Skip"), NAMES[lang]]
+    asked_consent = chat.choose("Skip")
+    expect(asked_consent.last).to_contain_text(t.message("Do you agree (PDPA consent)?"))
+    chat.choose("I agree")
+    said += [t("Skip"), t("I agree")]
 
     # On another page, in the other language: the same conversation, as it was written, its
-    # latest exchanges only; the "Skip" already pressed is plain text now, not a button.
+    # latest exchanges only; the buttons already answered are plain text now.
     other = ChatWidget(page, OTHER_LANGUAGE[lang])
     page.goto("/complaints/status")
     other.use_language()
@@ -57,7 +56,10 @@ def test_the_widget_shows_the_sessions_conversation_after_a_reload_and_on_anothe
     history = "\n".join(other.replies().all_inner_texts())
     expect_language(history, lang)
     expect(other.log().get_by_role("button")).to_have_count(0)
-    expect(other.log().locator(".chat-past-choices")).to_have_text([t("Skip")])
+    past_choices = other.log().locator(".chat-past-choices")
+    expect(past_choices).to_have_count(2)
+    expect(past_choices.first).to_have_text(t("Skip"))
+    expect(past_choices.nth(1)).to_contain_text(t("I agree"))
     # Kept no longer than a session can live.
     store = redis.Redis.from_url(chat_stack.stack.env["REDIS_URL"])
     kept = store.keys("chat-history:*")

@@ -45,9 +45,11 @@ NOTES = {
           "canal water is sampled today.",
 }
 # The assistant's own sentences (chatbot/actions), looked up in the same catalog.
-CONSENT = ("To handle your complaint we keep your name and contact details and share them only "
-           "with the officers who deal with it, as our privacy notice explains: {url}\n"
-           "Do you agree (PDPA consent)?")
+CONSENT = ("Before I ask for your name and contact details: to handle your complaint we keep "
+           "them and share them only with the officers who deal with it, as our privacy notice "
+           "explains: {url}\nDo you agree (PDPA consent)? If you do not, I can still file the "
+           "complaint anonymously, without your name or contact: you will follow it with its "
+           "ticket number and access code.")
 SUMMARY = ("Please check your complaint:\n• Estate: {estate}\n• Problem: {category}\n"
            "• Description: {description}\n• Location: {location}\n• Name: {name}\n"
            "• Phone or e-mail: {contact}\nShall I file it?")
@@ -77,12 +79,13 @@ def test_a_complaint_from_the_chat_is_handled_on_the_desk_and_its_status_told_ba
         (lambda: chat.say(DESCRIPTIONS[lang]),
          "Where exactly is it (road, building, gate or landmark)? This is optional: press "
          "“Skip” if you are not sure."),
-        (lambda: chat.choose("Skip"),
+        # The PDPA notice and consent come before any personal data is asked for.
+        (lambda: chat.choose("Skip"), CONSENT),
+        (lambda: chat.choose("I agree"),
          "What name should the estate officers use when they contact you?"),
         (lambda: chat.say(NAMES[lang]),
          "What phone number or e-mail address can the officers reach you at? For example "
          "081-234-5678 or name@example.com."),
-        (lambda: chat.say(PHONE), CONSENT),
     ]
     for answer, question in steps:
         replies = answer()
@@ -90,8 +93,8 @@ def test_a_complaint_from_the_chat_is_handled_on_the_desk_and_its_status_told_ba
             t.message(question, url=f"{chat_stack.url}/privacy"))
         expect_language(chat.latest_reply_text(), lang)
 
-    # Consent given, the assistant sums the complaint up before filing it.
-    summary = chat.choose("I agree")
+    # Consent given and the contact told, the assistant sums the complaint up before filing.
+    summary = chat.say(PHONE)
     expect(summary.last).to_contain_text(t.message(
         SUMMARY, estate=estate, category=category_label(CATEGORY, lang),
         description=DESCRIPTIONS[lang], location=t.message("(not given)"), name=NAMES[lang],
