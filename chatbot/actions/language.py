@@ -1,8 +1,13 @@
-"""Which language the conversation is in: Thai script means Thai, Latin letters English.
+"""Which language the conversation is in.
 
-Messages that carry no language (a phone number, an e-mail, a ticket number, digits, emoji,
-keyboard mashing or a button payload such as /affirm) keep the language the conversation
-already had."""
+The first message that carries a language sets it: Thai script means Thai, Latin letters
+English. From then on it sticks: a Thai user who types a Latin estate name ("WHA ESIE 1"), a
+person's name or an e-mail keeps Thai replies. It changes only on an explicit request
+("can we continue in English?", "ขอภาษาไทย", intent `switch_language`), or when someone the
+assistant has been answering in English, without having asked for English, writes Thai
+script (whoever types Thai reads it). Messages that carry no language (a phone number, an
+e-mail, a ticket number, digits, emoji, keyboard mashing or a button payload such as /affirm)
+never change it."""
 
 from __future__ import annotations
 
@@ -37,16 +42,50 @@ def detect_language(text: str | None) -> str | None:
     return "en"
 
 
+# The language a switch_language request asks for, from its words; else from its script.
+_ASKS_FOR = (("en", re.compile(r"english|\beng\b|อังกฤษ|อิงลิช|อิ้งลิช", re.IGNORECASE)),
+             ("th", re.compile(r"thai|ไทย", re.IGNORECASE)))
+
+
+def requested_language(text: str | None) -> str | None:
+    """The language a request to switch asks for ("English please" → en, "พูดไทยได้ไหม" → th),
+    or None when it names none."""
+    for lang, words in _ASKS_FOR:
+        if text and words.search(text):
+            return lang
+    return None
+
+
+def _switch_target(latest: dict[str, Any]) -> str | None:
+    if ((latest.get("intent") or {}).get("name")) != "switch_language":
+        return None
+    text = latest.get("text") or ""
+    return requested_language(text) or detect_language(text)
+
+
+def _asked_for_language(tracker: Any) -> bool:
+    """Did the user ever ask for a language in this conversation?"""
+    return any(event.get("event") == "user"
+               and ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+               == "switch_language" for event in tracker.events or [])
+
+
 def conversation_language(tracker: Any) -> str:
-    """The language to answer in: this message's, else the conversation's, else the widget's
-    hint (metadata.lang), else Thai."""
+    """The language to answer in: the one just asked for, else the conversation's (Thai
+    script turns an English conversation that nobody asked for into Thai), else this
+    message's, else the widget's hint (metadata.lang), else Thai."""
     latest = tracker.latest_message or {}
+    asked = _switch_target(latest)
+    if asked in LANGUAGES:
+        return asked
     detected = detect_language(latest.get("text"))
-    if detected:
-        return detected
     slot = tracker.get_slot("language")
     if slot in LANGUAGES:
+        if slot == "en" and detected == "th" and not _asked_for_language(tracker):
+            return "th"
         return slot
+    if detected:
+        return detected
     hint = (latest.get("metadata") or {}).get("lang")
     if isinstance(hint, str) and hint[:2].lower() in LANGUAGES:
         return hint[:2].lower()
