@@ -61,8 +61,9 @@ CORRECTION_CUE = re.compile(r"\bnot\b|\bmeant\b|\bmean\b|\bsorry\b|\bwrong\b|\bi
 STRONG_CUE = re.compile(r"\bmeant\b|\bshould be\b|\binstead\b|ไม่ใช่|หมายถึง|แก้เป็น|เปลี่ยนเป็น",
                         re.IGNORECASE)
 # Where the new value starts: "… it's Yamato", "… เป็นยามาโตะ".
-CORRECTION_SPLIT = re.compile(r"[,;:!?]|\bbut\b|\bnot\b|ไม่ใช่|\bit'?s\b|\bit is\b|\bmeant\b|\bmean\b|"
-                              r"\bshould be\b|\binstead\b|เป็น|คือ|หมายถึง", re.IGNORECASE)
+CORRECTION_SPLIT = re.compile(r"[,;:!?]|\bbut\b|\bnot\b|ไม่ใช่|\bit'?s\b|\bit is\b|\bmeant\b|"
+                              r"\bmean\b|\bshould be\b|\binstead\b|เป็น|คือ|หมายถึง",
+                              re.IGNORECASE)
 MAX_CORRECTION = 60
 CORRECTED = {"estate": N_("OK, I have changed the estate to {name}."),
              "complaint_category": N_("OK, I have changed the problem type to {name}.")}

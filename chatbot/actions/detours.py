@@ -11,6 +11,7 @@ it can check once this complaint is filed or cancelled, or right away if they se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,13 +22,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import reference
 from actions.common import BilingualAction, entity_values, latest_text, main_menu
 from actions.i18n import N_, t
+from actions.language import requested_language
 
 # Intents that are never an answer to a form's question, when the NLU is sure enough. An
 # `inform`, a `file_complaint` (descriptions read like one), a yes or no, or a message the NLU
 # is unsure about is taken as the answer and validated as such.
 SIDE_INTENTS = frozenset({"out_of_scope", "greet", "check_ticket_status", "switch_language",
                           "ask_how_it_works"})
-DETOUR_CONFIDENCE = 0.8
+DETOUR_CONFIDENCE = 0.7
+# Longer messages are answers: a side question is short, a greeting shorter still.
+MAX_SIDE_QUESTION = 60
+MAX_GREETING = 30
+TICKET_NUMBER = re.compile(r"cmp\W*\d", re.IGNORECASE)
 # Slots whose question an estate or category name answers: such a message is never a detour.
 NAMED_SLOTS = {"estate": reference.resolve_estate,
                "complaint_category": reference.resolve_category}
@@ -40,15 +46,32 @@ def intent_and_confidence(tracker: Tracker) -> tuple[str | None, float]:
 
 def is_detour(tracker: Tracker, requested: str | None, but_not: set[str] | None = None) -> bool:
     """Is the latest message a side trip rather than an answer to `requested`? (`but_not`:
-    intents that answer this form's question.)"""
+    intents that answer this form's question.) The NLU must be sure, and the message must
+    look like a side trip too: descriptions are long and name a problem, side questions are
+    short ("how long does it take?"), greetings shorter still, a language request names the
+    language, and a status check mid-description carries its ticket number."""
     intent, confidence = intent_and_confidence(tracker)
     if (not requested or intent not in SIDE_INTENTS - (but_not or set())
             or confidence < DETOUR_CONFIDENCE):
         return False
+    text = latest_text(tracker)
     resolve = NAMED_SLOTS.get(requested)
-    if resolve and any(map(resolve, [*entity_values(tracker, requested), latest_text(tracker)])):
+    if resolve and any(map(resolve, [*entity_values(tracker, requested), text])):
         return False  # "Map Ta Phut please" answers the estate question, whatever its intent
-    return True
+    if intent == "switch_language":
+        return bool(requested_language(text)) or len(text) <= MAX_GREETING
+    if intent == "greet":
+        return len(text) <= MAX_GREETING
+    if intent == "check_ticket_status" and (entity_values(tracker, "ticket_id")
+                                            or TICKET_NUMBER.search(text)):
+        return True
+    if len(text) > MAX_SIDE_QUESTION:
+        return False
+    # "How long will it take to fix the wastewater?" while asked to describe: the answer.
+    return not (requested in ("description", "location_detail")
+                and (reference.resolve_category(text)
+                     or any(map(reference.resolve_category,
+                                entity_values(tracker, "complaint_category")))))
 
 
 def events_since_user(tracker: Tracker) -> list[dict[str, Any]]:
