@@ -28,7 +28,7 @@ from actions.common import (
     latest_intent,
     latest_text,
 )
-from actions.detours import is_detour, previous_value, reject
+from actions.detours import back_from_side_trip, is_detour, previous_value, reject
 from actions.i18n import N_, t
 from actions.language import conversation_language
 
@@ -143,6 +143,8 @@ class ValidateComplaintForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         if intent == "cancel" and requested:
             return []  # the form rejects; the cancel rule answers
+        if back_from_side_trip(tracker):
+            return []
         if is_detour(tracker, requested):
             # A side question, a status check, a language request: not an answer; a rule
             # answers it and the form asks its question again (actions/detours.py).

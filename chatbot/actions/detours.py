@@ -101,6 +101,13 @@ def undo_extraction(tracker: Tracker, slots: Iterable[str]) -> list[EventType]:
     return [SlotSet(name, previous_value(tracker, name)) for name in slots if name in changed]
 
 
+def back_from_side_trip(tracker: Tracker) -> bool:
+    """Is the form running again after a rule answered a side trip? Rasa then calls the
+    validation once more with the same user message: nothing is to be validated, and the
+    form asks its pending question again."""
+    return any(e.get("event") == "action_execution_rejected" for e in events_since_user(tracker))
+
+
 def reject(tracker: Tracker, form: str, slots: Iterable[str]) -> list[EventType]:
     """The form does not take this message (nor keeps what it filled in `slots`); the rules
     for its intent answer it."""

@@ -34,6 +34,7 @@ from actions.common import (
 )
 from actions.detours import (
     DETOUR_CONFIDENCE,
+    back_from_side_trip,
     carry_on,
     intent_and_confidence,
     is_detour,
@@ -69,7 +70,7 @@ class ValidateStatusForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
-        if latest_intent(tracker) == "cancel" and requested:
+        if latest_intent(tracker) == "cancel" and requested or back_from_side_trip(tracker):
             return []
         # A status question while checking a status is just the answer, with or without number.
         if requested and (is_detour(tracker, requested, but_not={"check_ticket_status"})

@@ -206,3 +206,15 @@ def test_the_switch_is_confirmed_in_the_new_language():
         active_loop="complaint_form", requested_slot="description"), domain()))
     assert THAI.search(dispatcher.messages[0]["text"])
     assert slots_of(events)["language"] == "th"
+
+
+def test_back_from_a_side_trip_the_form_validates_nothing_and_asks_again():
+    # Rasa runs the validation again after the rule's answer, with the same user message.
+    side_trip = [{"event": "action_execution_rejected", "name": "complaint_form"},
+                 {"event": "action", "name": "action_explain_complaints"}]
+    for action, form, slot in ((ValidateComplaintForm(), "complaint_form", "description"),
+                               (ValidateStatusForm(), "status_form", "ticket_id")):
+        t = tracker("how long does it take?", "ask_how_it_works", slots=KNOWN,
+                    requested_slot=slot, active_loop=form)
+        t.events[-1:-1] = side_trip
+        assert run(action.run(CollectingDispatcher(), t, domain())) == []
