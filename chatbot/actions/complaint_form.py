@@ -143,7 +143,7 @@ class ValidateComplaintForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         if intent == "cancel" and requested:
             return []  # the form rejects; the cancel rule answers
-        if back_from_side_trip(tracker):
+        if back_from_side_trip(tracker, "complaint_form"):
             return []
         if is_detour(tracker, requested):
             # A side question, a status check, a language request: not an answer; a rule

@@ -101,11 +101,13 @@ def undo_extraction(tracker: Tracker, slots: Iterable[str]) -> list[EventType]:
     return [SlotSet(name, previous_value(tracker, name)) for name in slots if name in changed]
 
 
-def back_from_side_trip(tracker: Tracker) -> bool:
-    """Is the form running again after a rule answered a side trip? Rasa then calls the
+def back_from_side_trip(tracker: Tracker, form: str) -> bool:
+    """Is `form` running again after a rule answered a side trip? Rasa then calls the
     validation once more with the same user message: nothing is to be validated, and the
-    form asks its pending question again."""
-    return any(e.get("event") == "action_execution_rejected" for e in events_since_user(tracker))
+    form asks its pending question again. (The complaint form that starts when a user
+    leaves the status form does validate what the message named.)"""
+    return any(e.get("event") == "action_execution_rejected" and e.get("name") == form
+               for e in events_since_user(tracker))
 
 
 def reject(tracker: Tracker, form: str, slots: Iterable[str]) -> list[EventType]:

@@ -70,7 +70,8 @@ class ValidateStatusForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
-        if latest_intent(tracker) == "cancel" and requested or back_from_side_trip(tracker):
+        if ((latest_intent(tracker) == "cancel" and requested)
+                or back_from_side_trip(tracker, "status_form")):
             return []
         # A status question while checking a status is just the answer, with or without number.
         if requested and (is_detour(tracker, requested, but_not={"check_ticket_status"})

@@ -210,11 +210,21 @@ def test_the_switch_is_confirmed_in_the_new_language():
 
 def test_back_from_a_side_trip_the_form_validates_nothing_and_asks_again():
     # Rasa runs the validation again after the rule's answer, with the same user message.
-    side_trip = [{"event": "action_execution_rejected", "name": "complaint_form"},
-                 {"event": "action", "name": "action_explain_complaints"}]
     for action, form, slot in ((ValidateComplaintForm(), "complaint_form", "description"),
                                (ValidateStatusForm(), "status_form", "ticket_id")):
         t = tracker("how long does it take?", "ask_how_it_works", slots=KNOWN,
                     requested_slot=slot, active_loop=form)
-        t.events[-1:-1] = side_trip
+        t.events[-1:-1] = [{"event": "action_execution_rejected", "name": form},
+                           {"event": "action", "name": "action_explain_complaints"}]
         assert run(action.run(CollectingDispatcher(), t, domain())) == []
+
+
+def test_a_complaint_started_from_the_status_form_validates_what_it_names():
+    # "ขอแจ้งเรื่องน้ำเสียใหม่" left the status form: the complaint form starts with the category.
+    t = tracker("ขอแจ้งเรื่องน้ำเสียใหม่", "file_complaint", slots={"language": "th"},
+                extracted={"complaint_category": "น้ำเสีย"}, active_loop="complaint_form",
+                entities=[entity("complaint_category", "น้ำเสีย")])
+    t.events[-1:-1] = [{"event": "action_execution_rejected", "name": "status_form"},
+                       {"event": "action", "name": "action_deactivate_loop"}]
+    events = run(ValidateComplaintForm().run(CollectingDispatcher(), t, domain()))
+    assert slots_of(events)["complaint_category"] == "wastewater"
