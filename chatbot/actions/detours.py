@@ -29,7 +29,7 @@ from actions.language import requested_language
 # is unsure about is taken as the answer and validated as such.
 SIDE_INTENTS = frozenset({"out_of_scope", "greet", "check_ticket_status", "switch_language",
                           "ask_how_it_works"})
-DETOUR_CONFIDENCE = 0.7
+DETOUR_CONFIDENCE = 0.8
 # Longer messages are answers: a side question is short, a greeting shorter still.
 MAX_SIDE_QUESTION = 60
 MAX_GREETING = 30
