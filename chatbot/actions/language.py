@@ -6,14 +6,15 @@ person's name or an e-mail keeps Thai replies. It changes only on an explicit re
 ("can we continue in English?", "ขอภาษาไทย", intent `switch_language`), or when someone the
 assistant has been answering in English, without having asked for English, writes Thai
 script (whoever types Thai reads it). Messages that carry no language (a phone number, an
-e-mail, a ticket number, digits, emoji, keyboard mashing or a button payload such as /affirm)
-never change it."""
+e-mail, a ticket number, digits, emoji, keyboard mashing, a button payload such as /affirm,
+or just the name of an estate or a problem) never change it."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from actions import reference
 from actions.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from actions.validators import is_gibberish
 
@@ -40,6 +41,24 @@ def detect_language(text: str | None) -> str | None:
     if not words or is_gibberish(rest):
         return None  # keyboard mashing is in no language
     return "en"
+
+
+# What may surround an estate's name in a message that is only the name.
+_AROUND_A_NAME = re.compile(r"นิคม(?:อุตสาหกรรม|ฯ)?|\b(?:industrial|estate|park|the|at|in)\b|"
+                            r"ครับผม|ครับ|คับ|ค่ะ|คะ|ค่า|นะ|จ้า|ที่|[\W\d_]", re.IGNORECASE)
+
+
+def names_only(text: str | None) -> bool:
+    """Is the message just the name of an estate ("WHA ESIE 1", "มาบตาพุดค่ะ")? Thai users
+    type estates in Latin letters and foreigners paste Thai names: neither says which
+    language the user reads."""
+    estate = reference.estate_by_id(reference.resolve_estate(text))
+    if estate is None or not text:
+        return False
+    rest = text.lower()
+    for name in sorted(reference.estate_names(estate), key=len, reverse=True):
+        rest = rest.replace(name.lower(), " ")
+    return not _AROUND_A_NAME.sub("", rest)
 
 
 # The language a switch_language request asks for, from its words; else from its script.
@@ -73,12 +92,14 @@ def _asked_for_language(tracker: Any) -> bool:
 def conversation_language(tracker: Any) -> str:
     """The language to answer in: the one just asked for, else the conversation's (Thai
     script turns an English conversation that nobody asked for into Thai), else this
-    message's, else the widget's hint (metadata.lang), else Thai."""
+    message's (a bare estate name has none), else the widget's hint (metadata.lang), else
+    Thai."""
     latest = tracker.latest_message or {}
     asked = _switch_target(latest)
     if asked in LANGUAGES:
         return asked
-    detected = detect_language(latest.get("text"))
+    text = latest.get("text")
+    detected = None if names_only(text) else detect_language(text)
     slot = tracker.get_slot("language")
     if slot in LANGUAGES:
         if slot == "en" and detected == "th" and not _asked_for_language(tracker):

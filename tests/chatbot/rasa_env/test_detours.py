@@ -228,3 +228,12 @@ def test_a_complaint_started_from_the_status_form_validates_what_it_names():
                        {"event": "action", "name": "action_deactivate_loop"}]
     events = run(ValidateComplaintForm().run(CollectingDispatcher(), t, domain()))
     assert slots_of(events)["complaint_category"] == "wastewater"
+
+
+def test_a_bare_estate_name_says_nothing_about_the_language():
+    # The first message on the Thai page: the widget's language, not the estate's spelling.
+    assert conversation_language(tracker("WHA ESIE 1", "inform", metadata={"lang": "th"})) == "th"
+    # A foreigner who pastes the Thai name of the estate keeps English replies.
+    assert conversation_language(tracker("มาบตาพุด", "inform", slots={"language": "en"})) == "en"
+    assert conversation_language(tracker("There is a bad smell at Map Ta Phut", "inform",
+                                         metadata={"lang": "th"})) == "en"
