@@ -125,3 +125,14 @@ def test_a_new_complaint_leaves_the_status_form_in_both_languages(stack):
         assert asks_for_estate(replies), text_of(replies)
         assert "ticket number" not in text_of(replies)
         assert bool(THAI.search(last(replies)["text"])) == (lang == "th")
+
+
+def test_side_trips_while_the_status_form_waits_for_a_number(stack):
+    chat = Chat(stack, lang="th")
+    assert "CMP-2026-000123" in text_of(chat.say("ขอเช็คสถานะหน่อยค่ะ"))
+    replies = chat.say("พูดภาษาอังกฤษได้มั้ยคะ")
+    assert "continue in English" in text_of(replies)
+    assert "ticket number" in last(replies)["text"]  # asked again, in English
+    replies = chat.say("how long until the estate answers?")
+    assert "working day" in text_of(replies) and "ticket number" in last(replies)["text"]
+    assert "could not find" in text_of(chat.say("CMP-2020-999999"))
