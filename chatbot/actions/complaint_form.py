@@ -151,7 +151,7 @@ class ValidateComplaintForm(FormValidationAction):
             return reject(tracker, "complaint_form", COMPLAINT_SLOTS)
         change = named_change(tracker, requested) if requested else None
         if change is not None:
-            return self.change_in_passing(dispatcher, tracker, requested, *change)
+            return self.change_in_passing(dispatcher, tracker, *change)
         if intent == "correct_detail" and requested:
             correction = self.correction(tracker, requested)
             if correction is not None:
@@ -198,8 +198,8 @@ class ValidateComplaintForm(FormValidationAction):
     # --- corrections -------------------------------------------------------------------------
 
     @staticmethod
-    def change_in_passing(dispatcher: CollectingDispatcher, tracker: Tracker, requested: str,
-                          field: str, new_value: str) -> list[EventType]:
+    def change_in_passing(dispatcher: CollectingDispatcher, tracker: Tracker, field: str,
+                          new_value: str) -> list[EventType]:
         """Changes `field`, says so, and leaves the pending question to be asked again (what
         the message put in the pending slot or any other is undone)."""
         lang = conversation_language(tracker)
