@@ -20,8 +20,18 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import reference, validators
-from actions.common import NO_LOCATION, entity_values, first, latest_intent, latest_text
+from actions.common import (
+    COMPLAINT_SLOTS,
+    NO_LOCATION,
+    entity_values,
+    first,
+    latest_intent,
+    latest_text,
+)
 from actions.consent import Answer, read_answer
+from actions.detours import back_from_side_trip, is_detour, previous_value, reject
+from actions.i18n import N_, t
+from actions.language import conversation_language
 
 FREE_TEXT_SLOTS = ("description", "location_detail", "contact_name", "contact")
 # Asked only after PDPA consent; a complaint without consent is filed without them.
@@ -45,6 +55,21 @@ SKIP_WORDS = {"-", "skip", "none", "no", "n/a", "na", "nothing", "ข้าม",
 NAME_PREFIX = re.compile(r"^(?:my name is|name is|name:|i am|i'm|this is|ผมชื่อ|ดิฉันชื่อ|"
                          r"ฉันชื่อ|หนูชื่อ|ชื่อ)\s*", re.IGNORECASE)
 POLITE_SUFFIX = re.compile(r"\s*(?:ครับผม|ครับ|คับ|ค่ะ|คะ|ค่า|นะคะ|นะครับ|จ้า|จ้ะ)\s*$")
+# "It's not Pinthong, it's Yamato", "sorry, I meant Map Ta Phut", "ไม่ใช่ปิ่นทอง เป็นยามาโตะ":
+# words that say the message takes back an earlier answer. Checked only on short messages,
+# so that a description that mentions another estate changes nothing.
+CORRECTION_CUE = re.compile(r"\bnot\b|\bmeant\b|\bmean\b|\bsorry\b|\bwrong\b|\binstead\b|"
+                            r"\bshould be\b|\bactually\b|ไม่ใช่|หมายถึง|ขอโทษ|ผิด|แก้|เปลี่ยน|"
+                            r"ที่จริง|จริงๆ", re.IGNORECASE)
+STRONG_CUE = re.compile(r"\bmeant\b|\bshould be\b|\binstead\b|ไม่ใช่|หมายถึง|แก้เป็น|เปลี่ยนเป็น",
+                        re.IGNORECASE)
+# Where the new value starts: "… it's Yamato", "… เป็นยามาโตะ".
+CORRECTION_SPLIT = re.compile(r"[,;:!?]|\bbut\b|\bnot\b|ไม่ใช่|\bit'?s\b|\bit is\b|\bmeant\b|"
+                              r"\bmean\b|\bshould be\b|\binstead\b|เป็น|คือ|หมายถึง",
+                              re.IGNORECASE)
+MAX_CORRECTION = 60
+CORRECTED = {"estate": N_("OK, I have changed the estate to {name}."),
+             "complaint_category": N_("OK, I have changed the problem type to {name}.")}
 
 
 def reask(slot: str, reason: str, detail: Any = None) -> dict[str, Any]:
@@ -62,17 +87,6 @@ def field_in(tracker: Tracker) -> str | None:
     for slot, words in FIELD_KEYWORDS:
         if any(w in text for w in words):
             return slot
-    return None
-
-
-def previous_value(tracker: Tracker, slot: str) -> Any:
-    """The slot's value before the latest user message (whose extraction may have replaced it)."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
-            return event.get("value")
     return None
 
 
@@ -119,6 +133,28 @@ def confirmation_answer(tracker: Tracker) -> dict[str, Any]:
     return reask("confirmed", "what_to_change" if answer is Answer.NO else "confirm_unclear")
 
 
+def named_change(tracker: Tracker, requested: str) -> tuple[str, str] | None:
+    """The estate or problem type that a short correction names instead of the one already
+    given, whichever question is pending: ("estate", "yamato") for "it's not Pinthong, it's
+    Yamato". None when the message corrects nothing (or answers the pending question)."""
+    text = latest_text(tracker)
+    if not text or len(text) > MAX_CORRECTION:
+        return None
+    strong = latest_intent(tracker) == "correct_detail" or STRONG_CUE.search(text)
+    # Descriptions name problem types all the time; estates seldom, so any cue will do.
+    for slot, resolve, cued in (("estate", reference.resolve_estate,
+                                 strong or CORRECTION_CUE.search(text)),
+                                ("complaint_category", reference.resolve_category, strong)):
+        current = previous_value(tracker, slot)
+        if not cued or slot == requested or current is None:
+            continue  # the pending question takes it as its answer; nothing to correct yet
+        for candidates in (CORRECTION_SPLIT.split(text), entity_values(tracker, slot), [text]):
+            changed = [v for v in map(resolve, filter(None, candidates)) if v and v != current]
+            if changed:
+                return slot, changed[-1]  # the last one named: "not Pinthong, it's Yamato"
+    return None
+
+
 def clean_name(text: str) -> str:
     name = NAME_PREFIX.sub("", validators.squash(text))
     return POLITE_SUFFIX.sub("", name).strip(" .,:")
@@ -141,6 +177,15 @@ class ValidateComplaintForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         if intent == "cancel" and requested:
             return []  # the form rejects; the cancel rule answers
+        if back_from_side_trip(tracker, "complaint_form"):
+            return []
+        if is_detour(tracker, requested):
+            # A side question, a status check, a language request: not an answer; a rule
+            # answers it and the form asks its question again (actions/detours.py).
+            return reject(tracker, "complaint_form", COMPLAINT_SLOTS)
+        change = named_change(tracker, requested) if requested else None
+        if change is not None:
+            return self.change_in_passing(dispatcher, tracker, *change)
         if intent == "correct_detail" and requested:
             correction = self.correction(tracker, requested)
             if correction is not None:
@@ -185,6 +230,24 @@ class ValidateComplaintForm(FormValidationAction):
         return reask(requested, "unclear")
 
     # --- corrections -------------------------------------------------------------------------
+
+    @staticmethod
+    def change_in_passing(dispatcher: CollectingDispatcher, tracker: Tracker, field: str,
+                          new_value: str) -> list[EventType]:
+        """Changes `field`, says so, and leaves the pending question to be asked again (what
+        the message put in the pending slot or any other is undone)."""
+        lang = conversation_language(tracker)
+        item = (reference.estate_by_id(new_value) if field == "estate"
+                else reference.category_by_id(new_value))
+        dispatcher.utter_message(text=t(lang, CORRECTED[field],
+                                        name=item.name(lang) if item else new_value))
+        # The details and the consent: what the message may have put in any of them.
+        undone = [SlotSet(slot, previous_value(tracker, slot))
+                  for slot in COMPLAINT_SLOTS[:7] if slot != field]
+        # A changed complaint is a new filing: it gets a new idempotency key.
+        return [*undone, SlotSet(field, new_value), SlotSet("confirmed", None),
+                SlotSet("complaint_nonce", None), SlotSet("reask_reason", None),
+                SlotSet("reask_detail", None)]
 
     def correction(self, tracker: Tracker, requested: str) -> list[EventType] | None:
         field = field_in(tracker)

@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import COMPLAINT_SLOTS, BilingualAction, main_menu
+from actions.detours import carry_on
 from actions.i18n import N_, t
 
 
@@ -24,8 +25,13 @@ class ReplyAction(BilingualAction, ABC):
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: dict[str, Any], lang: str) -> list[EventType]:
-        dispatcher.utter_message(text=t(lang, self.reply),
-                                 buttons=main_menu(lang) if self.with_menu else None)
+        if tracker.active_loop_name and self.with_menu:
+            # A side trip in the middle of a form: no menu, the form's question comes next.
+            dispatcher.utter_message(text=t(lang, self.reply))
+            carry_on(dispatcher, tracker, lang)
+        else:
+            dispatcher.utter_message(text=t(lang, self.reply),
+                                     buttons=main_menu(lang) if self.with_menu else None)
         return self.events()
 
 

@@ -5,6 +5,10 @@ Private details (the description, the location, the contact) are shown only when
 recognises the complainant: the conversation that filed the complaint (by the proof the
 portal sent with the user's message), or the access code given at filing, sent with the
 number ("CMP-2026-000123 K7QM-4XPA"). A phone number or a slot proves nothing.
+
+"I want to file a new complaint" while the status form waits for a number leaves it for the
+complaint form (data/rules/detours.yml); a status check in the middle of a complaint is
+action_status_aside.
 """
 
 from __future__ import annotations
@@ -27,6 +31,14 @@ from actions.common import (
     latest_intent,
     latest_text,
     main_menu,
+)
+from actions.detours import (
+    DETOUR_CONFIDENCE,
+    back_from_side_trip,
+    carry_on,
+    intent_and_confidence,
+    is_detour,
+    reject,
 )
 from actions.i18n import N_, t
 from actions.ticket_api import TicketApiError, TicketNotFound, ticket_api
@@ -58,14 +70,26 @@ class ValidateStatusForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
-        if latest_intent(tracker) == "cancel" and requested:
+        if ((latest_intent(tracker) == "cancel" and requested)
+                or back_from_side_trip(tracker, "status_form")):
             return []
+        # A status question while checking a status is just the answer, with or without number.
+        if requested and (is_detour(tracker, requested, but_not={"check_ticket_status"})
+                          or self.starts_a_complaint(tracker)):
+            return reject(tracker, "status_form", ["ticket_id"])
         events = await super().run(dispatcher, tracker, domain)
         if requested and not any(e.get("name") == "ticket_id" for e in events
                                  if e.get("event") == "slot"):
             events += [SlotSet("ticket_id", None), SlotSet("reask_reason", "bad_ticket"),
                        SlotSet("reask_detail", latest_text(tracker)[:40] or None)]
         return events
+
+    @staticmethod
+    def starts_a_complaint(tracker: Tracker) -> bool:
+        """"Actually I want to file a new complaint" instead of a ticket number."""
+        intent, confidence = intent_and_confidence(tracker)
+        return (intent == "file_complaint" and confidence >= DETOUR_CONFIDENCE
+                and not find_ticket_id(latest_text(tracker)))
 
     def validate_ticket_id(self, value: Any, dispatcher: CollectingDispatcher,
                            tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -97,13 +121,19 @@ class ActionAskTicketId(BilingualAction):
         return [SlotSet("reask_reason", None), SlotSet("reask_detail", None)]
 
 
+def menu_unless_in_form(tracker: Tracker, lang: str) -> list[dict[str, str]] | None:
+    """The main menu, except in the middle of a complaint (its buttons would be answers)."""
+    return None if tracker.active_loop_name else main_menu(lang)
+
+
 class ActionCheckTicketStatus(BilingualAction):
     def name(self) -> str:
         return "action_check_ticket_status"
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: dict[str, Any], lang: str) -> list[EventType]:
-        number = find_ticket_id(tracker.get_slot("ticket_id"))
+        number = (find_ticket_id(tracker.get_slot("ticket_id"))
+                  or find_ticket_id(latest_text(tracker)))
         if not number:
             dispatcher.utter_message(text=t(
                 lang, N_("Please send me the ticket number. It looks like CMP-2026-000123.")))
@@ -117,7 +147,7 @@ class ActionCheckTicketStatus(BilingualAction):
             dispatcher.utter_message(
                 text=t(lang, N_("I could not find a complaint with the number {number}. Please "
                                 "check the number; it looks like CMP-2026-000123."), number=number),
-                buttons=main_menu(lang))
+                buttons=menu_unless_in_form(tracker, lang))
             return [SlotSet("ticket_id", None)]
         except TicketApiError:
             dispatcher.utter_message(
@@ -154,5 +184,25 @@ class ActionCheckTicketStatus(BilingualAction):
             if private.get("contact"):
                 lines.append(t(lang, N_("We will contact you at {contact}."),
                                contact=private["contact"]))
-        dispatcher.utter_message(text="\n".join(lines), buttons=main_menu(lang))
+        dispatcher.utter_message(text="\n".join(lines), buttons=menu_unless_in_form(tracker, lang))
         return [SlotSet("ticket_id", None)]
+
+
+class ActionStatusAside(ActionCheckTicketStatus):
+    """A status check in the middle of a complaint: answered at once when the message has a
+    ticket number, else deferred; the complaint form then asks its pending question again."""
+
+    def name(self) -> str:
+        return "action_status_aside"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: dict[str, Any], lang: str) -> list[EventType]:
+        if find_ticket_id(tracker.get_slot("ticket_id")) or find_ticket_id(latest_text(tracker)):
+            events = await super().respond(dispatcher, tracker, domain, lang)
+        else:
+            dispatcher.utter_message(text=t(lang, N_(
+                "I can check another complaint as soon as this one is filed or cancelled, or "
+                "right now if you send its number, for example “status CMP-2026-000123”.")))
+            events = [SlotSet("ticket_id", None)]
+        carry_on(dispatcher, tracker, lang)
+        return events

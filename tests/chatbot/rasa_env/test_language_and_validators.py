@@ -31,7 +31,7 @@ def test_language_comes_from_the_script_and_neutral_messages_say_nothing(text, l
 def test_a_neutral_message_keeps_the_conversation_language():
     assert conversation_language(tracker("081-234-5678", slots={"language": "en"})) == "en"
     assert conversation_language(tracker("somchai@example.com", slots={"language": "th"})) == "th"
-    assert conversation_language(tracker("hello", slots={"language": "th"})) == "en"
+    assert conversation_language(tracker("hello")) == "en"
 
 
 def test_the_widget_language_is_a_hint_for_a_first_neutral_message():
