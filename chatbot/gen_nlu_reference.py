@@ -31,7 +31,7 @@ def _block(kind: str, name: str, items: list[str]) -> str:
 def _check_unique(pairs: list[tuple[str, str]], what: str) -> None:
     owner: dict[str, str] = {}
     for text, value in pairs:
-        previous = owner.setdefault(text.lower(), value)
+        previous = owner.setdefault(reference.match_key(text), value)
         if previous != value:
             raise SystemExit(f"{what} name {text!r} names both {previous} and {value}")
 
