@@ -4,12 +4,17 @@
     python gen_nlu_reference.py --check  # exit 1 if they are out of date (used by the tests)
 
 Sources: core/data/estates.csv, complaints/data/complaint_categories.csv and
-reference/aliases.yml. Outputs: data/nlu/estates.yml, data/nlu/complaint_categories.yml and
+reference/aliases.yml. Outputs: data/nlu/estates.yml, data/nlu/complaint_categories.yml,
+data/nlu/typed_variants.yml (file_complaint and inform examples: everyday sentence shapes ×
+the estates' and categories' names, typed as people type them: lower case, no spaces, missing
+tone marks, elongated letters, informal particles, Latin names inside Thai) and
 components/thai_keep_words.txt. Edit the sources, never the outputs.
 """
 
 from __future__ import annotations
 
+import json
+import random
 import re
 import sys
 from pathlib import Path
@@ -72,7 +77,96 @@ def keep_words() -> str:
     return HEADER + "".join(f"{w}\n" for w in sorted(words))
 
 
+# Sentence shapes. {e} is an estate's name, {c} a category's word; each shape is used a few
+# times with names drawn at random (seeded, so the output is stable).
+COMPLAINT_SHAPES_EN = [
+    "{c} at {e} again", "there is {c} near our plant in {e}", "{e}: {c} since last night",
+    "reporting {c} in {e}", "pls help, {c} at {e}", "{c} problem around {e}, who do i tell",
+    "we have {c} here at {e} estate", "{e} factory next to us, {c}", "{c} in {e} today!!",
+    "i wanna complain, {c} at {e}", "need to report {c}", "{c} again, this is the third time",
+]
+COMPLAINT_SHAPES_TH = [
+    "{c}ที่{e}อีกแล้วค่ะ", "ที่{e}มี{c}ครับ", "แจ้ง{c}ใน{e}หน่อยค่ะ", "{e}{c}มากเลยจ้า",
+    "ร้องเรียน{c} {e} คับ", "โรงงานแถว{e}{c}ทั้งวันเลยอ่ะ", "ช่วยด้วยค่ะ {c}ที่{e}",
+    "อยากแจ้งว่า{e}มี{c}นะคะ", "{c}ค่ะ อยู่{e}", "มี{c}แถวโรงงานครับ", "แจ้ง{c}จ้า",
+    "ขอร้องเรียน{c}หน่อยครับ",
+]
+ESTATE_ANSWERS_EN = ["{e}", "{e} pls", "at {e}", "it's {e}", "we are in {e}", "{e} estate",
+                     "the one in {e}", "{e} thanks"]
+ESTATE_ANSWERS_TH = ["{e}", "{e}ค่ะ", "{e}ครับ", "อยู่{e}จ้า", "ที่{e}นะคะ", "นิคม{e}คับ",
+                     "{e} ค่ะ", "ใน{e}อ่ะ"]
+CATEGORY_ANSWERS_EN = ["{c}", "{c} pls", "it's {c}", "about the {c}", "{c} mostly"]
+CATEGORY_ANSWERS_TH = ["{c}", "{c}ค่ะ", "เรื่อง{c}ครับ", "{c}จ้า", "ปัญหา{c}นะคะ"]
+# Describing words read badly in "there is {c}": they stay in the answers only.
+NOT_NOUNS = {"too loud", "loud", "noisy", "smelly", "dusty", "smoky", "stinky", "stinking",
+             "stinks", "stink", "reeks", "reek", "flooded", "waterlogged", "unsafe", "toxic",
+             "security guard", "smells bad", "stolen", "burning", "exploded", "no electric"}
+TONE_MARKS = re.compile("[\u0e48-\u0e4c]")
+PER_SHAPE = 4
+
+
+def _typed(name: str, rng: random.Random) -> str:
+    """A name as someone may type it: lower case, no spaces, no tone marks, a letter held."""
+    roll = rng.random()
+    if THAI.search(name) and roll < 0.25:
+        return TONE_MARKS.sub("", name)
+    if roll < 0.4:
+        return name.lower()
+    if roll < 0.5:
+        return name.replace(" ", "")
+    return name
+
+
+def _annotated(name: str, entity: str, value: str) -> str:
+    return f'[{name}]{json.dumps({"entity": entity, "value": value}, ensure_ascii=False)}'
+
+
+def _everyday_names(names: list[str], lang_is_thai: bool) -> list[str]:
+    """The names people say: no "Industrial Estate" / "นิคมอุตสาหกรรม" forms."""
+    plain = [n for n in names if "industrial" not in n.lower() and "อุตสาหกรรม" not in n
+             and not n.startswith("นิคม") and not n.lower().endswith((" estate", " ie"))]
+    return [n for n in plain if bool(THAI.search(n)) == lang_is_thai] or plain
+
+
+def typed_variants_yml() -> str:
+    rng = random.Random(13)
+    estate_names = {e.id: reference.estate_names(e) for e in reference.estates()}
+    category_names = {c.id: reference.category_names(c) for c in reference.categories()
+                      if c.id != "other"}
+    vague = {reference.match_key(w) for w in reference.aliases().get("not_alone", [])}
+
+    def estate(thai: bool) -> str:
+        estate_id = rng.choice(sorted(estate_names))
+        # Thai users type Latin estate names too ("WHA ESIE 1", "Map Ta Phut").
+        names = _everyday_names(estate_names[estate_id], thai and rng.random() < 0.8)
+        return _annotated(_typed(rng.choice(names), rng), "estate", estate_id)
+
+    def category(thai: bool) -> str:
+        category_id = rng.choice(sorted(category_names))
+        names = [n for n in _everyday_names(category_names[category_id], thai)
+                 if reference.match_key(n) not in vague and n.lower() not in NOT_NOUNS
+                 and not re.search(r" and |และ|,", n)]
+        return _annotated(_typed(rng.choice(names), rng), "complaint_category", category_id)
+
+    def render(shapes: list[str], thai: bool) -> list[str]:
+        lines = []
+        for shape in shapes:
+            for _ in range(PER_SHAPE):
+                lines.append(shape.format(e=estate(thai) if "{e}" in shape else "",
+                                          c=category(thai) if "{c}" in shape else ""))
+        return list(dict.fromkeys(lines))
+
+    complaints = render(COMPLAINT_SHAPES_EN, False) + render(COMPLAINT_SHAPES_TH, True)
+    answers = (render(ESTATE_ANSWERS_EN, False) + render(ESTATE_ANSWERS_TH, True)
+               + render(CATEGORY_ANSWERS_EN, False) + render(CATEGORY_ANSWERS_TH, True))
+    out = [HEADER, 'version: "3.1"\n', "nlu:\n"]
+    out.append(_block("intent", "file_complaint", complaints))
+    out.append(_block("intent", "inform", answers))
+    return "".join(out)
+
+
 OUTPUTS = {
+    HERE / "data" / "nlu" / "typed_variants.yml": typed_variants_yml,
     HERE / "data" / "nlu" / "estates.yml": estates_yml,
     HERE / "data" / "nlu" / "complaint_categories.yml": categories_yml,
     HERE / "components" / "thai_keep_words.txt": keep_words,

@@ -286,17 +286,26 @@ def _word_end(folded: Folded, end: int, key: str) -> int | None:
     return None
 
 
+@lru_cache
+def _false_friends() -> tuple[str, ...]:
+    return tuple(match_key(w) for w in aliases().get("false_friends", []))
+
+
 def find_mentions(text: str | None, index: tuple[Name, ...]) -> list[Mention]:
     """Every name of `index` in `text`, in text order; where names overlap, the longest wins
     ("WHA Eastern Seaboard 1" over "Eastern Seaboard", "อมตะ ชลบุรี" over "อมตะ")."""
     text = str(text or "")
     folded = fold(text)
+    taken = [(m.start(), m.end()) for word in _false_friends()
+             for m in re.finditer(re.escape(word), folded.text)]
     found: list[tuple[int, int, Name]] = []
     for name in index:
         position = folded.text.find(name.key)
         while position >= 0:
             end = _word_end(folded, position + len(name.key), name.key)
-            if end is not None and _starts_word(folded, position, name.key):
+            inside_other_word = any(s <= position and end <= e for s, e in taken)
+            if end is not None and _starts_word(folded, position, name.key) \
+                    and not inside_other_word:
                 found.append((position, end, name))
             position = folded.text.find(name.key, position + 1)
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0], len(f[2].ids)))
@@ -327,7 +336,8 @@ FUZZY_TIE = 3
 # Words every estate name carries, left out of the text compared fuzzily: else "estate"
 # would be close to "LCB estate".
 DECORATIONS = tuple(match_key(w) for w in (
-    "นิคมอุตสาหกรรม", "นิคม", "industrial estate", "industrial park", "industrial", "estate"))
+    "นิคมอุตสาหกรรม", "นิคม", "อุตสาหกรรม", "industrial estate", "industrial park", "industrial",
+    "estate"))
 
 
 def undecorated(key: str) -> str:
