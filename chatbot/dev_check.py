@@ -18,7 +18,11 @@ ENTITIES = ("estate", "complaint_category", "ticket_id")
 
 
 async def main(show: bool) -> int:
+    import logging
+
     from rasa.core.agent import Agent
+
+    logging.disable(logging.WARNING)
 
     model = sorted((HERE / "models").glob("*.tar.gz"))[-1]
     agent = Agent.load(str(model))

@@ -392,8 +392,17 @@ def _resolve(text: str | None, index: tuple[Name, ...], order: list[str],
         # "Amata City Chonbury": the typo still says which of the partial name's estates.
         if fuzzy.id in partial[0].ids:
             return fuzzy
-        return Resolution(None, partial[0].ids)
+        candidates = _in_named_province(str(text), partial[0].ids)
+        return Resolution(candidates[0]) if len(candidates) == 1 else Resolution(None, candidates)
     return fuzzy
+
+
+def _in_named_province(text: str, ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The candidates in the province the text names ("the WHA one in Rayong"), or all."""
+    key = match_key(text)
+    chosen = tuple(i for i in ids if (estate := estate_by_id(i)) and any(
+        match_key(p) in key for p in (estate.province_en, estate.province_th)))
+    return chosen or ids
 
 
 def match_estate(text: str | None) -> Resolution:

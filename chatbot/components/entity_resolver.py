@@ -45,7 +45,7 @@ def _mark(entity: Dict[Text, Any], value: Text) -> Dict[Text, Any]:
 
 
 def resolve_named(entity: Dict[Text, Any], mentions: List[reference.Mention],
-                  match: Any) -> Optional[Dict[Text, Any]]:
+                  match: Any, text: Text) -> Optional[Dict[Text, Any]]:
     """The entity with its id, as typed when it could mean several, or None."""
     for mention in mentions:
         if _overlaps(entity, mention.start, mention.end):
@@ -56,7 +56,9 @@ def resolve_named(entity: Dict[Text, Any], mentions: List[reference.Mention],
     if resolution.id:
         return _mark(entity, resolution.id)
     if resolution.candidates:
-        return entity
+        # The rest of the message may settle it: "the WHA one in Chonburi".
+        whole = match(text)
+        return _mark(entity, whole.id) if whole.id in resolution.candidates else entity
     return None
 
 
@@ -86,7 +88,7 @@ def resolve_entities(text: Text, entities: List[Dict[Text, Any]],
     for entity in entities:
         kind = entity.get("entity")
         if kind in match:
-            resolved = resolve_named(entity, mentions[kind], match[kind])
+            resolved = resolve_named(entity, mentions[kind], match[kind], text)
         elif kind == TICKET:
             resolved = resolve_ticket(entity, text)
         else:
@@ -101,7 +103,8 @@ def resolve_entities(text: Text, entities: List[Dict[Text, Any]],
             continue
         named = [m for m in found if reference.match_key(m.text) not in vague]
         if named:
-            kept.append(added(kind, named[0]))
+            entity = added(kind, named[0])
+            kept.append(resolve_named(entity, found, match[kind], text) or entity)
     if not any(e.get("entity") == TICKET for e in kept):
         found_ticket = validators.find_ticket_number(text)
         number = validators.normalise_ticket_id(text)

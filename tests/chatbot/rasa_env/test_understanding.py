@@ -110,6 +110,16 @@ def test_did_you_mean_buttons_in_both_languages(text, lang, words):
                                                '/inform{"estate": "amata-city-rayong"}'}
 
 
+@pytest.mark.parametrize("text, estate_id", [
+    ("อมตะที่ระยองค่ะ", "amata-city-rayong"), ("amata in chonburi", "amata-city-chonburi"),
+    ("WHA chon buri", "wha-chonburi-1"),
+])
+def test_the_province_named_beside_a_partial_name_settles_it(text, estate_id):
+    assert reference.resolve_estate(text) == estate_id
+    assert {e.id for e in reference.estate_candidates("the WHA one in Rayong")} == {
+        "wha-eastern-seaboard-1", "wha-rayong"}
+
+
 @pytest.mark.parametrize("text", ["อมตะ", "WHA"])
 def test_the_form_asks_which_estate_when_the_name_fits_several(text):
     dispatcher = CollectingDispatcher()
@@ -213,6 +223,8 @@ def test_entities_that_name_nothing_are_dropped(text, tagged):
     ("ไฟดับบบบที่อมตะ", {("complaint_category", "power_outage"), ("estate", "อมตะ")}),
     ("เช็ค CMP-๒๕๖๙-๐๐๐๐๑๒ หน่อยค่ะ", {("ticket_id", "CMP-2026-000012")}),
     ("near the road by gate 3", set()),
+    ("the WHA one in chonburi has black smoke", {("estate", "wha-chonburi-1"),
+                                                 ("complaint_category", "air_pollution")}),
     ("status cmp 2026 77 please", {("ticket_id", "CMP-2026-000077")}),
 ])
 def test_what_no_extractor_tagged_is_added_once(text, expected):
