@@ -124,7 +124,7 @@ def _annotated(name: str, entity: str, value: str) -> str:
 def _everyday_names(names: list[str], lang_is_thai: bool) -> list[str]:
     """The names people say: no "Industrial Estate" / "นิคมอุตสาหกรรม" forms."""
     plain = [n for n in names if "industrial" not in n.lower() and "อุตสาหกรรม" not in n
-             and not n.startswith("นิคม") and not n.lower().endswith((" estate", " ie"))]
+             and not n.startswith("นิคม") and not n.lower().endswith((" estate", " ie", "."))]
     return [n for n in plain if bool(THAI.search(n)) == lang_is_thai] or plain
 
 

@@ -8,8 +8,8 @@ import itertools
 
 import pytest
 from actions import reference, validators
-from actions.complaint_prompts import ActionAskEstate
 from actions.complaint_form import ValidateComplaintForm
+from actions.complaint_prompts import ActionAskEstate
 from components.entity_resolver import EntityResolver, resolve_entities
 from conftest import run
 from helpers import domain, slot_events, tracker
@@ -43,7 +43,8 @@ CONTAINED = _contained_name_pairs()
 def test_there_are_estate_names_that_contain_other_estates_names():
     # The bug class this file guards: keep the table honest if the names change.
     assert len(CONTAINED) >= 40
-    assert ("WHA Eastern Seaboard 1", "wha-eastern-seaboard-1", "eastern-seaboard-rayong") in CONTAINED
+    assert ("WHA Eastern Seaboard 1", "wha-eastern-seaboard-1",
+            "eastern-seaboard-rayong") in CONTAINED
 
 
 @pytest.mark.parametrize("name, estate_id, other", CONTAINED,
