@@ -12,7 +12,8 @@ Runs after DIETClassifier, the RegexEntityExtractor and the EntitySynonymMapper,
   dropped;
 - a `ticket_id` is normalised (Thai digits, dashes, spaces, Buddhist-era year) or dropped;
 - an estate, category or ticket number that the text names but no extractor tagged is added
-  (extractor `EntityResolver`), except for names too vague to count on their own.
+  (extractor `EntityResolver`), except for names too vague to count on their own;
+- a message keeps one category, the first it names.
 """
 
 from __future__ import annotations
@@ -113,11 +114,16 @@ def resolve_entities(text: Text, entities: List[Dict[Text, Any]],
                          "end": found_ticket.end(), "value": number,
                          "confidence_entity": 1.0, "extractor": NAME})
 
-    # One entity per value: DIET and the regex extractor may both find a ticket number.
+    # One entity per value: DIET and the regex extractor may both find a ticket number. And
+    # one category, the first named: in "wastewater that smells" the smell describes the
+    # wastewater, and a complaint has one category.
     unique: List[Dict[Text, Any]] = []
     for entity in sorted(kept, key=lambda e: e.get("start") or 0):
-        if not any(u.get("entity") == entity.get("entity") and u.get("value") == entity.get("value")
-                   and entity.get("entity") in (ESTATE, CATEGORY, TICKET) for u in unique):
+        kind = entity.get("entity")
+        if kind == CATEGORY and any(u.get("entity") == CATEGORY for u in unique):
+            continue
+        if not any(u.get("entity") == kind and u.get("value") == entity.get("value")
+                   and kind in (ESTATE, CATEGORY, TICKET) for u in unique):
             unique.append(entity)
     return unique
 

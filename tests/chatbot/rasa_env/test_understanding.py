@@ -163,7 +163,7 @@ def test_bare_words_name_no_estate_and_no_category(text):
     ("blocked drains", "flooding"), ("wastwater", "wastewater"), ("noisey", "noise"),
     ("หนวกหูมาก", "noise"), ("rubbish everywhere", "waste"), ("ขยะล้น", "waste"),
     ("gas smell near tank 4", "chemical_fire"), ("ก๊าซรั่ว", "chemical_fire"),
-    ("someone stole our cables", None), ("thieves", "security"), ("รปภ.ไม่อยู่", "security"),
+    ("someone stole our cables", "security"), ("thieves", "security"), ("รปภ.ไม่อยู่", "security"),
     ("Map Ta Phut wastewater smells", "wastewater"), ("น้ำเสียงของเขา", None),
 ])
 def test_colloquial_category_words(text, category_id):
@@ -230,6 +230,14 @@ def test_entities_that_name_nothing_are_dropped(text, tagged):
 ])
 def test_what_no_extractor_tagged_is_added_once(text, expected):
     assert _values(text, []) == expected
+
+
+def test_a_message_keeps_the_first_category_it_names():
+    text = "Map Ta Phut wastewater smells"
+    diet = [{"entity": "complaint_category", "start": 12, "end": 22, "value": "wastewater"},
+            {"entity": "complaint_category", "start": 23, "end": 29, "value": "smells"}]
+    assert _values(text, diet) == {("estate", "map-ta-phut"),
+                                   ("complaint_category", "wastewater")}
 
 
 def test_a_partly_tagged_ticket_number_is_completed_and_duplicates_go():
