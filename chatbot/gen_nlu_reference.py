@@ -84,12 +84,14 @@ COMPLAINT_SHAPES_EN = [
     "reporting {c} in {e}", "pls help, {c} at {e}", "{c} problem around {e}, who do i tell",
     "we have {c} here at {e} estate", "{e} factory next to us, {c}", "{c} in {e} today!!",
     "i wanna complain, {c} at {e}", "need to report {c}", "{c} again, this is the third time",
+    "{e} {c} is getting worse", "{e} {c} problem again", "{c} from a plant in {e} is really bad",
+    "{e} has {c} every night",
 ]
 COMPLAINT_SHAPES_TH = [
     "{c}ที่{e}อีกแล้วค่ะ", "ที่{e}มี{c}ครับ", "แจ้ง{c}ใน{e}หน่อยค่ะ", "{e}{c}มากเลยจ้า",
     "ร้องเรียน{c} {e} คับ", "โรงงานแถว{e}{c}ทั้งวันเลยอ่ะ", "ช่วยด้วยค่ะ {c}ที่{e}",
     "อยากแจ้งว่า{e}มี{c}นะคะ", "{c}ค่ะ อยู่{e}", "มี{c}แถวโรงงานครับ", "แจ้ง{c}จ้า",
-    "ขอร้องเรียน{c}หน่อยครับ",
+    "ขอร้องเรียน{c}หน่อยครับ", "{e}{c}หนักกว่าเดิมอีกค่ะ", "ช่วงนี้{e}มี{c}ทุกคืนเลย",
 ]
 ESTATE_ANSWERS_EN = ["{e}", "{e} pls", "at {e}", "it's {e}", "we are in {e}", "{e} estate",
                      "the one in {e}", "{e} thanks"]

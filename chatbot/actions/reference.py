@@ -328,7 +328,7 @@ FUZZY_MIN_KEY = 5
 FUZZY_WHOLE_CUTOFF = 85
 FUZZY_WHOLE_MAX_KEY = 40
 FUZZY_SENTENCE_MIN_NAME = 7
-FUZZY_SENTENCE_CUTOFF = 90
+FUZZY_SENTENCE_CUTOFF = 87
 # Candidates this close to the best are as likely: ask instead of guessing.
 FUZZY_TIE = 3
 
@@ -444,3 +444,30 @@ def estate_candidates(text: str | None) -> list[Estate]:
                         cutoff=CANDIDATE_CUTOFF)
         ids = set(sorted(scores, key=scores.get, reverse=True)[:MAX_CANDIDATES])
     return [e for e in estates() if e.id in ids]
+
+
+def fuzzy_estate_mention(text: str | None) -> Mention | None:
+    """Where a misspelt estate name sits in a sentence ("สมาทปาร์คครับ", "near wellgrowth"):
+    the long name closest to a stretch of the text, at partial ratio ≥ 87, or None."""
+    from rapidfuzz import fuzz
+
+    text = str(text or "")
+    folded = fold(text)
+    best: tuple[float, int, int, Name] | None = None
+    keys = {name.key for name in estate_index()}
+    for name in estate_index():
+        # The name without "estate" / "นิคม": else "LCB estate" is close to "industrial estate".
+        # Only a name that is one undecorated too: "Eastern Industrial Estate" is no "eastern".
+        needle = undecorated(name.key)
+        if len(name.ids) != 1 or needle not in keys \
+                or not FUZZY_SENTENCE_MIN_NAME <= len(needle) <= len(folded.text):
+            continue
+        found = fuzz.partial_ratio_alignment(needle, folded.text,
+                                             score_cutoff=FUZZY_SENTENCE_CUTOFF)
+        if found and (best is None or (found.score, len(needle)) > (best[0], best[2] - best[1])):
+            best = (found.score, found.dest_start, found.dest_end, name)
+    if best is None:
+        return None
+    _, start, end, name = best
+    first_char, last_char = folded.origin[start], folded.origin[end - 1] + 1
+    return Mention(first_char, last_char, text[first_char:last_char], name.ids, end - start)

@@ -232,6 +232,22 @@ def test_what_no_extractor_tagged_is_added_once(text, expected):
     assert _values(text, []) == expected
 
 
+@pytest.mark.parametrize("text, estate_id", [
+    ("สมาทปาร์คครับ", "smart-park"), ("there is a smell near wellgrowth estate", "wellgrow"),
+    ("โรงงานแถวแหลมฉะบังเหม็นมาก", "laem-chabang"),
+])
+def test_a_misspelt_estate_inside_a_sentence_is_found(text, estate_id):
+    assert ("estate", estate_id) in _values(text, [])
+
+
+@pytest.mark.parametrize("text", SPURIOUS + [
+    "I printed the report at home", "we need a smarter plan for the park",
+    "my friend from pinetown", "ขอแจ้งว่าที่บ้านมีปัญหา", "please send it to the main office",
+])
+def test_ordinary_sentences_get_no_estate_or_category(text):
+    assert _values(text, []) == set()
+
+
 def test_a_message_keeps_the_first_category_it_names():
     text = "Map Ta Phut wastewater smells"
     diet = [{"entity": "complaint_category", "start": 12, "end": 22, "value": "wastewater"},
