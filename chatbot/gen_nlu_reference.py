@@ -119,6 +119,27 @@ def _typed(name: str, rng: random.Random) -> str:
     return name
 
 
+ANNOTATION = re.compile(r'\[([^\]]+)\]\{[^}]+\}')
+
+
+def _on_token_boundaries(line: str) -> bool:
+    """Every annotated name starts and ends on a token of the assistant's tokenizer (the
+    check of check_nlu_data.py), so DIET can learn it."""
+    from components.thai_tokenizer import ThaiTokenizer
+
+    text, spans, position = "", [], 0
+    for match in ANNOTATION.finditer(line):
+        text += line[position:match.start()]
+        spans.append((len(text), len(text) + len(match.group(1))))
+        text += match.group(1)
+        position = match.end()
+    text += line[position:]
+    words = ThaiTokenizer(ThaiTokenizer.get_default_config()).words_with_offsets(text)
+    starts = {start for _, start in words}
+    ends = {start + len(word) for word, start in words}
+    return all(start in starts and end in ends for start, end in spans)
+
+
 def _annotated(name: str, entity: str, value: str) -> str:
     return f'[{name}]{json.dumps({"entity": entity, "value": value}, ensure_ascii=False)}'
 
@@ -154,8 +175,12 @@ def typed_variants_yml() -> str:
         lines = []
         for shape in shapes:
             for _ in range(PER_SHAPE):
-                lines.append(shape.format(e=estate(thai) if "{e}" in shape else "",
-                                          c=category(thai) if "{c}" in shape else ""))
+                for _attempt in range(20):  # a name that our tokenizer would cut: draw again
+                    line = shape.format(e=estate(thai) if "{e}" in shape else "",
+                                        c=category(thai) if "{c}" in shape else "")
+                    if _on_token_boundaries(line):
+                        lines.append(line)
+                        break
         return list(dict.fromkeys(lines))
 
     complaints = render(COMPLAINT_SHAPES_EN, False) + render(COMPLAINT_SHAPES_TH, True)
