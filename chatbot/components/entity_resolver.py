@@ -116,17 +116,20 @@ def resolve_entities(text: Text, entities: List[Dict[Text, Any]],
                          "end": found_ticket.end(), "value": number,
                          "confidence_entity": 1.0, "extractor": NAME})
 
-    # One entity per value: DIET and the regex extractor may both find a ticket number. And
-    # one category, the first named: in "wastewater that smells" the smell describes the
-    # wastewater, and a complaint has one category.
+    # One ticket entity per number: DIET and the regex extractor may both find it. And one
+    # category, the first named: in "wastewater that smells" the smell describes the
+    # wastewater, and a complaint has one category ("road … potholes" keeps both words).
+    ordered = sorted(kept, key=lambda e: e.get("start") or 0)
+    category = next((e.get("value") for e in ordered if e.get("entity") == CATEGORY), None)
     unique: List[Dict[Text, Any]] = []
-    for entity in sorted(kept, key=lambda e: e.get("start") or 0):
+    for entity in ordered:
         kind = entity.get("entity")
-        if kind == CATEGORY and any(u.get("entity") == CATEGORY for u in unique):
+        if kind == CATEGORY and entity.get("value") != category:
             continue
-        if not any(u.get("entity") == kind and u.get("value") == entity.get("value")
-                   and kind in (ESTATE, CATEGORY, TICKET) for u in unique):
-            unique.append(entity)
+        if kind == TICKET and any(u.get("entity") == TICKET and u.get("value") == entity.get("value")
+                                  for u in unique):
+            continue
+        unique.append(entity)
     return unique
 
 
