@@ -471,3 +471,29 @@ def fuzzy_estate_mention(text: str | None) -> Mention | None:
     _, start, end, name = best
     first_char, last_char = folded.origin[start], folded.origin[end - 1] + 1
     return Mention(first_char, last_char, text[first_char:last_char], name.ids, end - start)
+
+
+LATIN_WORD = re.compile("[A-Za-z]{7,}")
+FUZZY_WORD_CUTOFF = 85
+
+
+def fuzzy_category_mention(text: str | None) -> Mention | None:
+    """A misspelt one-word category name in a sentence ("polution", "flodding", "garbadge"):
+    Latin words of seven letters or more against the one-word names as long, ratio ≥ 85."""
+    from rapidfuzz import fuzz
+
+    text = str(text or "")
+    words = {name.key: name for name in category_index()
+             if len(name.ids) == 1 and name.key.isalpha() and name.key.isascii()
+             and len(name.key) >= 7}
+    best: tuple[float, re.Match, Name] | None = None
+    for match in LATIN_WORD.finditer(text):
+        word = match.group(0).lower()
+        for key, name in words.items():
+            score = fuzz.ratio(word, key, score_cutoff=FUZZY_WORD_CUTOFF)
+            if score and (best is None or score > best[0]):
+                best = (score, match, name)
+    if best is None:
+        return None
+    _, match, name = best
+    return Mention(match.start(), match.end(), match.group(0), name.ids, len(match.group(0)))

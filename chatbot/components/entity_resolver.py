@@ -103,8 +103,10 @@ def resolve_entities(text: Text, entities: List[Dict[Text, Any]],
         if any(e.get("entity") == kind for e in kept):
             continue
         named = [m for m in found if reference.match_key(m.text) not in vague]
-        if kind == ESTATE and not found:
-            named = list(filter(None, [reference.fuzzy_estate_mention(text)]))
+        if not found:  # a misspelt name: "สมาทปาร์ค", "polution"
+            fuzzy = (reference.fuzzy_estate_mention if kind == ESTATE
+                     else reference.fuzzy_category_mention)
+            named = list(filter(None, [fuzzy(text)]))
         if named:
             entity = added(kind, named[0])
             kept.append(resolve_named(entity, found, match[kind], text) or entity)

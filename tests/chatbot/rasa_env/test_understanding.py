@@ -240,7 +240,18 @@ def test_a_misspelt_estate_inside_a_sentence_is_found(text, estate_id):
     assert ("estate", estate_id) in _values(text, [])
 
 
+@pytest.mark.parametrize("text, category_id", [
+    ("so much polution here", "air_pollution"), ("the street is flodding again", "flooding"),
+    ("garbadge not collected", "waste"), ("there was an explossion", "chemical_fire"),
+    ("blackot since morning", "power_outage"),
+])
+def test_a_misspelt_category_word_inside_a_sentence_is_found(text, category_id):
+    assert _values(text, []) == {("complaint_category", category_id)}
+
+
 @pytest.mark.parametrize("text", SPURIOUS + [
+    "my garage door is broken", "please secure the site", "I need a solution",
+    "the situation is terrible",
     "I printed the report at home", "we need a smarter plan for the park",
     "my friend from pinetown", "ขอแจ้งว่าที่บ้านมีปัญหา", "please send it to the main office",
 ])
