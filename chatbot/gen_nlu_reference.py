@@ -79,26 +79,34 @@ def keep_words() -> str:
 
 # Sentence shapes. {e} is an estate's name, {c} a category's word; each shape is used a few
 # times with names drawn at random (seeded, so the output is stable).
+# file_complaint: the user says they want to complain or report, or tells what happened
+# beyond naming it (since when, to what, who did it). inform: the message only names an
+# estate and/or a problem, with particles, "at" or an intensifier ("blackout at MTP again");
+# the domain's rules start the complaint form with it.
 COMPLAINT_SHAPES_EN = [
-    "{c} at {e} again", "there is {c} near our plant in {e}", "{e}: {c} since last night",
+    "there is {c} near our plant in {e}", "{e}: {c} since last night",
     "reporting {c} in {e}", "pls help, {c} at {e}", "{c} problem around {e}, who do i tell",
-    "we have {c} here at {e} estate", "{e} factory next to us, {c}", "{c} in {e} today!!",
-    "i wanna complain, {c} at {e}", "need to report {c}", "{c} again, this is the third time",
-    "{e} {c} is getting worse", "{e} {c} problem again", "{c} from a plant in {e} is really bad",
+    "{e} factory next to us, {c}", "i wanna complain, {c} at {e}", "need to report {c}",
+    "{c} again, this is the third time", "{c} from a plant in {e} is really bad",
     "{e} has {c} every night",
 ]
 COMPLAINT_SHAPES_TH = [
-    "{c}ที่{e}อีกแล้วค่ะ", "ที่{e}มี{c}ครับ", "แจ้ง{c}ใน{e}หน่อยค่ะ", "{e}{c}มากเลยจ้า",
-    "ร้องเรียน{c} {e} คับ", "โรงงานแถว{e}{c}ทั้งวันเลยอ่ะ", "ช่วยด้วยค่ะ {c}ที่{e}",
-    "อยากแจ้งว่า{e}มี{c}นะคะ", "{c}ค่ะ อยู่{e}", "มี{c}แถวโรงงานครับ", "แจ้ง{c}จ้า",
-    "ขอร้องเรียน{c}หน่อยครับ", "{e}{c}หนักกว่าเดิมอีกค่ะ", "ช่วงนี้{e}มี{c}ทุกคืนเลย",
+    "แจ้ง{c}ใน{e}หน่อยค่ะ", "ร้องเรียน{c} {e} คับ", "โรงงานแถว{e}{c}ทั้งวันเลยอ่ะ",
+    "ช่วยด้วยค่ะ {c}ที่{e}", "อยากแจ้งว่า{e}มี{c}นะคะ", "มี{c}แถวโรงงานครับ", "แจ้ง{c}จ้า",
+    "ขอร้องเรียน{c}หน่อยครับ", "ช่วงนี้{e}มี{c}ทุกคืนเลย",
 ]
-ESTATE_ANSWERS_EN = ["{e}", "{e} pls", "at {e}", "it's {e}", "we are in {e}", "{e} estate",
-                     "the one in {e}", "{e} thanks"]
-ESTATE_ANSWERS_TH = ["{e}", "{e}ค่ะ", "{e}ครับ", "อยู่{e}จ้า", "ที่{e}นะคะ", "นิคม{e}คับ",
-                     "{e} ค่ะ", "ใน{e}อ่ะ"]
-CATEGORY_ANSWERS_EN = ["{c}", "{c} pls", "it's {c}", "about the {c}", "{c} mostly"]
-CATEGORY_ANSWERS_TH = ["{c}", "{c}ค่ะ", "เรื่อง{c}ครับ", "{c}จ้า", "ปัญหา{c}นะคะ"]
+NAMING_SHAPES_EN = ["{c} at {e} again", "we have {c} here at {e}", "{c} in {e} today!!",
+                    "{e} {c} is getting worse", "{e} {c} problem again", "{c} at {e}"]
+NAMING_SHAPES_TH = ["{c}ที่{e}อีกแล้วค่ะ", "ที่{e}มี{c}ครับ", "{e}{c}มากเลยจ้า", "{c}ค่ะ อยู่{e}",
+                    "{e}{c}หนักกว่าเดิมอีกค่ะ", "{c}ที่{e}ครับ", "{e} หมวด{c}ค่ะ"]
+# A bare name is in the synonyms already; as a sentence it is too short to be worth one.
+ESTATE_ANSWERS_EN = ["{e} pls", "it's {e}", "we are in {e}", "{e} estate",
+                     "the one in {e}", "{e} thanks", "our factory is in {e}"]
+ESTATE_ANSWERS_TH = ["อยู่{e}จ้า", "ที่{e}นะคะ", "ใน{e}อ่ะ",
+                     "โรงงานอยู่ใน{e}ค่ะ"]
+CATEGORY_ANSWERS_EN = ["{c}", "{c} pls", "about the {c}", "{c} mostly",
+                       "the problem is {c}", "{c} problem"]
+CATEGORY_ANSWERS_TH = ["{c}", "{c}ค่ะ", "{c}จ้า", "ปัญหา{c}นะคะ", "หมวด{c}ครับ"]
 # Describing words read badly in "there is {c}": they stay in the answers only.
 NOT_NOUNS = {"too loud", "loud", "noisy", "smelly", "dusty", "smoky", "stinky", "stinking",
              "stinks", "stink", "reeks", "reek", "flooded", "waterlogged", "unsafe", "toxic",
@@ -164,28 +172,30 @@ def typed_variants_yml() -> str:
         names = _everyday_names(estate_names[estate_id], thai and rng.random() < 0.8)
         return _annotated(_typed(rng.choice(names), rng), "estate", estate_id)
 
-    def category(thai: bool) -> str:
+    def category(thai: bool, answer: bool = False) -> str:
         category_id = rng.choice(sorted(category_names))
         names = [n for n in _everyday_names(category_names[category_id], thai)
                  if reference.match_key(n) not in vague and n.lower() not in NOT_NOUNS
-                 and not re.search(r" and |และ|,", n)]
+                 and (answer or not re.search(r" and |และ|,", n))]
         return _annotated(_typed(rng.choice(names), rng), "complaint_category", category_id)
 
-    def render(shapes: list[str], thai: bool) -> list[str]:
+    def render(shapes: list[str], thai: bool, answer: bool = False) -> list[str]:
         lines = []
         for shape in shapes:
             for _ in range(PER_SHAPE):
                 for _attempt in range(20):  # a name that our tokenizer would cut: draw again
                     line = shape.format(e=estate(thai) if "{e}" in shape else "",
-                                        c=category(thai) if "{c}" in shape else "")
+                                        c=category(thai, answer) if "{c}" in shape else "")
                     if _on_token_boundaries(line):
                         lines.append(line)
                         break
         return list(dict.fromkeys(lines))
 
     complaints = render(COMPLAINT_SHAPES_EN, False) + render(COMPLAINT_SHAPES_TH, True)
+    # Category answers include the official names the buttons show ("Roads and traffic").
     answers = (render(ESTATE_ANSWERS_EN, False) + render(ESTATE_ANSWERS_TH, True)
-               + render(CATEGORY_ANSWERS_EN, False) + render(CATEGORY_ANSWERS_TH, True))
+               + render(CATEGORY_ANSWERS_EN, False, True) + render(CATEGORY_ANSWERS_TH, True, True)
+               + render(NAMING_SHAPES_EN, False) + render(NAMING_SHAPES_TH, True))
     out = [HEADER, 'version: "3.1"\n', "nlu:\n"]
     out.append(_block("intent", "file_complaint", complaints))
     out.append(_block("intent", "inform", answers))

@@ -33,6 +33,7 @@ from actions import reference, validators
 
 ESTATE, CATEGORY, TICKET = "estate", "complaint_category", "ticket_id"
 NAME = "EntityResolver"
+SHORT_ANSWER = 25  # folded characters
 
 
 def _overlaps(entity: Dict[Text, Any], start: int, end: int) -> bool:
@@ -107,6 +108,14 @@ def resolve_entities(text: Text, entities: List[Dict[Text, Any]],
             fuzzy = (reference.fuzzy_estate_mention if kind == ESTATE
                      else reference.fuzzy_category_mention)
             named = list(filter(None, [fuzzy(text)]))
+        if kind == ESTATE and not named and len(reference.match_key(text)) <= SHORT_ANSWER:
+            # A short answer that is a misspelt estate as a whole ("padeang").
+            whole = reference.match_estate(text)
+            stripped = text.strip()
+            if whole.id:
+                start = text.index(stripped)
+                named = [reference.Mention(start, start + len(stripped), stripped, (whole.id,),
+                                           len(stripped))]
         if named:
             entity = added(kind, named[0])
             kept.append(resolve_named(entity, found, match[kind], text) or entity)
