@@ -234,7 +234,8 @@ def test_what_no_extractor_tagged_is_added_once(text, expected):
 
 @pytest.mark.parametrize("text, estate_id", [
     ("สมาทปาร์คครับ", "smart-park"), ("there is a smell near wellgrowth estate", "wellgrow"),
-    ("โรงงานแถวแหลมฉะบังเหม็นมาก", "laem-chabang"),
+    ("โรงงานแถวแหลมฉะบังเหม็นมาก", "laem-chabang"), ("yamatto", "yamato"),
+    ("pinthonk", "pinthong"),
 ])
 def test_a_misspelt_estate_inside_a_sentence_is_found(text, estate_id):
     assert ("estate", estate_id) in _values(text, [])
