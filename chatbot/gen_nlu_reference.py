@@ -4,12 +4,17 @@
     python gen_nlu_reference.py --check  # exit 1 if they are out of date (used by the tests)
 
 Sources: core/data/estates.csv, complaints/data/complaint_categories.csv and
-reference/aliases.yml. Outputs: data/nlu/estates.yml, data/nlu/complaint_categories.yml and
+reference/aliases.yml. Outputs: data/nlu/estates.yml, data/nlu/complaint_categories.yml,
+data/nlu/typed_variants.yml (file_complaint and inform examples: everyday sentence shapes ×
+the estates' and categories' names, typed as people type them: lower case, no spaces, missing
+tone marks, elongated letters, informal particles, Latin names inside Thai) and
 components/thai_keep_words.txt. Edit the sources, never the outputs.
 """
 
 from __future__ import annotations
 
+import json
+import random
 import re
 import sys
 from pathlib import Path
@@ -31,7 +36,7 @@ def _block(kind: str, name: str, items: list[str]) -> str:
 def _check_unique(pairs: list[tuple[str, str]], what: str) -> None:
     owner: dict[str, str] = {}
     for text, value in pairs:
-        previous = owner.setdefault(text.lower(), value)
+        previous = owner.setdefault(reference.match_key(text), value)
         if previous != value:
             raise SystemExit(f"{what} name {text!r} names both {previous} and {value}")
 
@@ -72,7 +77,133 @@ def keep_words() -> str:
     return HEADER + "".join(f"{w}\n" for w in sorted(words))
 
 
+# Sentence shapes. {e} is an estate's name, {c} a category's word; each shape is used a few
+# times with names drawn at random (seeded, so the output is stable).
+# file_complaint: the user says they want to complain or report, or tells what happened
+# beyond naming it (since when, to what, who did it). inform: the message only names an
+# estate and/or a problem, with particles, "at" or an intensifier ("blackout at MTP again");
+# the domain's rules start the complaint form with it.
+COMPLAINT_SHAPES_EN = [
+    "there is {c} near our plant in {e}", "{e}: {c} since last night",
+    "reporting {c} in {e}", "pls help, {c} at {e}", "{c} problem around {e}, who do i tell",
+    "{e} factory next to us, {c}", "i wanna complain, {c} at {e}", "need to report {c}",
+    "{c} again, this is the third time", "{c} from a plant in {e} is really bad",
+    "{e} has {c} every night",
+]
+COMPLAINT_SHAPES_TH = [
+    "แจ้ง{c}ใน{e}หน่อยค่ะ", "ร้องเรียน{c} {e} คับ", "โรงงานแถว{e}{c}ทั้งวันเลยอ่ะ",
+    "ช่วยด้วยค่ะ {c}ที่{e}", "อยากแจ้งว่า{e}มี{c}นะคะ", "มี{c}แถวโรงงานครับ", "แจ้ง{c}จ้า",
+    "ขอร้องเรียน{c}หน่อยครับ", "ช่วงนี้{e}มี{c}ทุกคืนเลย",
+]
+NAMING_SHAPES_EN = ["{c} at {e} again", "we have {c} here at {e}", "{c} in {e} today!!",
+                    "{e} {c} is getting worse", "{e} {c} problem again", "{c} at {e}"]
+NAMING_SHAPES_TH = ["{c}ที่{e}อีกแล้วค่ะ", "ที่{e}มี{c}ครับ", "{e}{c}มากเลยจ้า", "{c}ค่ะ อยู่{e}",
+                    "{e}{c}หนักกว่าเดิมอีกค่ะ", "{c}ที่{e}ครับ", "{e} หมวด{c}ค่ะ"]
+# A bare name is in the synonyms already; as a sentence it is too short to be worth one.
+ESTATE_ANSWERS_EN = ["{e} pls", "it's {e}", "we are in {e}", "{e} estate",
+                     "the one in {e}", "{e} thanks", "our factory is in {e}"]
+ESTATE_ANSWERS_TH = ["อยู่{e}จ้า", "ที่{e}นะคะ", "ใน{e}อ่ะ",
+                     "โรงงานอยู่ใน{e}ค่ะ"]
+CATEGORY_ANSWERS_EN = ["{c}", "{c} pls", "about the {c}", "{c} mostly",
+                       "the problem is {c}", "{c} problem"]
+CATEGORY_ANSWERS_TH = ["{c}", "{c}ค่ะ", "{c}จ้า", "ปัญหา{c}นะคะ", "หมวด{c}ครับ"]
+# Describing words read badly in "there is {c}": they stay in the answers only.
+NOT_NOUNS = {"too loud", "loud", "noisy", "smelly", "dusty", "smoky", "stinky", "stinking",
+             "stinks", "stink", "reeks", "reek", "flooded", "waterlogged", "unsafe", "toxic",
+             "security guard", "smells bad", "stolen", "burning", "exploded", "no electric"}
+TONE_MARKS = re.compile("[\u0e48-\u0e4c]")
+PER_SHAPE = 4
+
+
+def _typed(name: str, rng: random.Random) -> str:
+    """A name as someone may type it: lower case, no spaces, no tone marks, a letter held."""
+    roll = rng.random()
+    if THAI.search(name) and roll < 0.25:
+        return TONE_MARKS.sub("", name)
+    if roll < 0.4:
+        return name.lower()
+    if roll < 0.5:
+        return name.replace(" ", "")
+    return name
+
+
+ANNOTATION = re.compile(r'\[([^\]]+)\]\{[^}]+\}')
+
+
+def _on_token_boundaries(line: str) -> bool:
+    """Every annotated name starts and ends on a token of the assistant's tokenizer (the
+    check of check_nlu_data.py), so DIET can learn it."""
+    from components.thai_tokenizer import ThaiTokenizer
+
+    text, spans, position = "", [], 0
+    for match in ANNOTATION.finditer(line):
+        text += line[position:match.start()]
+        spans.append((len(text), len(text) + len(match.group(1))))
+        text += match.group(1)
+        position = match.end()
+    text += line[position:]
+    words = ThaiTokenizer(ThaiTokenizer.get_default_config()).words_with_offsets(text)
+    starts = {start for _, start in words}
+    ends = {start + len(word) for word, start in words}
+    return all(start in starts and end in ends for start, end in spans)
+
+
+def _annotated(name: str, entity: str, value: str) -> str:
+    return f'[{name}]{json.dumps({"entity": entity, "value": value}, ensure_ascii=False)}'
+
+
+def _everyday_names(names: list[str], lang_is_thai: bool) -> list[str]:
+    """The names people say: no "Industrial Estate" / "นิคมอุตสาหกรรม" forms."""
+    plain = [n for n in names if "industrial" not in n.lower() and "อุตสาหกรรม" not in n
+             and not n.startswith("นิคม") and not n.lower().endswith((" estate", " ie", "."))]
+    return [n for n in plain if bool(THAI.search(n)) == lang_is_thai] or plain
+
+
+def typed_variants_yml() -> str:
+    rng = random.Random(13)
+    estate_names = {e.id: reference.estate_names(e) for e in reference.estates()}
+    category_names = {c.id: reference.category_names(c) for c in reference.categories()
+                      if c.id != "other"}
+    vague = {reference.match_key(w) for w in reference.aliases().get("not_alone", [])}
+
+    def estate(thai: bool) -> str:
+        estate_id = rng.choice(sorted(estate_names))
+        # Thai users type Latin estate names too ("WHA ESIE 1", "Map Ta Phut").
+        names = _everyday_names(estate_names[estate_id], thai and rng.random() < 0.8)
+        return _annotated(_typed(rng.choice(names), rng), "estate", estate_id)
+
+    def category(thai: bool, answer: bool = False) -> str:
+        category_id = rng.choice(sorted(category_names))
+        names = [n for n in _everyday_names(category_names[category_id], thai)
+                 if reference.match_key(n) not in vague and n.lower() not in NOT_NOUNS
+                 and (answer or not re.search(r" and |และ|,", n))]
+        return _annotated(_typed(rng.choice(names), rng), "complaint_category", category_id)
+
+    def render(shapes: list[str], thai: bool, answer: bool = False) -> list[str]:
+        lines = []
+        for shape in shapes:
+            for _ in range(PER_SHAPE):
+                for _attempt in range(20):  # a name that our tokenizer would cut: draw again
+                    line = shape.format(e=estate(thai) if "{e}" in shape else "",
+                                        c=category(thai, answer) if "{c}" in shape else "")
+                    if _on_token_boundaries(line):
+                        lines.append(line)
+                        break
+        return list(dict.fromkeys(lines))
+
+    complaints = render(COMPLAINT_SHAPES_EN, False) + render(COMPLAINT_SHAPES_TH, True)
+    # Category answers include the official names the buttons show ("Roads and traffic").
+    answers = (render(ESTATE_ANSWERS_EN, False) + render(ESTATE_ANSWERS_TH, True)
+               + render(CATEGORY_ANSWERS_EN, False, True) + render(CATEGORY_ANSWERS_TH, True, True)
+               + render(NAMING_SHAPES_EN, False) + render(NAMING_SHAPES_TH, True))
+    out = [HEADER, 'version: "3.1"\n', "nlu:\n"]
+    out.append(_block("intent", "file_complaint", complaints))
+    out.append(_block("intent", "inform", answers))
+    return "".join(out)
+
+
 OUTPUTS = {
+    HERE / "data" / "nlu" / "typed_variants.yml": typed_variants_yml,
     HERE / "data" / "nlu" / "estates.yml": estates_yml,
     HERE / "data" / "nlu" / "complaint_categories.yml": categories_yml,
     HERE / "components" / "thai_keep_words.txt": keep_words,

@@ -122,6 +122,13 @@ class ActionAskEstate(AskAction):
                            text=detail),
                     buttons=estate_buttons(lang, candidates))
                 return
+            if candidates:  # one close spelling ("Pintong"): offer it first, then the rest
+                others = [e for e in reference.estates() if e != candidates[0]]
+                dispatcher.utter_message(
+                    text=t(lang, N_("Did you mean {estate}? Tap it, or choose another estate "
+                                    "below."), estate=candidates[0].name(lang)),
+                    buttons=estate_buttons(lang, candidates + others))
+                return
             text = t(lang, N_("I could not find an industrial estate called “{text}”. Please "
                               "choose one of the estates below (listed by province)."), text=detail)
         elif reason == "unclear":

@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions import validators
 from actions.common import (
     BilingualAction,
     button,
@@ -52,14 +53,15 @@ ACCESS_CODE = re.compile(r"(?<![0-9A-Za-z])([2-9A-HJKMNP-Z]{4})-?([2-9A-HJKMNP-Z
 
 
 def find_ticket_id(text: Any) -> str | None:
-    match = TICKET_ID.search(str(text or ""))
-    return f"CMP-{match.group(1)}-{match.group(2)}" if match else None
+    """CMP-YYYY-NNNNNN, however it was typed (validators.normalise_ticket_id)."""
+    return validators.normalise_ticket_id(str(text or ""))
 
 
 def find_access_code(text: Any) -> str | None:
     """An access code typed next to the ticket number, in the message that completed the
     status check; it goes to the portal, which alone can tell whether it is right."""
-    match = ACCESS_CODE.search(TICKET_ID.sub(" ", str(text or "")))
+    match = ACCESS_CODE.search(validators.TICKET_NUMBER.sub(
+        " ", TICKET_ID.sub(" ", validators.ascii_digits(str(text or "")))))
     return f"{match.group(1)}-{match.group(2)}".upper() if match else None
 
 

@@ -1,5 +1,8 @@
-"""Checks for what users type into the complaint form: gibberish, lengths, phone numbers and
-e-mail addresses. Pure functions, so the form's rules are easy to test."""
+"""Checks for what users type into the complaint form: gibberish, lengths, phone numbers,
+e-mail addresses and ticket numbers. Pure functions, so the form's rules are easy to test.
+
+Numbers are read as people type them: Thai digits (๐๘๑), en and em dashes, spaces or no
+separators at all."""
 
 from __future__ import annotations
 
@@ -19,6 +22,50 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-
 # Runs of the home rows of the Latin and Thai Kedmanee keyboards: what a hand mashing keys types.
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "ๆไำพะัีรนยบลฃ", "ฟหกดเ้่าสวง", "ผปแอิืทมใฝ")
 VOWELS = set("aeiouy")
+
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+DASHES = str.maketrans({dash: "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
+
+
+def ascii_digits(text: str) -> str:
+    """Thai digits as 0-9 and every kind of dash as "-"; the length never changes, so an
+    offset in the result is an offset in `text`."""
+    return (text or "").translate(THAI_DIGITS).translate(DASHES)
+
+
+# CMP-YYYY-NNNNNN, the portal's complaint numbering (complaints/), typed loosely: any case,
+# spaces, dashes or nothing between the parts, the number without its leading zeros.
+TICKET_NUMBER = re.compile(r"(?<![A-Za-z])cmp\s*[-_./#:]?\s*(\d{4})\s*[-_./]?\s*(\d{1,6})(?!\d)",
+                           re.IGNORECASE)
+# A ticket number without its prefix, written as the portal shows it: 2026-000123.
+BARE_TICKET_NUMBER = re.compile(r"(?<![\d-])(\d{4})-(\d{6})(?![\d-])")
+# Thai users often write the Buddhist-era year (พ.ศ. 2569 = 2026); tickets carry the
+# Gregorian year, so a year from 2400 on is taken as Buddhist era.
+BUDDHIST_ERA_OFFSET = 543
+FIRST_BUDDHIST_YEAR = 2400
+
+
+def find_ticket_number(text: str) -> Optional[re.Match]:
+    """Where a ticket number is in `text` (offsets valid in `text`), or None."""
+    digits = ascii_digits(text)
+    return TICKET_NUMBER.search(digits) or BARE_TICKET_NUMBER.search(digits)
+
+
+def normalise_ticket_id(text: str) -> Optional[str]:
+    """The ticket number in `text` as CMP-YYYY-NNNNNN, or None.
+
+    "cmp 2026 12" → CMP-2026-000012; "CMP–๒๕๖๙–๐๐๐๐๑๒" (Thai digits, en dashes, Buddhist
+    year) → CMP-2026-000012; a number of more than six digits is no ticket number."""
+    match = find_ticket_number(text)
+    if not match:
+        return None
+    year = int(match.group(1))
+    if year >= FIRST_BUDDHIST_YEAR:
+        year -= BUDDHIST_ERA_OFFSET
+    if not 2000 <= year < FIRST_BUDDHIST_YEAR:
+        return None
+    return f"CMP-{year}-{int(match.group(2)):06d}"
 
 
 def squash(text: str) -> str:
@@ -72,9 +119,10 @@ def normalise_phone(text: str) -> Optional[str]:
     """A Thai phone number in `text` as 0XXXXXXXX(X), or None.
 
     Accepts 0X-XXXX-XXXX / 0XX-XXX-XXXX / 0X-XXX-XXXX with spaces, dashes or dots, and the
-    +66 / 66 forms without the leading 0. Mobiles have 10 digits (06, 08, 09), landlines 9.
+    +66 / 66 forms without the leading 0, in Arabic or Thai digits ("๐๘๑ ๒๓๔ ๕๖๗๘").
+    Mobiles have 10 digits (06, 08, 09), landlines 9.
     """
-    candidates = re.findall(r"\+?\d[\d\s\-.()]{6,18}\d", text or "")
+    candidates = re.findall(r"\+?\d[\d\s\-.()]{6,18}\d", ascii_digits(text))
     for raw in candidates:
         digits = re.sub(r"\D", "", raw)
         if raw.strip().startswith("+66") or (digits.startswith("66") and len(digits) in (10, 11)):
