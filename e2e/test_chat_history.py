@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from core.settings import Settings
 from e2e.conftest import CHAT_HISTORY_MAX_EXCHANGES
 from e2e.pages import Catalog, ChatWidget
-from e2e.test_chat_widget import COMPLAINTS, DESCRIPTIONS, expect_language
+from e2e.test_chat_widget import COMPLAINTS, CONSENT, DESCRIPTIONS, expect_language
 
 SESSION_ABSOLUTE_MAX_AGE_S = Settings.model_fields["session_absolute_max_age_s"].default
 
@@ -42,7 +42,8 @@ def test_the_widget_shows_the_sessions_conversation_after_a_reload_and_on_anothe
     expect(chat.user_messages()).to_have_text(said)
     expect(chat.replies()).to_have_text(replies)
     asked_consent = chat.choose("Skip")
-    expect(asked_consent.last).to_contain_text(t.message("Do you agree (PDPA consent)?"))
+    expect(asked_consent.last).to_contain_text(
+        t.message(CONSENT, url=f"{chat_stack.url}/privacy"))
     chat.choose("I agree")
     said += [t("Skip"), t("I agree")]
 
