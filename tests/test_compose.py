@@ -147,7 +147,7 @@ def test_rasa_keeps_conversations_in_the_portals_postgresql_and_locks_them_in_it
     endpoints_text = (ROOT / "chatbot" / "endpoints.yml").read_text()
     endpoints = yaml.safe_load(endpoints_text)
     assert endpoints["tracker_store"]["type"] == "SQL"
-    assert endpoints["lock_store"]["type"] == "redis"
+    assert endpoints["lock_store"]["type"] == "serial_lock_store.SerialRedisLockStore"
     wanted = set(re.findall(r"\$\{(\w+)\}", endpoints_text))
     assert {"EEC_RASA_TRACKER_STORE_URL", "EEC_RASA_LOCK_STORE_HOST"} <= wanted
     assert wanted <= set(rasa_env), wanted - set(rasa_env)
