@@ -5,7 +5,7 @@ language, intent accuracy and entity precision / recall / F1 on (entity, resolve
         ../.venv-rasa/bin/python evaluate_adversarial.py [--model models/assistant-….tar.gz] \
         [--lang th|en] [--out ../var/adversarial-report.json] [--quiet]
     ... evaluate_adversarial.py --server http://127.0.0.1:5005   # a running `rasa run --enable-api`
-    ... evaluate_adversarial.py --chatbot /work/wt/other/chatbot   # that checkout's resolvers
+    ... evaluate_adversarial.py --chatbot ../../other-checkout/chatbot   # that checkout's resolvers
                                                                   # and newest model
 
 It judges what the assistant would store, not the spans the model marks: each extracted

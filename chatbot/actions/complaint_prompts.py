@@ -58,6 +58,11 @@ def summary(tracker: Tracker, lang: str) -> str:
     estate = reference.estate_by_id(tracker.get_slot("estate"))
     category = reference.category_by_id(tracker.get_slot("complaint_category"))
     location = tracker.get_slot("location_detail")
+    details = {"estate": estate.name(lang) if estate else "",
+               "category": category.name(lang) if category else "",
+               "description": tracker.get_slot("description") or "",
+               "location": (t(lang, N_("(not given)")) if location in (None, NO_LOCATION)
+                            else location)}
     if is_anonymous(tracker):
         return t(lang, N_("Please check your complaint:\n"
                           "• Estate: {estate}\n"
@@ -66,12 +71,7 @@ def summary(tracker: Tracker, lang: str) -> str:
                           "• Location: {location}\n"
                           "• Complainant: anonymous (no name or contact; you follow the "
                           "complaint with its ticket number and access code)\n"
-                          "Shall I file it?"),
-                 estate=estate.name(lang) if estate else "",
-                 category=category.name(lang) if category else "",
-                 description=tracker.get_slot("description") or "",
-                 location=(t(lang, N_("(not given)")) if location in (None, NO_LOCATION)
-                           else location))
+                          "Shall I file it?"), **details)
     return t(lang, N_("Please check your complaint:\n"
                       "• Estate: {estate}\n"
                       "• Problem: {category}\n"
@@ -79,11 +79,7 @@ def summary(tracker: Tracker, lang: str) -> str:
                       "• Location: {location}\n"
                       "• Name: {name}\n"
                       "• Phone or e-mail: {contact}\n"
-                      "Shall I file it?"),
-             estate=estate.name(lang) if estate else "",
-             category=category.name(lang) if category else "",
-             description=tracker.get_slot("description") or "",
-             location=(t(lang, N_("(not given)")) if location in (None, NO_LOCATION) else location),
+                      "Shall I file it?"), **details,
              name=tracker.get_slot("contact_name") or "",
              contact=display_contact(tracker.get_slot("contact")))
 
