@@ -191,11 +191,13 @@ def typed_variants_yml() -> str:
                         break
         return list(dict.fromkeys(lines))
 
-    complaints = render(COMPLAINT_SHAPES_EN, False) + render(COMPLAINT_SHAPES_TH, True)
-    # Category answers include the official names the buttons show ("Roads and traffic").
-    answers = (render(ESTATE_ANSWERS_EN, False) + render(ESTATE_ANSWERS_TH, True)
-               + render(CATEGORY_ANSWERS_EN, False, True) + render(CATEGORY_ANSWERS_TH, True, True)
-               + render(NAMING_SHAPES_EN, False) + render(NAMING_SHAPES_TH, True))
+    # Naming a problem type is reporting it: file_complaint. Category answers include the
+    # official names the buttons show ("Roads and traffic").
+    complaints = (render(COMPLAINT_SHAPES_EN, False) + render(COMPLAINT_SHAPES_TH, True)
+                  + render(CATEGORY_ANSWERS_EN, False, True)
+                  + render(CATEGORY_ANSWERS_TH, True, True)
+                  + render(NAMING_SHAPES_EN, False) + render(NAMING_SHAPES_TH, True))
+    answers = render(ESTATE_ANSWERS_EN, False) + render(ESTATE_ANSWERS_TH, True)
     out = [HEADER, 'version: "3.1"\n', "nlu:\n"]
     out.append(_block("intent", "file_complaint", complaints))
     out.append(_block("intent", "inform", answers))

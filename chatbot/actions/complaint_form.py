@@ -29,7 +29,14 @@ from actions.common import (
     latest_text,
 )
 from actions.consent import Answer, read_answer
-from actions.detours import back_from_side_trip, is_detour, previous_value, reject
+from actions.detours import (
+    back_from_side_trip,
+    interruption,
+    is_detour,
+    previous_value,
+    reject,
+    undo_extraction,
+)
 from actions.i18n import N_, t
 from actions.language import conversation_language
 
@@ -183,6 +190,11 @@ class ValidateComplaintForm(FormValidationAction):
             # A side question, a status check, a language request: not an answer; a rule
             # answers it and the form asks its question again (actions/detours.py).
             return reject(tracker, "complaint_form", COMPLAINT_SLOTS)
+        stop = interruption(tracker, requested)
+        if stop:
+            # "Thanks, bye" or "I want to file a complaint": the question is asked again.
+            return [*undo_extraction(tracker, COMPLAINT_SLOTS), SlotSet(requested, None),
+                    SlotSet("reask_reason", stop), SlotSet("reask_detail", None)]
         change = named_change(tracker, requested) if requested else None
         if change is not None:
             return self.change_in_passing(dispatcher, tracker, *change)

@@ -84,6 +84,14 @@ def summary(tracker: Tracker, lang: str) -> str:
              contact=display_contact(tracker.get_slot("contact")))
 
 
+# Said before the question is asked again (actions/detours.py, interruption).
+INTERRUPTIONS = {
+    "leaving": N_("Your complaint has not been filed yet. To file it, answer the question "
+                  "below; to stop, type “cancel”."),
+    "already_filing": N_("We are filing your complaint now; I only need a few more details."),
+}
+
+
 class AskAction(BilingualAction):
     """Asks for one slot; clears the reason once it has been explained."""
 
@@ -94,6 +102,9 @@ class AskAction(BilingualAction):
         if reason == "what_to_change":
             dispatcher.utter_message(text=t(lang, N_("What would you like to change?")),
                                      buttons=change_buttons(lang, is_anonymous(tracker))[1:])
+        elif reason in INTERRUPTIONS:
+            dispatcher.utter_message(text=t(lang, INTERRUPTIONS[reason]))
+            self.ask(dispatcher, tracker, lang, None, "")
         else:
             self.ask(dispatcher, tracker, lang, reason, detail)
         if reason or detail:

@@ -74,6 +74,47 @@ def is_detour(tracker: Tracker, requested: str | None, but_not: set[str] | None 
                                 entity_values(tracker, "complaint_category")))))
 
 
+# What is left of "I want to file a complaint" / "ขอแจ้งเรื่องร้องเรียนค่ะ" once the words of
+# a request to complain are taken out: nothing, so it is no description, estate or location.
+REQUEST_WORDS_EN = re.compile(
+    r"\b(?:i|i'd|id|i'm|im|we|we'd|want|wanna|would|like|need|to|a|an|the|new|another|one|"
+    r"more|file|filing|make|lodge|submit|send|report|reporting|complain|complaining|"
+    r"complaints?|problem|issue|please|pls|plz|can|could|you|help|me|us|with|about|something|"
+    r"again|now|here|just|ok|okay|so|yes|yeah|hi|hello|hey)\b")
+REQUEST_WORDS_TH = re.compile(
+    "อยากจะ|อยาก|ต้องการ|ขอ|จะ|แจ้งเรื่อง|แจ้งปัญหา|แจ้ง|ร้องเรียน|เรื่อง|ปัญหา|ใหม่|อีก|"
+    "หน่อย|ด้วย|ได้ไหม|ได้มั้ย|ได้ป่าว|ช่วย|ทำ|ยังไง|อย่างไร|เลย|ครับ|คับ|ค่ะ|คะ|ค่า|จ้า|นะ|"
+    "ค่ะ|สวัสดี|ฉัน|ผม|เรา|หนู|ที่|คือ|มี|ต้อง")
+MAX_BARE_REQUEST = 60
+
+
+def is_bare_request(tracker: Tracker) -> bool:
+    """"I want to file a complaint" (and nothing else) typed while the form waits for an
+    answer: the user is already filing one."""
+    intent, confidence = intent_and_confidence(tracker)
+    text = latest_text(tracker)
+    if (intent != "file_complaint" or confidence < DETOUR_CONFIDENCE
+            or len(text) > MAX_BARE_REQUEST or entity_values(tracker, "estate")
+            or entity_values(tracker, "complaint_category")
+            or reference.resolve_category(text) or reference.resolve_estate(text)):
+        return False
+    rest = REQUEST_WORDS_TH.sub("", REQUEST_WORDS_EN.sub("", text.lower()))
+    return len(re.findall(r"[a-z\u0e01-\u0e2e]", rest)) < 4
+
+
+def interruption(tracker: Tracker, requested: str | None) -> str | None:
+    """A goodbye ("thanks, bye") or a bare request to complain typed while the complaint form
+    waits for an estate, a problem type, a description or a location: not an answer. Returns
+    why (`leaving`, `already_filing`), so the question is asked again with a word about it."""
+    if requested not in ("estate", "complaint_category", "description", "location_detail"):
+        return None  # consent and the summary read such answers as unclear already
+    intent, confidence = intent_and_confidence(tracker)
+    if (intent == "goodbye" and confidence >= DETOUR_CONFIDENCE
+            and len(latest_text(tracker)) <= MAX_GREETING):
+        return "leaving"
+    return "already_filing" if is_bare_request(tracker) else None
+
+
 def events_since_user(tracker: Tracker) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     for event in reversed(tracker.events or []):

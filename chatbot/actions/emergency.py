@@ -51,6 +51,13 @@ LEAKED = (r"(?:gas|chemicals?|ammonia|chlorine|fumes|toxic|"
           r"แก๊ส|แก็ส|ก๊าซ|กาซ|สารเคมี|สารพิษ|แอมโมเนีย|คลอรีน)")
 LEAKING = r"(?:leak\w*|spill\w*|รั่ว\w*|ฟุ้ง)"
 LEAK = re.compile(rf"{LEAKED}.{{0,15}}{LEAKING}|{LEAKING}.{{0,15}}{LEAKED}")
+# A smell of something burnt is an odour, not a burn: "burnt rubber smell", "smells like
+# burning plastic", "กลิ่นไหม้". Taken out before the words are read; a burnt worker is not.
+SMELL_OF_BURNING = re.compile(
+    r"(?<![a-z])(?:burnt|burned|burning)[\s-]+(?:rubber|plastic|tyres?|tires?|smell\w*|odou?rs?|"
+    r"stench|stink\w*)(?![a-z])"
+    r"|(?<![a-z])(?:smell\w*|odou?rs?|stench|stink\w*)\s+(?:of|like)\s+(?:something\s+)?"
+    r"(?:burnt|burned|burning)(?![a-z])")
 ELONGATED = re.compile(r"([a-z\u0e01-\u0e4e])\1{2,}")
 INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
 
@@ -74,7 +81,7 @@ def mentions_emergency(text: str | None) -> bool:
     """Does the message speak of fire, an explosion, a toxic leak or people in danger?"""
     if not text or text.startswith("/"):
         return False  # a button
-    text = normalise(text)
+    text = SMELL_OF_BURNING.sub(" ", normalise(text))
     if any(p.search(text) for p in PHRASES) or LEAK.search(text):
         return True
     return bool(WORD_SIGNS.intersection(words(text)))

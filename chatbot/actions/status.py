@@ -183,7 +183,11 @@ class ActionCheckTicketStatus(BilingualAction):
                            description=private.get("description") or ""))
             if private.get("location"):
                 lines.append(t(lang, N_("Location: {location}"), location=private["location"]))
-            if private.get("contact"):
+            if private.get("anonymous"):
+                lines.append(t(lang, N_("You filed it anonymously: the officers have no name or "
+                                        "contact for you, so follow it here with its number "
+                                        "and access code.")))
+            elif private.get("contact"):
                 lines.append(t(lang, N_("We will contact you at {contact}."),
                                contact=private["contact"]))
         dispatcher.utter_message(text="\n".join(lines), buttons=menu_unless_in_form(tracker, lang))

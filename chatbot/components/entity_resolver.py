@@ -127,7 +127,8 @@ def resolve_entities(text: Text, entities: List[Dict[Text, Any]],
                          "end": found_ticket.end(), "value": number,
                          "confidence_entity": 1.0, "extractor": NAME})
 
-    # One ticket entity per number: DIET and the regex extractor may both find it. And one
+    # One entity per ticket number or estate: DIET and the regex extractor may both find it,
+    # or DIET may tag two parts of one name ("Eastern Industrial Estate at Map Ta Phut"). And one
     # category, the first named: in "wastewater that smells" the smell describes the
     # wastewater, and a complaint has one category ("road … potholes" keeps both words).
     ordered = sorted(kept, key=lambda e: e.get("start") or 0)
@@ -137,8 +138,9 @@ def resolve_entities(text: Text, entities: List[Dict[Text, Any]],
         kind = entity.get("entity")
         if kind == CATEGORY and entity.get("value") != category:
             continue
-        if kind == TICKET and any(u.get("entity") == TICKET and u.get("value") == entity.get("value")
-                                  for u in unique):
+        if kind in (TICKET, ESTATE) and any(u.get("entity") == kind
+                                            and u.get("value") == entity.get("value")
+                                            for u in unique):
             continue
         unique.append(entity)
     return unique

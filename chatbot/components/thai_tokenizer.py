@@ -8,7 +8,9 @@ handed to Rasa's own WhitespaceTokenizer, so English, e-mails, phone numbers and
 numbers (CMP-2026-000123) are split exactly as the stock pipeline would.
 
 Offsets are found by scanning the original text, never by re-joining tokens, and
-whitespace is never a token. Only the first `max_chars` characters are tokenized: every
+whitespace is never a token. Letters held down are read once ("ไฟดับบบบ", "สวัสดีค่าาาา" read as
+ไฟดับ, สวัสดีค่า; "helloooo", "yesss" as helloo, yess): a token's text is the folded word and its
+start and end are still those of what was typed, so entities keep the user's own spelling. Only the first `max_chars` characters are tokenized: every
 later component (the featurizers, DIET's transformer) grows with the token count, and one
 50,000-character message once took Rasa to 12 GB.
 """
@@ -31,6 +33,29 @@ DEFAULT_KEEP_WORDS_FILE = Path(__file__).resolve().parent / "thai_keep_words.txt
 THAI_RUN = re.compile("[\u0e00-\u0e7f]+")
 # Dotted Thai abbreviations stay whole: ที.เอฟ.ดี., ม.ค., อ.ส.ม.
 THAI_ABBREVIATION = re.compile("(?:[\u0e00-\u0e7f]{1,4}\\.){2,}")
+# A letter typed three times or more in a row: Thai never doubles one, English at most twice.
+HELD_THAI = re.compile("([\u0e01-\u0e4e])\\1{2,}")
+HELD_LATIN = re.compile("([A-Za-z])\\1{2,}")
+
+
+def fold_held_letters(text: Text) -> Tuple[Text, List[int]]:
+    """`text` with held letters folded, and for each of its characters the index it came from
+    in `text`, plus len(text) at the end (so an end offset maps too). Digits are never folded:
+    CMP-2026-000012 and 0800000000 stay as typed."""
+    folded: List[Text] = []
+    origin: List[int] = []
+    position = 0
+    for match in sorted([*HELD_THAI.finditer(text), *HELD_LATIN.finditer(text)],
+                        key=lambda m: m.start()):
+        folded.append(text[position:match.start()])
+        origin.extend(range(position, match.start()))
+        keep = 1 if HELD_THAI.fullmatch(match.group(0)) else 2
+        folded.append(match.group(1) * keep)
+        origin.extend(range(match.start(), match.start() + keep))
+        position = match.end()
+    folded.append(text[position:])
+    origin.extend(range(position, len(text) + 1))
+    return "".join(folded), origin
 
 
 def read_keep_words(path: Optional[Text]) -> List[Text]:
@@ -186,5 +211,11 @@ class ThaiTokenizer(Tokenizer):
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = (message.get(attribute) or "")[: self.max_chars]
-        tokens = [Token(word, start) for word, start in self.words_with_offsets(text)]
+        folded, origin = fold_held_letters(text)
+        tokens = []
+        for word, start in self.words_with_offsets(folded):
+            end = start + len(word)
+            # The end of a held letter is where the next character was typed.
+            tokens.append(Token(word, origin[start],
+                                origin[end] if end < len(folded) else len(text)))
         return self._apply_token_pattern(tokens)

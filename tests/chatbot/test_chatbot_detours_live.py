@@ -136,3 +136,25 @@ def test_side_trips_while_the_status_form_waits_for_a_number(stack):
     replies = chat.say("how long until the estate answers?")
     assert "working day" in text_of(replies) and "ticket number" in last(replies)["text"]
     assert "could not find" in text_of(chat.say("CMP-2020-999999"))
+
+
+def test_a_goodbye_or_a_bare_request_mid_form_is_not_stored(stack):
+    """"thanks, bye" and "I want to file a complaint" typed while the form waits for the
+    description were once stored as the description (issue 13)."""
+    for lang, start, bye, request, description, answers in (
+            ("en", "wastewater problem at Pinthong", "thanks, bye",
+             "I want to file a complaint", "Oily water in the drain behind hall 3 since Monday",
+             ENGLISH),
+            ("th", "น้ำเสียที่นิคมปิ่นทองค่ะ", "ขอบคุณค่ะ บาย", "ขอแจ้งเรื่องร้องเรียนค่ะ",
+             "น้ำมีคราบน้ำมันในท่อหลังอาคาร 3 ตั้งแต่วันจันทร์", THAI_ANSWERS)):
+        chat = Chat(stack, lang=lang)
+        chat.say(start)
+        replies = chat.say(bye)
+        assert ("cancel" in text_of(replies)) if lang == "en" else ("ยกเลิก" in text_of(replies))
+        replies = chat.say(request)
+        assert len(replies) >= 2 and not payloads(replies)  # asked for the description again
+        replies = chat.say(description)
+        assert payloads(replies) == ["/deny"]  # now the location
+        finish(chat, chat.say("-"), answers)
+        [ticket] = tickets(stack, chat.sender)
+        assert ticket.description == description and ticket.category == "wastewater"

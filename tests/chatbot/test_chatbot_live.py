@@ -212,6 +212,9 @@ def test_declining_consent_files_an_anonymous_complaint_in_thai(stack):
     assert ticket.number == number and ticket.consent is False and ticket.consent_at is None
     assert (ticket.contact_name, ticket.contact_phone, ticket.contact_email) == ("", "", "")
     assert ticket.estate_id == "laem-chabang"
+    # Its status, asked in the same chat, says it is anonymous instead of a contact.
+    status = chat.text(f"สถานะเรื่อง {number}")
+    assert number in status and "ไม่ระบุตัวตน" in status and "ติดต่อท่านที่" not in status
 
 
 def test_an_unclear_answer_to_consent_is_asked_again_and_an_emergency_comes_first(stack):

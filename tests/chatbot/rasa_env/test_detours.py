@@ -7,6 +7,7 @@ import re
 
 import pytest
 from actions.complaint_form import ValidateComplaintForm
+from actions.complaint_prompts import ActionAskDescription
 from actions.detours import ActionExplainComplaints, ActionSwitchLanguage
 from actions.general import ActionOutOfScope
 from actions.language import conversation_language, requested_language
@@ -237,3 +238,46 @@ def test_a_bare_estate_name_says_nothing_about_the_language():
     assert conversation_language(tracker("มาบตาพุด", "inform", slots={"language": "en"})) == "en"
     assert conversation_language(tracker("There is a bad smell at Map Ta Phut", "inform",
                                          metadata={"lang": "th"})) == "en"
+
+
+@pytest.mark.parametrize("text, intent, slots, why", [
+    ("thanks, bye", "goodbye", KNOWN, "leaving"),
+    ("ok gotta go", "goodbye", KNOWN, "leaving"),
+    ("ขอบคุณค่ะ บาย", "goodbye", KNOWN_TH, "leaving"),
+    ("I want to file a complaint", "file_complaint", KNOWN, "already_filing"),
+    ("can you help me make a new complaint please", "file_complaint", KNOWN, "already_filing"),
+    ("ขอแจ้งเรื่องร้องเรียนค่ะ", "file_complaint", KNOWN_TH, "already_filing"),
+    ("อยากร้องเรียนครับ", "file_complaint", KNOWN_TH, "already_filing"),
+])
+@pytest.mark.parametrize("requested", ["description", "location_detail"])
+def test_a_goodbye_or_a_bare_request_is_no_answer(text, intent, slots, why, requested):
+    events, messages = run_validation(ValidateComplaintForm(), "complaint_form", text=text,
+                                      intent=intent, slots=slots, extracted={requested: text},
+                                      requested_slot=requested)
+    assert slots_of(events)[requested] is None and slots_of(events)["reask_reason"] == why
+
+
+@pytest.mark.parametrize("text", [
+    "I want to report the neighbour's trucks blocking gate 3 every morning",
+    "อยากแจ้งว่ารถบรรทุกจอดขวางประตูสามทุกเช้าค่ะ",
+    "report the broken pipe near the canteen",
+])
+def test_a_request_that_says_what_happened_is_the_description(text):
+    events, _ = run_validation(ValidateComplaintForm(), "complaint_form", text=text,
+                               intent="file_complaint", slots=KNOWN,
+                               extracted={"description": text}, requested_slot="description")
+    assert slots_of(events)["description"] == text
+
+
+@pytest.mark.parametrize("lang, reason, expected", [
+    ("en", "leaving", "has not been filed yet"),
+    ("th", "leaving", "ยังไม่ได้"),
+    ("en", "already_filing", "We are filing your complaint now"),
+    ("th", "already_filing", "กำลัง"),
+])
+def test_the_question_is_asked_again_with_a_word_about_the_interruption(lang, reason, expected):
+    dispatcher = CollectingDispatcher()
+    run(ActionAskDescription().run(dispatcher, tracker(
+        text="x", slots={**KNOWN, "language": lang, "reask_reason": reason}), domain()))
+    assert expected in dispatcher.messages[0]["text"]
+    assert len(dispatcher.messages) == 2  # then the question itself

@@ -15,7 +15,8 @@ EMERGENCIES = [
     "gas leaking near gate 2", "chemical spill on road 7", "ammonia leak", "workers coughing",
     "people are coughing and can't breathe", "someone fainted", "a worker is injured",
     "huge explosion next door", "toxic fumes everywhere", "my colleague passed out",
-    "fireeee", "GAS LEAK!!!",
+    "fireeee", "GAS LEAK!!!", "a worker got burnt by the boiler", "burnt workers at the plant",
+    "burning smell and now the warehouse is on fire", "smells like burning and people are coughing",
 ]
 EVERYDAY = [
     "ไฟดับทั้งนิคม", "ไฟตกบ่อย", "ควันดำจากปล่องโรงงาน", "ไอเสียรถบรรทุกเยอะมาก",
@@ -23,6 +24,9 @@ EVERYDAY = [
     "นิคมอุตสาหกรรมมาบตาพุด", "เคมีภัณฑ์", "power outage since noon", "black smoke",
     "bad smell", "wastewater leak into the canal", "noise at night", "Map Ta Phut",
     "/affirm", "", "traffic jam at gate 3", "the road is flooded",
+    "a burnt rubber smell every night", "it smells like burning plastic near gate 2",
+    "strong smell of burnt tyres", "burning smell from the factory next door", "กลิ่นไหม้ทุกคืน",
+    "Burnt-rubber stench all over the estate",
 ]
 
 
