@@ -78,11 +78,11 @@ def keep_words() -> str:
 
 
 # Sentence shapes. {e} is an estate's name, {c} a category's word; each shape is used a few
-# times with names drawn at random (seeded, so the output is stable).
-# file_complaint: the user says they want to complain or report, or tells what happened
-# beyond naming it (since when, to what, who did it). inform: the message only names an
-# estate and/or a problem, with particles, "at" or an intensifier ("blackout at MTP again");
-# the domain's rules start the complaint form with it.
+# times with names drawn at random (seeded, so the output is stable; the seed is one whose
+# draws hold no near copy of a held-out test example, tests/chatbot/test_adversarial_data.py).
+# file_complaint: the message names a problem ("blackout at MTP again", "ไฟดับค่ะ") or asks
+# to complain; inform: a detail that names no problem (an estate alone). The domain's rules
+# start the complaint form with either (chatbot/README.md, intents).
 COMPLAINT_SHAPES_EN = [
     "there is {c} near our plant in {e}", "{e}: {c} since last night",
     "reporting {c} in {e}", "pls help, {c} at {e}", "{c} problem around {e}, who do i tell",
@@ -160,7 +160,7 @@ def _everyday_names(names: list[str], lang_is_thai: bool) -> list[str]:
 
 
 def typed_variants_yml() -> str:
-    rng = random.Random(13)
+    rng = random.Random(53)
     estate_names = {e.id: reference.estate_names(e) for e in reference.estates()}
     category_names = {c.id: reference.category_names(c) for c in reference.categories()
                       if c.id != "other"}
