@@ -34,7 +34,8 @@ def helpers() -> dict[str, Any]:
     return {"category_label": category_label, "estate_label": estate_label,
             "team_label": routing.team_label, "masked_contact": contacts.masked_contact,
             "is_overdue": service.is_overdue, "is_anonymous": service.is_anonymous,
-            "sla_countdown": service.sla_countdown, "status_label": statuses.label,
+            "sla_countdown": service.sla_countdown, "next_due": service.next_due,
+            "status_label": statuses.label,
             "not_acknowledged_label": statuses.not_acknowledged_label}
 
 

@@ -485,15 +485,19 @@ def lookup_status(session: Session, number: str, *, access_code: str | None = No
                       duplicate_of=original.number if original else None)
 
 
+def next_due(ticket: Ticket) -> datetime:
+    """The next target still to meet: the acknowledgement until it is done, then the fix."""
+    if ticket.acknowledged_at is not None:
+        return ticket.resolve_due_at
+    return min(ticket.ack_due_at, ticket.resolve_due_at)
+
+
 def sla_countdown(ticket: Ticket, at: datetime | None = None) -> Countdown | None:
-    """The countdown to the next target still to meet (the acknowledgement until it is done,
-    then the fix); None once the ticket is closed. Tickets have no state that waits for the
-    complainant, so their clock never stops."""
+    """The countdown to `next_due`; None once the ticket is closed. Tickets have no state
+    that waits for the complainant, so their clock never stops."""
     if not ticket.is_open:
         return None
-    due = ticket.resolve_due_at if ticket.acknowledged_at is not None \
-        else min(ticket.ack_due_at, ticket.resolve_due_at)
-    return policy.countdown_to(ticket.category, due, at or utcnow())
+    return policy.countdown_to(ticket.category, next_due(ticket), at or utcnow())
 
 
 def is_overdue(ticket: Ticket, at: datetime | None = None) -> bool:

@@ -37,14 +37,14 @@ def test_every_ticket_status_has_its_words():
 
 def test_the_desk_counts_down_to_the_next_target_in_both_languages(app, browser, session):
     now = datetime.now(UTC)
-    routine = create_ticket(session, estate_id="padaeng", category="wastewater", at=now)
-    outage = create_ticket(session, estate_id="padaeng", category="power_outage", at=now)
+    routine = create_ticket(session, estate_id="chonburi-bowin", category="wastewater", at=now)
+    outage = create_ticket(session, estate_id="chonburi-bowin", category="power_outage", at=now)
     late_at = now - timedelta(days=30)
-    late = create_ticket(session, estate_id="padaeng", category="noise", at=late_at)
+    late = create_ticket(session, estate_id="chonburi-bowin", category="noise", at=late_at)
     late_ticket = repository.get_ticket(session, late)
     late_by = max(1, math.ceil(working_time_between(
         min(late_ticket.ack_due_at, late_ticket.resolve_due_at), now) / timedelta(days=1)))
-    sign_in(browser, create_estate_operator(session, "padaeng"))
+    sign_in(browser, create_estate_operator(session, "chonburi-bowin"))
     expected = {
         "en": ("1 working day left", "24 hours left",
                f"Overdue by {late_by} working day{'s' if late_by > 1 else ''}"),
@@ -64,8 +64,8 @@ def test_the_desk_counts_down_to_the_next_target_in_both_languages(app, browser,
 
 
 def test_desk_public_page_and_api_use_the_same_status_words(app, browser, session):
-    number = create_ticket(session, estate_id="amata-city-rayong", category="odor")
-    email = create_estate_operator(session, "amata-city-rayong")
+    number = create_ticket(session, estate_id="wha-chonburi-1", category="odor")
+    email = create_estate_operator(session, "wha-chonburi-1")
     sign_in(browser, email)
     for status in ("confirmed", "in_progress"):
         if status != "confirmed":
@@ -88,8 +88,8 @@ def test_desk_public_page_and_api_use_the_same_status_words(app, browser, sessio
 def test_a_received_ticket_is_not_also_called_not_received_in_thai(app, browser, session):
     # "รับเรื่องแล้ว" (received, the status) stood beside "ยังไม่รับเรื่อง" (not received): the
     # estate's first response is "ตอบรับเรื่อง" (acknowledge) everywhere instead.
-    number = create_ticket(session, estate_id="eastern-seaboard-rayong")
-    sign_in(browser, create_estate_operator(session, "eastern-seaboard-rayong"))
+    number = create_ticket(session, estate_id="wha-eastern-seaboard-1")
+    sign_in(browser, create_estate_operator(session, "wha-eastern-seaboard-1"))
     choose_language(browser, "th", "/desk/tickets")
     row = row_of(browser.get("/desk/tickets").text, number)
     assert statuses.labels("confirmed")["th"] in row and "ยังไม่ตอบรับเรื่อง" in row
