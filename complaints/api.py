@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
 
-from complaints import access, repository, service
+from complaints import access, repository, service, statuses
 from complaints.models import Channel, TicketCreate
 from complaints.schemas import TicketFiled, TicketStatus
 from core.db import SessionDep
@@ -70,7 +70,7 @@ def filed_json(filing: service.Filing) -> dict[str, Any]:
         "access_code": filing.access_code,
         "status": ticket.status.value,
         "open311_status": "open" if ticket.is_open else "closed",
-        "status_label": service.status_labels(ticket.status),
+        "status_label": statuses.labels(ticket.status),
         "estate_id": ticket.estate_id,
         "category": ticket.category,
         "created_at": service.iso(ticket.created_at),
@@ -85,7 +85,7 @@ def status_json(view: service.StatusView) -> dict[str, Any]:
         "number": ticket.number,
         "status": ticket.status.value,
         "open311_status": view.open311_status,
-        "status_label": service.status_labels(ticket.status),
+        "status_label": statuses.labels(ticket.status),
         "category": ticket.category,
         "estate_id": ticket.estate_id,
         "duplicate_of": view.duplicate_of,

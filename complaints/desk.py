@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 
-from complaints import contacts, inbox, repository, routing, service
+from complaints import contacts, inbox, repository, routing, service, statuses
 from complaints.categories import category_label, category_options, estate_label
 from complaints.models import Channel, Ticket, TicketEvent, TicketStatus
 from core import eec
@@ -34,11 +34,13 @@ def helpers() -> dict[str, Any]:
     return {"category_label": category_label, "estate_label": estate_label,
             "team_label": routing.team_label, "masked_contact": contacts.masked_contact,
             "is_overdue": service.is_overdue, "is_anonymous": service.is_anonymous,
-            "status_label": lambda code: message(f"ticket.status.{code}")}
+            "sla_countdown": service.sla_countdown, "next_due": service.next_due,
+            "status_label": statuses.label,
+            "not_acknowledged_label": statuses.not_acknowledged_label}
 
 
 def _status_options() -> list[Option]:
-    return [Option(s.value, message(f"ticket.status.{s.value}")) for s in TicketStatus]
+    return statuses.options()
 
 
 def _estate_options(user: User) -> list[Option]:
@@ -94,7 +96,7 @@ def _ticket_context(session: Session, ticket: Ticket) -> dict[str, Any]:
         "phone": contacts.format_phone(ticket.contact_phone),
         "ack_late": ticket.is_open and ticket.acknowledged_at is None and ticket.ack_due_at < at,
         "resolve_late": ticket.is_open and ticket.resolve_due_at < at,
-        "status_options": [o for o in _status_options() if o.code != TicketStatus.duplicate],
+        "status_options": statuses.options(leave_out=(TicketStatus.duplicate,)),
         "values": {"public": "on"}, "errors": {}, "action_error": None, **helpers(),
     }
 

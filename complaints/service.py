@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from complaints import access, contacts, policy, repository, routing
+from complaints import access, contacts, policy, repository, routing, statuses
 from complaints.categories import categories
 from complaints.models import (
     CLOSED_STATUSES,
@@ -36,6 +36,7 @@ from core.errors import N_, Conflict, DomainError, FieldError, Forbidden, Invali
 from core.forms import Reader
 from core.i18n import LOCALES, get_locale, message, set_locale
 from core.thai_dates import to_bangkok
+from core.working_days import Countdown
 
 log = logging.getLogger("complaints")
 
@@ -46,16 +47,6 @@ MAX_SUMMARY = 1000
 NOTE_REQUIRED = (TicketStatus.fixed, TicketStatus.closed, TicketStatus.not_responsible)
 
 register_messages({
-    **{f"ticket.status.{k}": v for k, v in {
-        "confirmed": N_("Received"),
-        "investigating": N_("Investigating"),
-        "in_progress": N_("In progress"),
-        "action_scheduled": N_("Action scheduled"),
-        "fixed": N_("Fixed"),
-        "closed": N_("Closed"),
-        "duplicate": N_("Duplicate"),
-        "not_responsible": N_("Not the estate's responsibility"),
-    }.items()},
     **{f"ticket.channel.{k}": v for k, v in {
         "chatbot": N_("chat assistant"),
         "web": N_("web form"),
@@ -121,10 +112,6 @@ def in_both_languages(key: str, params: dict[str, Any] | None = None) -> dict[st
         return out
     finally:
         set_locale(current)
-
-
-def status_labels(status: str) -> dict[str, str]:
-    return in_both_languages(f"ticket.status.{status}")
 
 
 def _bilingual(name: str, key: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -361,8 +348,8 @@ def _set_status(session: Session, ticket: Ticket, status: TicketStatus, actor: U
     _touch(session, ticket)
     record(session, ticket, "status", "ticket.event.status", public=True, actor=actor,
            from_status=old, to_status=status,
-           **_bilingual("old", f"ticket.status.{old}"),
-           **_bilingual("new", f"ticket.status.{status}"))
+           **_bilingual("old", statuses.status_key(old)),
+           **_bilingual("new", statuses.status_key(status)))
 
 
 def change_status(session: Session, ticket: Ticket, actor: User, status: str, *,
@@ -496,6 +483,21 @@ def lookup_status(session: Session, number: str, *, access_code: str | None = No
                                                     conversation_id=conversation_id),
                       latest_note=repository.latest_public_note(session, ticket),
                       duplicate_of=original.number if original else None)
+
+
+def next_due(ticket: Ticket) -> datetime:
+    """The next target still to meet: the acknowledgement until it is done, then the fix."""
+    if ticket.acknowledged_at is not None:
+        return ticket.resolve_due_at
+    return min(ticket.ack_due_at, ticket.resolve_due_at)
+
+
+def sla_countdown(ticket: Ticket, at: datetime | None = None) -> Countdown | None:
+    """The countdown to `next_due`; None once the ticket is closed. Tickets have no state
+    that waits for the complainant, so their clock never stops."""
+    if not ticket.is_open:
+        return None
+    return policy.countdown_to(ticket.category, next_due(ticket), at or utcnow())
 
 
 def is_overdue(ticket: Ticket, at: datetime | None = None) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col
 
 from core import inbox
@@ -33,7 +34,11 @@ def search(session: Session, f: CaseFilter, officer_id: int | None = None,
                             estate=Case.estate_id, industry=Case.target_industry)
     if f.mine and officer_id is not None:
         conditions.append(Case.assignee_id == officer_id)
-    overdue = [col(Case.status).in_(OPEN_STATUSES), col(Case.sla_due_at) < at]
+    # As workflow.is_overdue: a stopped clock counts up to the moment it stopped.
+    overdue = [col(Case.status).in_(OPEN_STATUSES), or_(
+        and_(col(Case.sla_paused_at).is_(None), col(Case.sla_due_at) < at),
+        and_(col(Case.sla_paused_at).is_not(None),
+             col(Case.sla_due_at) < col(Case.sla_paused_at)))]
     if f.overdue:
         conditions += overdue
     return inbox.search(session, Case, f, conditions, overdue)

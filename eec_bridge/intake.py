@@ -12,7 +12,7 @@ from core.clock import utcnow
 from core.db import append_row, stored_id
 from eec_bridge import topics
 from eec_bridge.models import Case, CaseKind, CaseStatus
-from eec_bridge.workflow import SLA, record
+from eec_bridge.workflow import record, sla_due
 
 
 def open_registration_case(session: Session, application_id: int,
@@ -29,7 +29,7 @@ def open_registration_case(session: Session, application_id: int,
         estate_id=eec["estate_id"], target_industry=eec["target_industry"],
         operates_in_eec=bool(eec["operates_in_eec"]),
         requests_privileges=bool(eec["requests_privileges"]),
-        submission=submission, sla_due_at=utcnow() + SLA[CaseKind.company_registration])
+        submission=submission, sla_due_at=sla_due(CaseKind.company_registration, utcnow()))
     topics.enqueue(session, case_id, topics.TOPIC_BIZPORTAL_REGISTRATION, submission)
     return case_id
 
@@ -43,7 +43,7 @@ def open_licence_case(session: Session, item: Any) -> Case | None:
                 name_th=item.applicant_name_th, name_en=item.applicant_name_en,
                 province_code=item.province_code or "", estate_id=item.estate_id or "",
                 target_industry=item.target_industry or "", operates_in_eec=True,
-                juristic_number=item.juristic_number, sla_due_at=utcnow() + SLA[kind])
+                juristic_number=item.juristic_number, sla_due_at=sla_due(kind, utcnow()))
     session.add(case)
     session.flush()
     record(session, case, "event.licence_received")

@@ -147,6 +147,9 @@ class Case(SQLModel, table=True):
     problem: str = Field(default="", max_length=2000)
     assignee_id: int | None = Field(default=None, foreign_key="users.id")
     sla_due_at: datetime
+    # Set while the SLA clock is stopped (waiting for the applicant's answer): on the answer
+    # the due time moves by the working time it stood still (eec_bridge.workflow).
+    sla_paused_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None

@@ -24,6 +24,7 @@ from complaints import api as ticket_api
 from complaints import desk as complaints_desk
 from complaints import open311
 from complaints import routes as complaint_routes
+from complaints import statuses as ticket_statuses
 from core import templating
 from core.accounts.deps import SignInRequired
 from core.container import Resources, build
@@ -212,6 +213,7 @@ def create_app(resources: Resources | None = None) -> FastAPI:
     make_private(settings.var_dir, settings.upload_dir)
     configure_logging()
     templating.env.globals["juristic"] = _juristic
+    templating.env.globals["ticket_status_label"] = ticket_statuses.label
 
     app = PortalApp(
         title="EEC Business One-Stop",
