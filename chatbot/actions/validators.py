@@ -96,7 +96,10 @@ def is_gibberish(text: str) -> bool:
     letters = "".join(LETTER.findall(text))
     if len(letters) >= 4 and len(set(letters.lower())) == 1:
         return True
-    if re.search(r"(.)\1{5,}", letters):
+    # A letter held down is chat, not mashing ("สวัสดีค่าาาาาาา", "helloooooo"): read it once;
+    # what is left must still say something.
+    held_once = re.sub(r"(.)\1{2,}", r"\1", letters)
+    if len(held_once) < 2 or len(set(held_once.lower())) == 1:
         return True
     words = text.split()
     mashed = [w for w in words if _keyboard_mash(w)]

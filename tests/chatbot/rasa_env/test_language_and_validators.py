@@ -72,6 +72,7 @@ def test_gibberish_is_recognised(text):
 
 @pytest.mark.parametrize("text", ["black smoke from the chimney since 6am",
                                   "น้ำเสียไหลลงคลองหลังโรงงาน", "Somchai Jaidee", "สมชาย ใจดี",
-                                  "gate 3", "ฝุ่นเยอะ", "strengths"])
+                                  "gate 3", "ฝุ่นเยอะ", "strengths", "สวัสดีค่าาาาาาา",
+                                  "ฮัลโหลลลลลล มีใครไหม", "helloooooooo", "ไฟดับบบบบบบบ"])
 def test_real_answers_are_not_gibberish(text):
     assert not is_gibberish(text)
