@@ -3,7 +3,7 @@ language, intent accuracy and entity precision / recall / F1 on (entity, resolve
 
     cd chatbot && PYTHAINLP_DATA=$PWD/../var/pythainlp RASA_TELEMETRY_ENABLED=false \
         ../.venv-rasa/bin/python evaluate_adversarial.py [--model models/assistant-….tar.gz] \
-        [--lang th|en] [--out ../var/adversarial-report.json] [--quiet]
+        [--lang th|en] [--suite 1|2] [--out ../var/adversarial-report.json] [--quiet]
     ... evaluate_adversarial.py --server http://127.0.0.1:5005   # a running `rasa run --enable-api`
     ... evaluate_adversarial.py --chatbot ../../other-checkout/chatbot   # that checkout's resolvers
                                                                   # and newest model
@@ -37,7 +37,14 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-SETS = {lang: HERE / "tests" / f"adversarial_{lang}.yml" for lang in ("th", "en")}
+LANGS = ("th", "en")
+# Suite 1: written in December 2026 and used since to find what to fix; suite 2: written
+# later, blind to the training data and to suite 1, after the last change it could steer.
+SUITES = {"1": "adversarial_{lang}.yml", "2": "adversarial2_{lang}.yml"}
+
+
+def set_path(lang: str, suite: str = "1") -> Path:
+    return HERE / "tests" / SUITES[suite].format(lang=lang)
 ENTITIES = ("estate", "complaint_category", "ticket_id")
 RESOLVERS: dict[str, Callable[[Any], str | None]] = {}
 DEFAULT_OUT = HERE.parent / "var" / "adversarial-report.json"
@@ -78,8 +85,8 @@ def use_chatbot(chatbot: Path) -> None:
                      ticket_id=find_ticket_id)
 
 
-def load_set(lang: str) -> list[dict[str, Any]]:
-    return yaml.safe_load(SETS[lang].read_text(encoding="utf-8"))["examples"]
+def load_set(lang: str, suite: str = "1") -> list[dict[str, Any]]:
+    return yaml.safe_load(set_path(lang, suite).read_text(encoding="utf-8"))["examples"]
 
 
 def stored_entities(entities: list[dict[str, Any]]) -> tuple[list[tuple[str, str]],
@@ -127,11 +134,11 @@ def server_parser(server: str) -> Parser:
     return parse
 
 
-def parse_all(parse: Parser, langs: list[str]) -> dict[str, list[Outcome]]:
+def parse_all(parse: Parser, langs: list[str], suite: str = "1") -> dict[str, list[Outcome]]:
     results: dict[str, list[Outcome]] = {}
     for lang in langs:
         outcomes = []
-        for example in load_set(lang):
+        for example in load_set(lang, suite):
             parsed = parse(example["text"])
             intent = parsed.get("intent") or {}
             stored, raw = stored_entities(parsed.get("entities") or [])
@@ -238,7 +245,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--chatbot", type=Path, default=HERE,
                         help="the chatbot/ directory whose resolvers, components and models "
                              "to use (default: this one), e.g. another worktree's")
-    parser.add_argument("--lang", choices=sorted(SETS), action="append")
+    parser.add_argument("--lang", choices=LANGS, action="append")
+    parser.add_argument("--suite", choices=sorted(SUITES), default="1",
+                        help="1: tests/adversarial_*.yml (default); 2: tests/adversarial2_*.yml")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--quiet", action="store_true", help="no list of wrong examples")
     args = parser.parse_args(argv)
@@ -248,7 +257,7 @@ def main(argv: list[str]) -> int:
     use_chatbot(chatbot)
     model = None if args.server else args.model or latest_model(chatbot)
     parse = server_parser(args.server) if args.server else model_parser(model)
-    results = parse_all(parse, args.lang or sorted(SETS, reverse=True))
+    results = parse_all(parse, args.lang or list(LANGS), args.suite)
     data = report(results, model.name if model else args.server)
     print_report(data, args.quiet)
     args.out.parent.mkdir(parents=True, exist_ok=True)
