@@ -89,11 +89,22 @@ COMPLAINT_SHAPES_EN = [
     "{e} factory next to us, {c}", "i wanna complain, {c} at {e}", "need to report {c}",
     "{c} again, this is the third time", "{c} from a plant in {e} is really bad",
     "{e} has {c} every night",
+    "{c} again at {e}, it's been hours", "{e}: we've had {c} all week",
+    "hi, our factory in {e} has been dealing with {c} since this morning",
+    "still {c} at {e} and nobody has fixed it", "can someone look into the {c} at {e}?",
+    "{c} near the main gate of {e}, started around 2am",
+    "our workers keep complaining about {c} in {e}",
+    "2nd day of {c} at {e} now, production is affected", "why is there always {c} in {e}??",
+    "{c} is getting worse every day around {e}", "urgent: {c} at our site in {e}",
 ]
 COMPLAINT_SHAPES_TH = [
     "แจ้ง{c}ใน{e}หน่อยค่ะ", "ร้องเรียน{c} {e} คับ", "โรงงานแถว{e}{c}ทั้งวันเลยอ่ะ",
     "ช่วยด้วยค่ะ {c}ที่{e}", "อยากแจ้งว่า{e}มี{c}นะคะ", "มี{c}แถวโรงงานครับ", "แจ้ง{c}จ้า",
     "ขอร้องเรียน{c}หน่อยครับ", "ช่วงนี้{e}มี{c}ทุกคืนเลย",
+    "ที่{e} {c}ทั้งวันเลยค่ะ", "{e}{c}อีกแล้ว เป็นมาหลายชั่วโมงแล้วครับ", "แถว{e}{c}ตั้งแต่เมื่อคืนค่ะ",
+    "โรงงานเราอยู่{e} ตอนนี้{c}ค่ะ ช่วยดูหน่อย", "{c}ที่{e}มาสามวันแล้ว ยังไม่มีใครมาแก้เลย",
+    "พนักงานบ่นเรื่อง{c}ที่{e}ทุกวันเลยครับ", "ช่วยมาดู{c}ที่{e}ด่วนเลยครับ", "ทำไม{e}{c}บ่อยจังคะ",
+    "เมื่อเช้า{c}ที่{e}อีกแล้วครับ", "{e} {c}หนักมาก กระทบการผลิตค่ะ", "หน้าประตูทางเข้า{e} {c}ครับ",
 ]
 NAMING_SHAPES_EN = ["{c} at {e} again", "we have {c} here at {e}", "{c} in {e} today!!",
                     "{e} {c} is getting worse", "{e} {c} problem again", "{c} at {e}"]
