@@ -18,9 +18,16 @@ _NUMBER = re.compile(r"[\d\s-]+")
 
 
 def search_text(case: Case) -> str:
-    parts = [case.reference, case.name_th, case.name_en, case.juristic_number or "",
-             case.licence_id or "", case.bizportal_id or "", case.oss_case_number or ""]
-    people = (case.submission or {}).get("people") or {}
+    return text_of(case.reference, case.name_th, case.name_en, case.juristic_number,
+                   case.licence_id, case.bizportal_id, case.oss_case_number,
+                   submission=case.submission)
+
+
+def text_of(*values: str | None, submission: dict[str, Any] | None = None) -> str:
+    """The search text of a case with these identifiers and names, and this submission (for a
+    row inserted without the ORM, which skips the hook below)."""
+    parts = [v or "" for v in values]
+    people = (submission or {}).get("people") or {}
     for role_people in people.values():
         parts += [str(p.get("full_name", "")) for p in role_people or []]
     return "\n".join(p.strip().lower() for p in parts if p and p.strip())
