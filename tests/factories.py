@@ -42,7 +42,8 @@ def submitted_application(session: Session, user: User, rng: random.Random,
             break
         except service.Invalid:
             continue  # a random name came too close to another: draw again
-    for step, data in (("office", OFFICE), ("capital", CAPITAL), ("people", {**people_form(), **(people or {})}),
+    for step, data in (("office", OFFICE), ("capital", CAPITAL),
+                       ("people", {**people_form(), **(people or {})}),
                        ("directors", DIRECTORS), ("eec", eec)):
         service.save_step(session, application, step, data)
     promoters = repository.people_of(session, application, PersonRole.shareholder)
