@@ -242,3 +242,40 @@ def test_officers_land_on_the_desk_and_applicants_where_they_did(app, browser, s
                      page="/sign-in")
     assert r.status_code == 303 and r.headers["location"] == "/registration"
     sign_in(browser, create_officer(session))  # the helper still works for officers
+
+
+def test_a_licence_case_has_no_application_and_is_found_by_its_names(app, browser, session):
+    from datetime import UTC, datetime, timedelta
+
+    from eec_bridge.models import CaseKind
+
+    licence = f"LIC-{uuid.uuid4().hex[:8]}"
+    case = Case(kind=CaseKind.factory_licence, status=CaseStatus.received, licence_id=licence,
+                reference=licence, name_th="บริษัท ปลาทองคำรุ่งเรือง จำกัด",
+                name_en="Pla Thong Rungrueang Company Limited", juristic_number="0105569000012",
+                sla_due_at=datetime.now(UTC) + timedelta(days=30))
+    session.add(case)
+    session.commit()
+    with officer_browser(app, session) as officer:
+        page = officer.get(f"/desk/cases/{case.id}").text
+        assert "Pla Thong Rungrueang Company Limited" in page
+        assert 'id="shareholders"' not in page and "Received from Biz Portal" in page
+        for query in ("ปลาทองคำ", "pla thong", "0-1055-69000-01-2"):
+            assert f">{licence}</a>" in officer.get("/desk", params={"q": query}).text, query
+
+
+def test_the_migration_gives_existing_cases_their_search_text(app, browser, session):
+    """Cases opened before the desk could search are found by it after the upgrade."""
+    from alembic import command
+
+    from web.bootstrap import alembic_config
+
+    found, _other, person = _two_cases(session)
+    reference, name_th = found.reference, found.name_th
+    session.close()
+    command.downgrade(alembic_config(), "5d2f8b1c4e67")
+    command.upgrade(alembic_config(), "head")
+    with officer_browser(app, session) as officer:
+        for query in (person, name_th, reference):
+            page = officer.get("/desk", params={"q": query}).text
+            assert f">{reference}</a>" in page, query
