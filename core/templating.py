@@ -12,6 +12,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 
 from core import i18n
 from core.eec import EEC_PROVINCES
+from core.flash import pop_flash
 from core.security import csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,8 @@ def render(
         "lang": i18n.get_locale(),
         "csrf_token": csrf_token(request),
         "user": getattr(request.state, "user", None),
+        # A message left by the action before the redirect; an htmx poll leaves it waiting.
+        "flash": "" if is_htmx(request) else pop_flash(request),
         **(context or {}),
     }
     kwargs: dict[str, Any] = {}

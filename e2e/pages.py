@@ -527,8 +527,11 @@ class DeskInboxPage(PortalPage):
 
 
 class DeskCasePage(PortalPage):
-    """/desk/cases/{id}: one case with its timeline, the messages exchanged with the outside
-    systems and the officer's decisions."""
+    """/desk/cases/{id}: one case. Its first tab is the application as submitted, with the
+    files inline beside the officer's decisions; the second the timeline and the messages
+    exchanged with the outside systems. Each method opens the tab it reads."""
+
+    HISTORY = "Timeline and messages exchanged"
 
     def __init__(self, page: Page, lang: str, reference: str) -> None:
         super().__init__(page, lang)
@@ -536,19 +539,32 @@ class DeskCasePage(PortalPage):
 
     def expect_open(self) -> None:
         expect(self.heading()).to_contain_text(self.reference)
-        expect(self.page).to_have_url(re.compile(r"/desk/cases/\d+$"))
+        expect(self.page).to_have_url(re.compile(r"/desk/cases/\d+(\?tab=history)?$"))
+
+    def tab(self, msgid: str) -> Locator:
+        return self.page.get_by_role("navigation", name=self.t("Case sections")).get_by_role(
+            "link", name=self.t(msgid), exact=True)
+
+    def show(self, msgid: str) -> None:
+        """Opens a tab (a plain link) unless it is the one shown."""
+        if self.tab(msgid).get_attribute("aria-current") != "page":
+            self.tab(msgid).click()
+        expect(self.tab(msgid)).to_have_attribute("aria-current", "page")
 
     def status(self) -> Locator:
+        self.show("Application")
         return self.page.locator("#case-status")
 
     def region(self, msgid: str) -> Locator:
         return self.page.get_by_role("region", name=self.t(msgid), exact=True)
 
     def timeline(self) -> Locator:
+        self.show(self.HISTORY)
         return self.region("Timeline").get_by_role("listitem")
 
     def exchanges(self, system: str | None = None) -> Locator:
         """Rows of the messages exchanged, optionally only those with one system."""
+        self.show(self.HISTORY)
         rows = self.region("Messages exchanged").get_by_role("row").filter(
             has=self.page.get_by_role("cell"))
         if system is not None:
@@ -556,15 +572,30 @@ class DeskCasePage(PortalPage):
         return rows
 
     def information_requests(self) -> Locator:
+        self.show("Application")
         return self.region("Requests for information").get_by_role("listitem")
 
     def request_information(self, question: str) -> None:
+        self.show("Application")
         decision = self.region("Decision")
         self.label("Question for the applicant", decision).fill(question)
         self.button("Request more information", decision).click()
 
     def approve_button(self) -> Locator:
+        self.show("Application")
         return self.button("Approve and send to EEC OSS", self.region("Decision"))
+
+    def shareholder(self, name: str) -> Locator:
+        return self.region("Promoters and shareholders").get_by_role("row").filter(
+            has=self.page.get_by_role("cell", name=name, exact=True))
+
+    def fact(self, section: str, term: str) -> Locator:
+        """The value beside a term of a section's list (capital, EEC answers)."""
+        return self.region(section).locator(
+            f"dt:text-is('{self.t(term)}') + dd")
+
+    def documents(self) -> Locator:
+        return self.region("Documents").locator("figure")
 
 
 class VerifyPage(PortalPage):

@@ -24,10 +24,11 @@ from eec_bridge.models import (
 from eec_bridge.workflow import record, transition
 
 
-def assign(session: Session, case: Case, officer: Any) -> None:
+def assign(session: Session, case: Case, officer: Any, by: Any | None = None) -> None:
+    """Gives the case to `officer`; `by` is who did it, when a supervisor hands it on."""
     case.assignee_id = officer.id
     session.add(case)
-    record(session, case, "event.assigned", internal=True, actor_id=officer.id,
+    record(session, case, "event.assigned", internal=True, actor_id=(by or officer).id,
            name=officer.full_name)
 
 

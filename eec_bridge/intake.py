@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from core.clock import utcnow
 from core.db import append_row, stored_id
-from eec_bridge import topics
+from eec_bridge import search, topics
 from eec_bridge.models import Case, CaseKind, CaseStatus
 from eec_bridge.workflow import record, sla_due
 
@@ -29,7 +29,9 @@ def open_registration_case(session: Session, application_id: int,
         estate_id=eec["estate_id"], target_industry=eec["target_industry"],
         operates_in_eec=bool(eec["operates_in_eec"]),
         requests_privileges=bool(eec["requests_privileges"]),
-        submission=submission, sla_due_at=sla_due(CaseKind.company_registration, utcnow()))
+        submission=submission, sla_due_at=sla_due(CaseKind.company_registration, utcnow()),
+        search_text=search.text_of(submission["reference"], submission["name_th"],
+                                   submission["name_en"], submission=submission))
     topics.enqueue(session, case_id, topics.TOPIC_BIZPORTAL_REGISTRATION, submission)
     return case_id
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -153,6 +153,10 @@ class Case(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
+    # What the desk's search box matches: reference, both names, juristic number and the
+    # names of the people in the submission, lower-cased (kept by eec_bridge.search).
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False,
+                                                          server_default=""))
 
 
 class InfoRequest(SQLModel, table=True):

@@ -33,7 +33,8 @@ def make_user(session: Session, password_hash: str | None = None) -> User:
 
 
 def submitted_application(session: Session, user: User, rng: random.Random,
-                          eec: dict[str, str]) -> int:
+                          eec: dict[str, str], people: dict[str, str] | None = None) -> int:
+    """`people`: fields of the people step that replace the usual promoters' (a name, say)."""
     for _attempt in range(20):
         try:
             _reservation, application = service.reserve_name(
@@ -41,7 +42,8 @@ def submitted_application(session: Session, user: User, rng: random.Random,
             break
         except service.Invalid:
             continue  # a random name came too close to another: draw again
-    for step, data in (("office", OFFICE), ("capital", CAPITAL), ("people", people_form()),
+    for step, data in (("office", OFFICE), ("capital", CAPITAL),
+                       ("people", {**people_form(), **(people or {})}),
                        ("directors", DIRECTORS), ("eec", eec)):
         service.save_step(session, application, step, data)
     promoters = repository.people_of(session, application, PersonRole.shareholder)

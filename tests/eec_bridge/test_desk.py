@@ -3,6 +3,7 @@ human decision flow (request information, applicant answers, approve or reject).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
@@ -138,7 +139,8 @@ def test_officer_downloads_a_file_the_applicant_attached_to_an_answer(app, brows
         browser.post(f"/registration/{app_id}/answer", {"answer": "Attached."},
                      files={"file": ("lease.pdf", b"%PDF-1.4\nlease\n%%EOF\n", "application/pdf")})
         page = officer.get(f"/desk/cases/{case.id}").text
-        link = page.split(f'href="/desk/cases/{case.id}/documents/')[1].split('"')[0]
+        # The answer's own link (the files of the submission come first on the page).
+        link = re.search(rf'href="/desk/cases/{case.id}/documents/(\d+)">lease\.pdf<', page)[1]
         r = officer.get(f"/desk/cases/{case.id}/documents/{link}")
         assert r.status_code == 200 and r.content.startswith(b"%PDF") and b"lease" in r.content
         assert officer.get(f"/desk/cases/{case.id + 999}/documents/{link}").status_code == 404

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 
 from core.accounts import service
 from core.accounts.deps import CurrentUser, OptionalUser, start_session
+from core.accounts.models import User
 from core.db import SessionDep
 from core.errors import Invalid
 from core.forms import form_dict, localized_errors
@@ -75,17 +76,24 @@ async def sign_up(request: Request, session: SessionDep):
     return RedirectResponse("/registration", status_code=303)
 
 
+def landing_page(user: User) -> str:
+    """Where a sign-in without a `next` leads: officers to their desk, applicants to their
+    applications."""
+    return "/desk" if user.is_staff else "/registration"
+
+
 @router.get("/sign-in")
 def sign_in_form(request: Request, user: OptionalUser, next: str | None = None):
+    # No `next` stays empty, so the landing page can follow the account's role.
     return render(request, "accounts/sign_in.html",
-                  {"values": {}, "next_url": safe_next(next)})
+                  {"values": {}, "next_url": safe_next(next, "")})
 
 
 @router.post("/sign-in")
 async def sign_in(request: Request, session: SessionDep):
     values = form_dict(await request.form())
     email = str(values.get("email", "")).strip().lower()
-    next_url = safe_next(str(values.get("next", "")))
+    next_url = safe_next(str(values.get("next", "")), "")
     address = client_address(request)
     context = {"values": {"email": email}, "next_url": next_url}
     if not sign_in_allowed(email, address):
@@ -98,7 +106,7 @@ async def sign_in(request: Request, session: SessionDep):
         return render(request, "accounts/sign_in.html", context, status_code=401)
     sign_in_succeeded(email, address)
     start_session(request, user)
-    response = RedirectResponse(next_url, status_code=303)
+    response = RedirectResponse(next_url or landing_page(user), status_code=303)
     _remember_language(response, user.preferred_lang)
     return response
 
