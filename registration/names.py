@@ -316,10 +316,10 @@ def resemblance_key(name: str | None) -> str:
 
 # A name "closely resembles" another (grounds to refuse a reservation) when all three hold:
 # 1. fuzz.ratio of the names' resemblance keys >= SIMILARITY_THRESHOLD (a Thai name all of
-#    whose words are known loanwords or places is also scored against English names). ratio (Indel similarity)
-#    rather than WRatio: WRatio rewards partial matches, so every "Siam …" name would
-#    match every other one; ratio counts each extra or missing letter against the whole
-#    name ("siamsteel"/"siamsteels" 94.7, "สยามสตีล"/"สยามสตีลส์" 88.9).
+#    whose words are known loanwords or places is also scored against English names).
+#    ratio (Indel similarity) rather than WRatio: WRatio rewards partial matches, so every
+#    "Siam …" name would match every other one; ratio counts each extra or missing letter
+#    against the whole name ("siamsteel"/"siamsteels" 94.7, "สยามสตีล"/"สยามสตีลส์" 88.9).
 # 2. At most MAX_EDITS letters inserted or deleted, so a long name cannot absorb a whole
 #    extra word ("Bang Pakong Green Steelworks" is not "Bang Pakong Steelworks").
 # 3. If both names use the same common trade words, they differ only in the distinctive
