@@ -272,7 +272,9 @@ def save_step(session: Session, application: Application, step: str,
     With `partial`, a draft is kept even when invalid ("save and finish later"); the step is
     marked complete only when it is valid."""
     ensure_draft(application)
-    result = schemas.read_step_form(step, data).check(application)
+    form = schemas.read_step_form(step, data)
+    form.use_saved_people(repository.people_by_role(session, application))
+    result = form.check(application)
     if result.errors and not partial:
         raise Invalid(result.errors)
     for key, value in result.values.items():
