@@ -26,7 +26,7 @@ from complaints import desk as complaints_desk
 from complaints import open311
 from complaints import routes as complaint_routes
 from core import templating
-from core.accounts.deps import SignInRequired
+from core.accounts.deps import SESSION_USER_KEY, SignInRequired
 from core.container import Resources, build
 from core.errors import DomainError, FieldError, Invalid
 from core.forms import localized_errors
@@ -102,8 +102,9 @@ def _keep_typed_and_sign_in(request: Request, exc: DomainError) -> Response | No
     cross-site forgery (a live session, a wrong token, another origin) is still refused."""
     if request.method != "POST" or request.headers.get("hx-request") or not _same_origin(request):
         return None
-    if isinstance(exc, CsrfError) and request.session.get(CSRF_SESSION_KEY):
-        return None
+    if isinstance(exc, CsrfError) and (request.session.get(CSRF_SESSION_KEY)
+                                       or request.session.get(SESSION_USER_KEY)):
+        return None  # a live session: the token is wrong, not expired
     resources = get_resources(request)
     token = typed_resume.keep(resources, request.url.path,
                               getattr(request.state, "submitted_form", None))
