@@ -87,8 +87,29 @@ def _thai_words() -> tuple[re.Pattern[str], dict[str, str]]:
                 words.setdefault(name_th, district.name_en)
     words = {th: " " + " ".join(singular(w) for w in en.casefold().split()) + " "
              for th, en in words.items()}
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    return pattern, words
+    return re.compile(_trie_pattern(list(words))), words
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regular expression for many words, as a trie (ระยอง|ระโนด → ระ(?:ยอง|โนด)): an
+    alternation of a thousand words would be tried word by word at every letter. Longer
+    words are preferred: a branch that goes on is tried before the word that ends there."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        ends = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie)
 
 
 def fold(entity_free: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
 from registration.models import Application
 from registration.typed_resume import COOKIE
 from tests.conftest import CAPITAL, changed_settings, create_application, create_user
