@@ -229,3 +229,16 @@ def test_return_to_takes_no_other_destination(browser):
     assert r.headers["location"] == f"/registration/{app_id}/capital"
     page = browser.get(f"/registration/{app_id}/office?return=//evil.example")
     assert 'name="return_to"' not in page.text
+
+
+def test_a_name_corrected_on_the_promoters_step_is_corrected_among_the_directors(
+        browser, session):
+    app_id = draft_of(browser, "th")
+    for step, data in (("office", OFFICE), ("capital", CAPITAL), ("people", people_form())):
+        post(browser, app_id, step, data)
+    post(browser, app_id, "directors", {"promoters-0-is_director": "on",
+                                        "promoters-0-can_sign": "on",
+                                        "signatories_required": "1", **WITNESSES})
+    corrected = {**people_form(), "people-0-full_name": "สมชาย ใจดี"}
+    assert post(browser, app_id, "people", corrected).status_code == 303
+    assert [d.full_name for d in saved(session, app_id, PersonRole.director)] == ["สมชาย ใจดี"]
