@@ -5,7 +5,7 @@ with htmx, the name check and the address cascade update fragments in place."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -39,6 +39,7 @@ from registration.models import Application, ApplicationStatus, PersonRole
 
 router = APIRouter(prefix="/registration", tags=["registration"])
 BLANK_PEOPLE_ROWS = {"people": 2, "directors": 1}
+MAX_SHOWN_CAPITAL = 10**13  # baht; the capital step refuses more
 RETURN_TO_CHECK = "check"  # ?return=check: a "Change" link from "check your answers"
 
 
@@ -156,10 +157,12 @@ def _capital_total(values: dict[str, Any], lang: str) -> str:
     try:
         shares = Decimal(str(values.get("share_count", "")).replace(",", "").strip())
         par = Decimal(str(values.get("par_value", "")).replace(",", "").strip())
-    except InvalidOperation:
+        total = shares * par
+    except ArithmeticError:  # not a number, or one too large to multiply (1e999999999)
         return ""
-    total = shares * par
-    return format_number(total, lang) if total.is_finite() and total > 0 else ""
+    if not total.is_finite() or not 0 < total <= MAX_SHOWN_CAPITAL:
+        return ""
+    return format_number(total, lang)
 
 
 def _documents_context(session: SessionDep, application: Application) -> dict[str, Any]:

@@ -242,3 +242,13 @@ def test_a_name_corrected_on_the_promoters_step_is_corrected_among_the_directors
     corrected = {**people_form(), "people-0-full_name": "สมชาย ใจดี"}
     assert post(browser, app_id, "people", corrected).status_code == 303
     assert [d.full_name for d in saved(session, app_id, PersonRole.director)] == ["สมชาย ใจดี"]
+
+
+@pytest.mark.parametrize("shares, par", [("1e999999999", "1e999999999"), ("NaN", "10"),
+                                         ("sNaN", "5"), ("-5", "10"), ("10", "Infinity")])
+def test_odd_numbers_for_capital_are_field_errors_not_a_crash(browser, shares, par):
+    app_id = draft_of(browser, "en")
+    r = post(browser, app_id, "capital", {**CAPITAL, "share_count": shares, "par_value": par})
+    assert r.status_code == 422
+    output = r.text.split('id="f-registered_capital"')[1].split("</output>")[0]
+    assert output.endswith("—")
