@@ -51,9 +51,9 @@ LOANWORDS: dict[str, str] = {
 # Words that join two parts of a name and say nothing about it.
 _JOINERS_TH = ("แอนด์", "และ")
 _JOINERS_EN = frozenset({"and", "the"})
-# Legal words anywhere in a name (at its ends they are already gone in normalise).
-_LEGAL_EN = frozenset({"company", "co", "limited", "ltd", "public", "pcl", "plc", "inc",
-                       "partnership", "registered", "ordinary", "lp"})
+# Legal words anywhere in a name (at its ends they are already gone in normalise); only
+# those that mean nothing else: "public" or "partnership" may be the name itself.
+_LEGAL_EN = frozenset({"company", "co", "limited", "ltd", "pcl", "plc", "inc"})
 
 _NOT_WORD = re.compile(r"[^\w\u0e00-\u0e7f]+|_")
 _THAI = re.compile("[\u0e00-\u0e7f]")

@@ -63,6 +63,8 @@ DIFFERENT = [
     ("บริษัท ชลบุรี สตีล ดีไซน์ จำกัด", "Chon Buri Steel Design Co., Ltd."),
     ("บริษัท อู่ตะเภา แอร์คาร์โก้ จำกัด", "U-Tapao Air Cargo Co., Ltd."),
     ("บริษัท สัตหีบ มารีน จำกัด", "Sattahip Marine Co., Ltd."),
+    # "Public" inside a name is a word of the name, not the legal form.
+    ("บริษัท มาบตาพุด พับลิค เคมิคอล จำกัด", "Map Ta Phut Public Chemical Co., Ltd."),
 ]
 
 
