@@ -79,6 +79,9 @@ async def verify_csrf(request: Request) -> None:
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
         form = await request.form(max_part_size=get_settings().upload_max_bytes * 2)
+        # Kept for the error handlers: a step posted after the session expired keeps what
+        # was typed (the handler's request object cannot read the body again).
+        request.state.submitted_form = form
         sent = str(form.get(CSRF_FORM_FIELD, ""))
     if not expected or not sent or not hmac.compare_digest(expected, sent):
         raise CsrfError()

@@ -275,6 +275,7 @@ class CapitalStep(WizardStep):
         return self.label("Objectives")
 
     def registered_capital(self) -> Locator:
+        """A company's capital: shares × par value, shown as they are typed, never typed."""
         return self.label("Registered capital (baht)")
 
     def share_count(self) -> Locator:
@@ -286,9 +287,8 @@ class CapitalStep(WizardStep):
     def paid_up(self) -> Locator:
         return self.label("Paid up (%% of par value)")
 
-    def fill(self, objectives: str, capital: str, shares: str, par: str, paid_up: str) -> None:
+    def fill(self, objectives: str, shares: str, par: str, paid_up: str) -> None:
         self.objectives().fill(objectives)
-        self.registered_capital().fill(capital)
         self.share_count().fill(shares)
         self.par_value().fill(par)
         self.paid_up().fill(paid_up)
@@ -350,6 +350,17 @@ class DirectorsStep(PersonRows):
 
     def signatories_required(self) -> Locator:
         return self.label("How many directors must sign together")
+
+    def promoter_is_director(self, name: str) -> Locator:
+        """The tick that makes a promoter a director, without typing them again."""
+        return self.label("%(name)s is also a director", name=name)
+
+    def promoter_may_sign(self, name: str) -> Locator:
+        return self.label("%(name)s may sign for the company", name=name)
+
+    def save_and_return(self) -> None:
+        """Saving a step opened from "check your answers" goes back there."""
+        self.button("Save and go back to your answers").click()
 
 
 class EecStep(WizardStep):
@@ -429,6 +440,15 @@ class ReviewPage(WizardStep):
 
     def declaration(self) -> Locator:
         return self.label("I confirm that the information and documents are true and complete.")
+
+    def check_heading(self) -> Locator:
+        return self.page.get_by_role("heading", name=self.t("Check your answers before submitting"),
+                                     exact=True)
+
+    def change_link(self, answer_msgid: str) -> Locator:
+        """An answer's "Change" link; its name says which answer (hidden text for readers)."""
+        return self.page.get_by_role("link", name=f"{self.t('Change')} {self.t(answer_msgid)}",
+                                     exact=True)
 
     def submit(self) -> None:
         self.button("Submit application").click()

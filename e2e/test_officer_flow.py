@@ -194,7 +194,8 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
     expect(verify.fact("Registered name")).to_contain_text(applicant.name_en)
     expect(verify.fact("Juristic person number")).to_have_text(
         format_juristic_number(juristic_number))
-    expect(verify.fact("Current status")).to_have_text(t.message("Approved"))
+    # The company's legal status, not the case's workflow step ("Approved").
+    expect(verify.fact("Legal status")).to_have_text(t.message("Registered, in operation"))
     readme_shot(visitor, lang, 14, "certificate-verified", snap)
 
 

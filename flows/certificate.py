@@ -33,7 +33,7 @@ from core.thai_dates import format_date
 from core.thai_ids import format_juristic_number
 from eec_bridge.models import Case
 from flows.submission import case_of
-from registration import address, service
+from registration import address, names, service
 from registration.models import Application, ApplicationEvent
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "registration" / "fonts"
@@ -52,6 +52,9 @@ JURISTIC_NUMBER = N_("Juristic person number")
 REGISTRATION_DATE = N_("Registration date")
 REFERENCE = N_("Reference number")
 HEAD_OFFICE = N_("Head office")
+# The legal status a certificate proves (DBD's สถานะนิติบุคคล), never the case's workflow step:
+# once the registrar has given a number the company exists, whatever the EEC leg decides.
+LEGAL_STATUS_REGISTERED = N_("Registered, in operation")
 VERIFY_HEADING = N_("Verify this certificate")
 VERIFY_HOW = N_("Scan the QR code or open the address below to check that this certificate is "
                 "genuine and to see the current status.")
@@ -369,16 +372,21 @@ def certificate_pdf(application_id: RowId, session: SessionDep, user: CurrentUse
 @router.get("/verify/{code}")
 def verify(code: str, request: Request, session: SessionDep, user: OptionalUser) -> Response:
     """Public: anyone holding a certificate can check it. Shows only what the certificate
-    itself prints, plus the current status."""
+    itself prints and the company's legal status, never where its case is in our workflow."""
     case = case_by_code(session, code)
     if case is None or not case.juristic_number:
         response = render(request, "registration/verify.html", {"found": False},
                           status_code=404)
     else:
+        application = session.get(Application, case.application_id) \
+            if case.application_id else None
         response = render(request, "registration/verify.html", {
             "found": True, "case": case,
             "juristic_number": format_juristic_number(case.juristic_number),
             "registered_at": registration_date(session, case),
+            "legal_status": LEGAL_STATUS_REGISTERED,
+            "entity_key": names.entity_label_key(names.EntityType(application.entity_type))
+            if application is not None else "",
         })
     # The code is a bearer secret of sorts: keep the page out of search engines and referrers.
     response.headers["X-Robots-Tag"] = "noindex"

@@ -16,6 +16,7 @@ from rapidfuzz.distance import Indel
 
 from core.errors import N_, FieldError, register_messages
 from core.text import clean_text
+from registration.name_folding import fold, is_latin_key
 
 
 class EntityType(StrEnum):
@@ -305,13 +306,20 @@ def normalise(name: str | None) -> str:
     return _digits_ascii(_entity_free(name).replace(" ", ""))
 
 
+def resemblance_key(name: str | None) -> str:
+    """What resemblance is scored on (registration.name_folding): plurals, "and"/"&", legal
+    words anywhere and Thai loanwords written in English fold to the same key."""
+    return _digits_ascii(fold(_entity_free(name)))
+
+
 # --- similarity index -------------------------------------------------------------------
 
 # A name "closely resembles" another (grounds to refuse a reservation) when all three hold:
-# 1. fuzz.ratio of the normalised names >= SIMILARITY_THRESHOLD. ratio (Indel similarity)
-#    rather than WRatio: WRatio rewards partial matches, so every "Siam …" name would
-#    match every other one; ratio counts each extra or missing letter against the whole
-#    name ("siamsteel"/"siamsteels" 94.7, "สยามสตีล"/"สยามสตีลส์" 88.9).
+# 1. fuzz.ratio of the names' resemblance keys >= SIMILARITY_THRESHOLD (a Thai name all of
+#    whose words are known loanwords or places is also scored against English names).
+#    ratio (Indel similarity) rather than WRatio: WRatio rewards partial matches, so every
+#    "Siam …" name would match every other one; ratio counts each extra or missing letter
+#    against the whole name ("siamsteel"/"siamsteels" 94.7, "สยามสตีล"/"สยามสตีลส์" 88.9).
 # 2. At most MAX_EDITS letters inserted or deleted, so a long name cannot absorb a whole
 #    extra word ("Bang Pakong Green Steelworks" is not "Bang Pakong Steelworks").
 # 3. If both names use the same common trade words, they differ only in the distinctive
@@ -381,15 +389,20 @@ class NameConflict:
     identical: bool  # the Thai or the English form normalises to exactly the same string
     th_score: float = 0.0  # 0 when the Thai forms do not resemble each other
     en_score: float = 0.0
+    th_identical: bool = False
+    en_identical: bool = False
 
 
 class NameIndex:
-    """Registered and reserved names, normalised once; Thai is searched against Thai and
-    English against English, because a name is refused if either form is taken."""
+    """Registered and reserved names, normalised once. Thai is searched against Thai and
+    English against English, because a name is refused if either form is taken; a Thai
+    name written wholly in known loanwords is searched against English names as well."""
 
     def __init__(self, names: Iterable[RegisteredName] = ()) -> None:
         self._names: list[RegisteredName] = []
         self._normalised: tuple[list[str], list[str]] = ([], [])  # (Thai, English)
+        self._keys: tuple[list[str], list[str]] = ([], [])  # resemblance keys
+        self._thai_as_latin: list[str] = []  # Thai keys that read as English, else ""
         for n in names:
             self.add(n)
 
@@ -400,6 +413,19 @@ class NameIndex:
         self._names.append(name)
         self._normalised[0].append(normalise(name.name_th))
         self._normalised[1].append(normalise(name.name_en))
+        key_th = resemblance_key(name.name_th)
+        self._keys[0].append(key_th)
+        self._keys[1].append(resemblance_key(name.name_en))
+        self._thai_as_latin.append(key_th if is_latin_key(key_th) else "")
+
+    def _searches(self, side: int, key: str) -> list[tuple[int, list[str]]]:
+        """(the side the stored names are on, their keys) to score a query's key against."""
+        searches = [(side, self._keys[side])]
+        if side == 0 and is_latin_key(key):
+            searches.append((1, self._keys[1]))
+        if side == 1:
+            searches.append((0, self._thai_as_latin))
+        return searches
 
     def find_conflicts(
         self, name_th: str | None, name_en: str | None, limit: int = 5
@@ -407,20 +433,26 @@ class NameIndex:
         """Names whose Thai form resembles name_th or whose English form resembles name_en,
         identical ones first, then by score."""
         scores: dict[int, list[float]] = {}
+        identical: dict[int, list[bool]] = {}
         for side, query in enumerate((name_th, name_en)):
-            if not (q := normalise(query)):
+            if not (norm := normalise(query)) or not (q := resemblance_key(query)):
                 continue  # an empty query would equal every empty stored form
-            choices = self._normalised[side]
-            matches = process.extract(q, choices, scorer=fuzz.ratio, processor=None,
-                                      score_cutoff=SIMILARITY_THRESHOLD, limit=None)
-            query_split = _split_generic(query) if matches else ("", ())
-            for _, score, i in matches:
-                raw = (self._names[i].name_th, self._names[i].name_en)[side]
-                if score == 100 or _resembles(q, query_split, choices[i], raw):
-                    scores.setdefault(i, [0.0, 0.0])[side] = score
+            query_split = _split_generic(query)
+            for stored_side, choices in self._searches(side, q):
+                matches = process.extract(q, choices, scorer=fuzz.ratio, processor=None,
+                                          score_cutoff=SIMILARITY_THRESHOLD, limit=None)
+                for _, score, i in matches:
+                    same = stored_side == side and self._normalised[side][i] == norm
+                    raw = (self._names[i].name_th, self._names[i].name_en)[stored_side]
+                    if same or score == 100 or _resembles(q, query_split, choices[i], raw):
+                        row = scores.setdefault(i, [0.0, 0.0])
+                        row[side] = max(row[side], 100.0 if same else score)
+                        identical.setdefault(i, [False, False])[side] |= same
         conflicts = [
             NameConflict(id=n.id, name_th=n.name_th, name_en=n.name_en, source=n.source,
-                         score=max(th, en), identical=100 in (th, en), th_score=th, en_score=en)
+                         score=max(th, en), identical=any(identical[i]), th_score=th,
+                         en_score=en, th_identical=identical[i][0],
+                         en_identical=identical[i][1])
             for i, (th, en) in scores.items() for n in (self._names[i],)
         ]
         conflicts.sort(key=lambda c: (not c.identical, -c.score, c.name_th))
@@ -437,9 +469,9 @@ def check_name_available(
     if conflicts is None:
         conflicts = index.find_conflicts(name_th, name_en)
     errors = []
-    for field, side in (("name_th", "th_score"), ("name_en", "en_score")):
-        matching = [c for c in conflicts if getattr(c, side) > 0]
-        identical = [c for c in matching if getattr(c, side) == 100]
+    for field, lang in (("name_th", "th"), ("name_en", "en")):
+        matching = [c for c in conflicts if getattr(c, f"{lang}_score") > 0]
+        identical = [c for c in matching if getattr(c, f"{lang}_identical")]
         if matching:
             names = "; ".join(" / ".join(filter(None, (c.name_th, c.name_en)))
                               for c in identical or matching)

@@ -5,6 +5,7 @@ with htmx, the name check and the address cascade update fragments in place."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,18 +17,30 @@ from core.accounts.deps import CurrentUser
 from core.db import RowId, SessionDep, parse_row_id
 from core.errors import DomainError, FieldError, Invalid
 from core.forms import form_dict, localized_errors
-from core.i18n import get_locale, message
+from core.i18n import format_number, get_locale, message
 from core.i18n import gettext as _
 from core.options import Option
+from core.runtime import get_resources
 from core.templating import render
 from core.thai_ids import mask_pin
-from registration import address, identity, names, repository, schemas, service, steps
+from registration import (
+    address,
+    identity,
+    names,
+    repository,
+    schemas,
+    service,
+    steps,
+    typed_resume,
+)
 from registration.documents import DOCUMENT_KINDS
 from registration.fees import format_baht
 from registration.models import Application, ApplicationStatus, PersonRole
 
 router = APIRouter(prefix="/registration", tags=["registration"])
 BLANK_PEOPLE_ROWS = {"people": 2, "directors": 1}
+MAX_SHOWN_CAPITAL = 10**13  # baht; the capital step refuses more
+RETURN_TO_CHECK = "check"  # ?return=check: a "Change" link from "check your answers"
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -111,6 +124,8 @@ def step_context(session: SessionDep, application: Application, step: str,
             and not service.missing_documents(session, application) else set()),
     }
     if step == "office":
+        ctx["postal_codes"] = address.postal_codes(str(values.get("subdistrict_code") or "")) \
+            if values.get("subdistrict_code") else []
         ctx["provinces"] = address.provinces(lang)
         ctx["districts"] = address.districts(values.get("province_code") or "", lang) \
             if values.get("province_code") else []
@@ -120,6 +135,12 @@ def step_context(session: SessionDep, application: Application, step: str,
         ctx["nationalities"] = identity.nationalities(lang)
         for group in ("people", "directors"):
             ctx[f"{group}_rows"] = _row_count(values, group, 1 if extra_row == group else 0)
+        # The head office's province, offered in each new person's address.
+        ctx["default_address"] = address.province_line(application.province_code, lang)
+    if step == "directors":
+        ctx["promoters"] = schemas.promoters_of(repository.people_by_role(session, application))
+    if step == "capital":
+        ctx["capital_total"] = _capital_total(values, lang)
     if step == "eec":
         ctx["eec_provinces"] = eec.province_options()
         ctx["estates"] = eec.estate_options(values.get("eec_province_code") or None)
@@ -129,6 +150,19 @@ def step_context(session: SessionDep, application: Application, step: str,
     if step == "review":
         ctx.update(_review_context(session, application))
     return ctx
+
+
+def _capital_total(values: dict[str, Any], lang: str) -> str:
+    """Shares × par value as the form shows it; empty until both read as numbers."""
+    try:
+        shares = Decimal(str(values.get("share_count", "")).replace(",", "").strip())
+        par = Decimal(str(values.get("par_value", "")).replace(",", "").strip())
+        total = shares * par
+    except ArithmeticError:  # not a number, or one too large to multiply (1e999999999)
+        return ""
+    if not total.is_finite() or not 0 < total <= MAX_SHOWN_CAPITAL:
+        return ""
+    return format_number(total, lang)
 
 
 def _documents_context(session: SessionDep, application: Application) -> dict[str, Any]:
@@ -196,7 +230,24 @@ def step_form(application_id: RowId, step: str, request: Request, session: Sessi
         if step in schemas.STEP_FORMS else {}
     ctx = step_context(session, application, step, values, {})
     ctx["read_only"] = not service.can_change(user, application)  # staff reading a draft
+    ctx["return_to"] = RETURN_TO_CHECK if request.query_params.get("return") == RETURN_TO_CHECK \
+        else ""
+    restored = restore_typed(request, application, step) \
+        if service.can_change(user, application) else None
+    if restored is not None:  # what was typed when the session expired, back in the form
+        ctx.update(step_context(session, application, step, restored, {}))
+        ctx["restored"] = True
     return render(request, f"registration/step_{step}.html", ctx)
+
+
+def restore_typed(request: Request, application: Application, step: str
+                  ) -> dict[str, Any] | None:
+    """?restore=<token> after signing in again: what was typed when the session expired."""
+    token = request.query_params.get("restore")
+    if not token:
+        return None
+    return typed_resume.take(get_resources(request), token, request.cookies.get(
+        typed_resume.COOKIE), f"/registration/{application.id}/{step}")
 
 
 def _next_step(step: str) -> str:
@@ -266,11 +317,14 @@ async def step_save(application_id: RowId, step: str, request: Request, session:
         raise DomainError("error.not_found", status=404)
     values = form_dict(await request.form())
     action = str(values.pop("action", "next"))
+    return_to = RETURN_TO_CHECK if values.pop("return_to", "") == RETURN_TO_CHECK else ""
+    _drop_untouched_addresses(values, address.province_line(application.province_code,
+                                                            get_locale()))
     if action.startswith("add_"):
         # "Add another person": show one more empty row; nothing is validated or lost.
-        return render(request, f"registration/step_{step}.html",
-                      step_context(session, application, step, values, {},
-                                   extra_row=action.removeprefix("add_")))
+        ctx = step_context(session, application, step, values, {},
+                           extra_row=action.removeprefix("add_"))
+        return render(request, f"registration/step_{step}.html", ctx | {"return_to": return_to})
     try:
         result = service.save_step(session, application, step, values, partial=True)
     except Invalid as exc:  # a shape no form sends (an object for a field): nothing is saved
@@ -280,12 +334,27 @@ async def step_save(application_id: RowId, step: str, request: Request, session:
         session.commit()
         errors = result.errors
     if errors and action != "draft":
-        return render(request, f"registration/step_{step}.html",
-                      step_context(session, application, step, values,
-                                   localized_errors(errors)), status_code=422)
+        ctx = step_context(session, application, step, values, localized_errors(errors))
+        return render(request, f"registration/step_{step}.html", ctx | {"return_to": return_to},
+                      status_code=422)
     if action == "draft":
         return _redirect("/registration?saved=1")
+    if return_to == RETURN_TO_CHECK:  # changed from "check your answers": back there
+        return _redirect(f"/registration/{application.id}/review#answer-{step}")
     return _redirect(f"/registration/{application.id}/{_next_step(step)}")
+
+
+def _drop_untouched_addresses(values: dict[str, Any], default: str) -> None:
+    """A new person's address starts as the head office's province; a row where nothing else
+    was typed is still blank, not a person with only an address."""
+    if not default:
+        return
+    for group in ("people", "witnesses"):
+        for index, row in steps.person_rows(values, group):
+            if str(row.get("address", "")).strip() == default and not any(
+                    str(v).strip() for k, v in row.items()
+                    if k not in ("address", "nationality", "is_promoter", "can_sign")):
+                del values[f"{group}-{index}-address"]
 
 
 # --- Address and estate cascades (htmx) -------------------------------------------------------
@@ -309,6 +378,8 @@ def subdistrict_options(request: Request, district_code: str = "") -> Response:
 
 @address_router.get("/postal-code")
 def postal_code(request: Request, subdistrict_code: str = "") -> Response:
+    """One postal code fills the field; a subdistrict with two (Map Ta Phut: 21000 and 21150)
+    offers both to choose from."""
     codes = address.postal_codes(subdistrict_code) if subdistrict_code else []
     return render(request, "registration/postal_input.html",
                   {"value": codes[0] if len(codes) == 1 else "", "codes": codes})

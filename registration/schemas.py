@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError
 
 from core.eec import EEC_PROVINCES, TARGET_INDUSTRIES, estates
 from core.errors import N_, FieldError, Invalid, NotFound, register_messages
@@ -34,6 +34,7 @@ from registration.steps import (
     Amount,
     DirectorRow,
     PersonData,
+    PromoterPick,
     ShareholderRow,
     StepForm,
     StepResult,
@@ -102,10 +103,13 @@ class CapitalForm(StepForm):
     def check(self, application: Application) -> StepResult:
         r = Reader(self.form_values())
         values: dict[str, Any] = {"objectives": r.text("objectives", max_len=4000)}
-        capital = r.integer("registered_capital", min=1, max=10**13)
-        values["registered_capital"] = capital
-        if not is_company(application.entity_type):
-            values.update(share_count=None, par_value=None, paid_up_percent=None)
+        company = is_company(application.entity_type)
+        # A company's capital is its shares times their par value: the form shows it, nobody
+        # types it twice. A client that still sends it has it checked against the product.
+        capital = r.integer("registered_capital", required=not company, min=1, max=10**13)
+        if not company:
+            values.update(registered_capital=capital, share_count=None, par_value=None,
+                          paid_up_percent=None)
             return StepResult(values=values, errors=r.errors)
         shares = r.integer("share_count", min=1, max=10**12)
         par = r.decimal("par_value", max=Decimal(10**9))
@@ -118,10 +122,17 @@ class CapitalForm(StepForm):
         if paid is not None and paid < MIN_PAID_UP_PERCENT:
             r.error("paid_up_percent", "capital.paid_up_min")
             paid = None
-        if capital and shares and par is not None and par >= MIN_PAR_VALUE \
-                and capital != shares * par:
-            r.error("registered_capital", "capital.mismatch", expected=f"{shares * par:,.2f}")
-        values.update(share_count=shares, par_value=par, paid_up_percent=paid)
+        product = shares * par if shares and par is not None else None
+        if product is not None and product != product.to_integral_value():
+            r.error("par_value", "capital.whole_baht", total=f"{product:,.2f}")
+        elif product is not None and product > 10**13:
+            r.error("share_count", "capital.too_large", max=f"{10**13:,}")
+        elif product is not None and capital is not None and capital != product:
+            r.error("registered_capital", "capital.mismatch", expected=f"{product:,.2f}")
+        elif product is not None:
+            capital = int(product)
+        values.update(registered_capital=capital if product is not None else None,
+                      share_count=shares, par_value=par, paid_up_percent=paid)
         return StepResult(values=values, errors=r.errors)
 
 
@@ -175,37 +186,71 @@ class PeopleForm(StepForm):
         return StepResult(people={"shareholder": people}, errors=r.errors)
 
 
+def promoters_of(people: Mapping[PersonRole, list[Person]]) -> list[Person]:
+    return [p for p in people.get(PersonRole.shareholder, []) if p.is_promoter]
+
+
+def _saved_key(p: Person) -> str:
+    return p.thai_id or f"{p.nationality}:{p.passport_no}"
+
+
 class DirectorsForm(StepForm):
-    """Directors, how many must sign together, and the two witnesses."""
+    """Directors, how many must sign together, and the two witnesses. A promoter becomes a
+    director with a tick (`promoters`), so nobody types the same person twice."""
 
     step: ClassVar[str] = "directors"
     label: ClassVar[str] = N_("Directors and witnesses")
-    groups: ClassVar[tuple[str, ...]] = ("directors", "witnesses")
+    groups: ClassVar[tuple[str, ...]] = ("promoters", "directors", "witnesses")
 
-    directors: list[DirectorRow] = Field(default_factory=list, max_length=MAX_PEOPLE_ROWS)
+    promoters: list[PromoterPick] = Field(
+        default_factory=list, max_length=MAX_PEOPLE_ROWS,
+        description="One per promoter, in the promoters step's order: is_director makes that "
+                    "promoter a director without typing them again")
+    directors: list[DirectorRow] = Field(default_factory=list, max_length=MAX_PEOPLE_ROWS,
+                                         description="Directors who are not promoters")
     signatories_required: WholeNumber = ""
     signing_rule_note: Text = ""
     witnesses: list[WitnessRow] = Field(default_factory=list, max_length=MAX_PEOPLE_ROWS,
                                         description=f"The first {WITNESSES} are read")
+    _promoters: list[Person] = PrivateAttr(default_factory=list)
 
     @classmethod
     def stored(cls, application: Application,
                people: Mapping[PersonRole, list[Person]]) -> Self:
+        promoters = promoters_of(people)
+        directors = {_saved_key(d): d for d in people[PersonRole.director]}
+        picks = [{"is_director": _saved_key(p) in directors,
+                  "can_sign": _saved_key(p) in directors and directors[_saved_key(p)].can_sign}
+                 for p in promoters]
+        promoter_keys = {_saved_key(p) for p in promoters}
         return cls.model_validate({
-            "directors": [person_fields(p) for p in people[PersonRole.director]],
+            "promoters": picks,
+            "directors": [person_fields(d) for d in people[PersonRole.director]
+                          if _saved_key(d) not in promoter_keys],
             "witnesses": [person_fields(p) for p in people[PersonRole.witness]],
             "signatories_required": application.signatories_required or "",
             "signing_rule_note": application.signing_rule_note})
 
+    def use_saved_people(self, people: Mapping[PersonRole, list[Person]]) -> None:
+        self._promoters = promoters_of(people)
+
+    def _ticked_promoters(self) -> list[PersonData]:
+        return [PersonData(full_name=p.full_name, nationality=p.nationality, thai_id=p.thai_id,
+                           passport_no=p.passport_no, can_sign=pick.can_sign)
+                for p, pick in zip(self._promoters, self.promoters, strict=False)
+                if pick.is_director]
+
     def check(self, application: Application) -> StepResult:
         data = self.form_values()
         r = Reader(data)
-        directors = []
+        directors = self._ticked_promoters()
+        ticked = {identity_key(d) for d in directors}
         for index, row in person_rows(data, "directors"):
             prefix = f"directors-{index}-"
             person = read_person(r, row, prefix, with_details=False)
             person.can_sign = Reader(row).flag("can_sign")
-            directors.append(person)
+            if identity_key(person) not in ticked:  # typed again as well as ticked: once
+                directors.append(person)
         if not directors:
             r.error("directors", "directors.min")
         signers = sum(1 for d in directors if d.can_sign)

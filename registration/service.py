@@ -258,6 +258,18 @@ def _replace_people(session: Session, application: Application, role: str,
                            shares=p.shares, is_promoter=p.is_promoter, can_sign=p.can_sign))
 
 
+def _follow_promoters(session: Session, application: Application,
+                      promoters: list[steps.PersonData]) -> None:
+    """A promoter made a director by a tick is the same person: a name corrected on the
+    promoters step is corrected among the directors too (matched by ID or passport)."""
+    by_key = {steps.identity_key(p): p for p in promoters if p.is_promoter}
+    for director in repository.people_of(session, application, PersonRole.director):
+        promoter = by_key.get(director.thai_id or f"{director.nationality}:{director.passport_no}")
+        if promoter is not None and director.full_name != promoter.full_name:
+            director.full_name = promoter.full_name
+            session.add(director)
+
+
 def saved_step(session: Session, application: Application, step: str) -> StepForm:
     """A step's draft as its model: what its form or GET shows when the step is opened."""
     form = schemas.STEP_FORMS.get(step)
@@ -272,13 +284,17 @@ def save_step(session: Session, application: Application, step: str,
     With `partial`, a draft is kept even when invalid ("save and finish later"); the step is
     marked complete only when it is valid."""
     ensure_draft(application)
-    result = schemas.read_step_form(step, data).check(application)
+    form = schemas.read_step_form(step, data)
+    form.use_saved_people(repository.people_by_role(session, application))
+    result = form.check(application)
     if result.errors and not partial:
         raise Invalid(result.errors)
     for key, value in result.values.items():
         setattr(application, key, value)
     for role, people in result.people.items():
         _replace_people(session, application, role, people)
+    if "shareholder" in result.people:
+        _follow_promoters(session, application, result.people["shareholder"])
     done = [s for s in application.completed_steps if s != step]
     if result.ok:
         done.append(step)

@@ -34,6 +34,11 @@ register_messages(
         "capital.mismatch": N_(
             "Registered capital must equal the number of shares times the par value ({expected} "
             "baht)."),
+        "capital.whole_baht": N_(
+            "The number of shares times the par value comes to {total} baht. Registered capital "
+            "is in whole baht: change the par value or the number of shares."),
+        "capital.too_large": N_(
+            "The number of shares times the par value comes to more than {max} baht."),
         "capital.par_min": N_("The par value of a share must be at least 5 baht."),
         "capital.paid_up_min": N_("Each share must be at least 25% paid up."),
         "people.min_promoters": N_(
@@ -203,6 +208,15 @@ class DirectorRow(IdentityRow):
     can_sign: Flag = False
 
 
+class PromoterPick(BaseModel):
+    """A promoter, by position on the promoters step, named a director with one tick."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    is_director: Flag = False
+    can_sign: Flag = False
+
+
 class WitnessRow(IdentityRow):
     age: WholeNumber = ""
     address: Text = ""
@@ -265,6 +279,10 @@ class StepForm(BaseModel):
         """The saved draft, as the form shows it when the step is opened."""
         return cls.model_validate({name: getattr(application, name)
                                    for name in cls.model_fields})
+
+    def use_saved_people(self, people: Mapping[PersonRole, list[Person]]) -> None:
+        """Gives the step the people saved by earlier steps, before `check` (a step that
+        refers to them, such as promoters made directors, reads them here)."""
 
     def check(self, application: Application) -> StepResult:
         """The step's rules: the values to store and the field errors, keyed by form field."""

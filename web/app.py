@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,7 +27,7 @@ from complaints import open311
 from complaints import routes as complaint_routes
 from complaints import statuses as ticket_statuses
 from core import templating
-from core.accounts.deps import SignInRequired
+from core.accounts.deps import SESSION_USER_KEY, SignInRequired
 from core.container import Resources, build
 from core.errors import DomainError, FieldError, Invalid
 from core.forms import localized_errors
@@ -35,8 +36,8 @@ from core.limits import BodyLimitMiddleware
 from core.local_state import make_private
 from core.logging_setup import configure_logging
 from core.problems import document_problems, problem_response
-from core.runtime import installed
-from core.security import verify_csrf
+from core.runtime import get_resources, installed
+from core.security import CSRF_SESSION_KEY, CsrfError, verify_csrf
 from core.settings import Settings
 from core.templating import render
 from core.thai_ids import format_juristic_number
@@ -44,7 +45,7 @@ from eec_bridge import delivery, desk, webhooks
 from flows import application_status, case_desk, certificate
 from registration import api as registration_api
 from registration import routes as registration_routes
-from registration import service
+from registration import service, typed_resume
 from web import api_docs, chat, pages
 from web.accounts import routes as account_routes
 from web.accounts import staff as staff_accounts
@@ -87,11 +88,48 @@ def _render_error(request: Request, status: int, key: str, params: dict | None =
     )
 
 
+def _same_origin(request: Request) -> bool:
+    """The browser says the form was posted from one of our own pages."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin:
+        return urlsplit(origin).netloc == request.url.netloc
+    return request.headers.get("sec-fetch-site") == "same-origin"
+
+
+def _keep_typed_and_sign_in(request: Request, exc: DomainError) -> Response | None:
+    """A wizard step posted from our page after the session expired (no session left, so no
+    CSRF token; or signed in too long ago): what was typed is kept under a one-time token and
+    the user signs in again, then lands on the same step with it back in the form. A genuine
+    cross-site forgery (a live session, a wrong token, another origin) is still refused."""
+    if request.method != "POST" or request.headers.get("hx-request") or not _same_origin(request):
+        return None
+    if isinstance(exc, CsrfError) and (request.session.get(CSRF_SESSION_KEY)
+                                       or request.session.get(SESSION_USER_KEY)):
+        return None  # a live session: the token is wrong, not expired
+    resources = get_resources(request)
+    token = typed_resume.keep(resources, request.url.path,
+                              getattr(request.state, "submitted_form", None))
+    if token is None:
+        return None
+    back = f"{request.url.path}?restore={token}"
+    response = RedirectResponse(f"/sign-in?expired=1&next={quote(back, safe='/')}",
+                                status_code=303)
+    response.set_cookie(typed_resume.COOKIE, token, max_age=typed_resume.TTL_S,
+                        path="/registration", httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https")
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
+        if isinstance(exc, (SignInRequired, CsrfError)) and not wants_json(request):
+            kept = _keep_typed_and_sign_in(request, exc)
+            if kept is not None:
+                return kept
         if isinstance(exc, SignInRequired) and not wants_json(request):
-            return RedirectResponse(f"/sign-in?next={request.url.path}", status_code=303)
+            back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/sign-in?next={quote(back, safe='/')}", status_code=303)
         errors = exc.errors if isinstance(exc, Invalid) else ()
         if wants_json(request):
             response = problem_response(exc.status, exc.key, params=exc.params, errors=errors,

@@ -17,10 +17,12 @@ from sqlmodel import select
 from stdnum.th import moa
 
 from core.accounts.models import Role, User
+from core.i18n import message, set_locale
 from core.runtime import get_settings
 from core.thai_dates import BANGKOK
 from core.thai_ids import format_juristic_number
 from eec_bridge import callbacks
+from flows.certificate import case_by_code
 from flows.submission import case_of
 from registration import repository, service
 from registration.models import Application, PersonRole
@@ -207,3 +209,42 @@ def test_shaped_thai_copies_out_of_the_pdf_as_typed(tmp_path):
         verification_url="http://127.0.0.1:8000/verify/abc")))
     text = poppler("pdftotext", pdf)
     assert name_th in text and "26 พฤศจิกายน 2569" in text and "November 26, 2026" in text
+
+
+WORKFLOW_STATES = ("submitted", "with_bizportal", "eec_review", "info_requested", "approved",
+                   "rejected")
+
+
+@pytest.mark.parametrize("lang, legal_status, entity", [
+    ("en", "Registered, in operation", "Limited company"),
+    ("th", "จดทะเบียนแล้ว ยังดำเนินกิจการอยู่", "บริษัทจำกัด"),
+])
+def test_verification_shows_the_legal_status_and_facts_never_the_workflow_state(
+        browser, session, registered, lang, legal_status, entity):
+    case = case_by_code(session, registered.code)
+    year = datetime.now(BANGKOK).year
+    for status in ("eec_review", "approved", "info_requested"):
+        case.status = status  # wherever the case is on the desk, the page says the same
+        session.add(case)
+        session.commit()
+        browser.client.cookies.clear()
+        choose_language(browser, lang)
+        page = browser.get(f"/verify/{registered.code}")
+        assert page.status_code == 200
+        text = page.text
+        assert legal_status in text and entity in text
+        assert registered.name_th in text and registered.name_en in text
+        assert format_juristic_number(registered.juristic_number) in text
+        date = text.split('id="registration-date"')[1].split("</dd>")[0]
+        assert str(year + 543 if lang == "th" else year) in date  # Buddhist Era in Thai
+        for state in WORKFLOW_STATES:
+            assert message_for(lang, f"case.status.{state}") not in text, state
+        assert registered.reference not in text
+
+
+def message_for(lang: str, key: str) -> str:
+    set_locale(lang)
+    try:
+        return message(key)
+    finally:
+        set_locale("en")

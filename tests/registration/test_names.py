@@ -19,6 +19,7 @@ from registration.names import (
     clean_text,
     entity_label,
     normalise,
+    resemblance_key,
 )
 from registration.register_seed import generate_register
 
@@ -288,10 +289,11 @@ def test_near_identical_names_are_found_at_10000_names(register, name_index):
         conflicts = name_index.find_conflicts(None, en_variant, limit=50)
         mine = [c for c in conflicts if c.id == str(i)]
         assert mine and not mine[0].identical
-        # Every reported score is the real similarity of the normalised English forms.
+        # Every reported score is at least the similarity of the English resemblance keys
+        # (a Thai name wholly in known loanwords may score higher against it).
         for c in conflicts:
-            assert c.en_score == pytest.approx(
-                fuzz.ratio(normalise(en_variant), normalise(c.name_en)))
+            assert c.en_score >= fuzz.ratio(resemblance_key(en_variant),
+                                            resemblance_key(c.name_en)) - 1e-9
             assert c.en_score >= SIMILARITY_THRESHOLD and c.th_score == 0
 
 

@@ -150,7 +150,7 @@ def test_capital_error_in_thai_keeps_the_typed_values(browser):
     assert r.status_code == 422
     error = r.text.split('id="e-par_value">')[1].split("<")[0]
     assert any("\u0e00" <= ch <= "\u0e7f" for ch in error), error
-    assert 'value="1000000"' in r.text and "Trading of industrial parts" in r.text
+    assert 'value="100000"' in r.text and "Trading of industrial parts" in r.text
 
 
 def test_shares_must_add_up_and_two_promoters_are_needed(browser, draft):

@@ -34,6 +34,10 @@ def safe_next(url: str | None, default: str = "/registration") -> str:
     parsed = urlparse(url)
     if parsed.scheme or parsed.netloc or not url.startswith("/") or url.startswith("//"):
         return default
+    # Browsers read a backslash as a slash ("/\\evil.example" is "//evil.example") and drop
+    # tabs and newlines inside a URL, so none of them may appear in a same-site path.
+    if "\\" in url or any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return default
     return url
 
 
@@ -83,10 +87,11 @@ def landing_page(user: User) -> str:
 
 
 @router.get("/sign-in")
-def sign_in_form(request: Request, user: OptionalUser, next: str | None = None):
+def sign_in_form(request: Request, user: OptionalUser, next: str | None = None,
+                 expired: bool = False):
     # No `next` stays empty, so the landing page can follow the account's role.
     return render(request, "accounts/sign_in.html",
-                  {"values": {}, "next_url": safe_next(next, "")})
+                  {"values": {}, "next_url": safe_next(next, ""), "expired": expired})
 
 
 @router.post("/sign-in")

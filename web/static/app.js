@@ -36,3 +36,19 @@ document.addEventListener("htmx:afterRequest", function (event) {
     if (cleared) cleared.innerHTML = "";
   }
 });
+
+/* data-capital-total on an <output>: shares × par value, worked out as they are typed (the
+   server works it out again on saving; without JavaScript the saved page shows it). */
+document.addEventListener("input", function (event) {
+  if (!event.target.hasAttribute("data-capital-part")) return;
+  var output = document.querySelector("[data-capital-total]");
+  if (!output) return;
+  var read = function (id) {
+    var field = document.getElementById(id);
+    return field ? Number(field.value.replace(/[,\s]/g, "")) : NaN;
+  };
+  var total = read("f-share_count") * read("f-par_value");
+  var locale = output.dataset.locale === "th" ? "th-TH" : "en-US";
+  output.textContent = isFinite(total) && total > 0
+    ? total.toLocaleString(locale, {maximumFractionDigits: 2}) : "—";
+});
