@@ -42,6 +42,8 @@ class KeepInDirectory:
         partial = self.directory / f".{name}.part"
         partial.write_bytes(data)
         os.replace(partial, self.directory / f"{name}{SUFFIX}")
+        # One line a mail, so `docker compose logs mail` shows what was caught.
+        print(f"caught {name}{SUFFIX} for {', '.join(envelope.rcpt_tos)}", flush=True)
         return "250 Message accepted for delivery"
 
 
