@@ -56,10 +56,10 @@ class ApplicantState:
 
 def applicant_state(application: Application, case: Case | None) -> ApplicantState:
     status_url = f"/registration/{application.id}/status"
-    if application.status == ApplicationStatus.draft or case is None:
-        if application.status == ApplicationStatus.draft:
-            return ApplicantState("draft", "applicant.action.continue",
-                                  f"/registration/{application.id}")
+    if application.status == ApplicationStatus.draft:
+        return ApplicantState("draft", "applicant.action.continue",
+                              f"/registration/{application.id}")
+    if case is None:  # never for long: submitting opens the case in the same transaction
         return ApplicantState("submitted", "applicant.action.status", status_url)
     certificate = f"/registration/{application.id}/certificate.pdf"
     if case.status == CaseStatus.info_requested:
@@ -90,6 +90,7 @@ def cases_by_application(session: Session, applications: list[Application]
 
 @router.get("")
 def my_applications(request: Request, session: SessionDep, user: CurrentUser):
+    """"My applications": each with its state and its next action."""
     applications = repository.applications_of(session, user)
     cases = cases_by_application(session, applications)
     rows = [(a, applicant_state(a, cases.get(stored_id(a.id)))) for a in applications]
