@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from core.accounts.deps import SESSION_USER_KEY, CurrentUser
@@ -41,9 +42,13 @@ def read_one(notification_id: RowId, session: SessionDep, user: CurrentUser):
 
 def unread_for(request: Request) -> int:
     """The header's count for the signed-in user (a template global: base.html asks for it
-    only when someone is signed in)."""
+    only when someone is signed in). The error page renders the header too, also when the
+    database is what failed: then there is no count, not a second error."""
     user_id = parse_row_id(request.session.get(SESSION_USER_KEY))
     if user_id is None:
         return 0
-    with Session(get_engine()) as session:
-        return service.unread_count(session, user_id)
+    try:
+        with Session(get_engine()) as session:
+            return service.unread_count(session, user_id)
+    except SQLAlchemyError:
+        return 0
