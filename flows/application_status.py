@@ -113,8 +113,7 @@ def status_page(application_id: RowId, request: Request, session: SessionDep, us
                 form: str = ""):
     application = service.get_application(session, user, application_id)
     ctx = _status_context(session, application)
-    ctx["owner"] = service.can_change(user, application)
-    if not ctx["owner"]:  # staff get no answer form and no next action
+    if not service.can_change(user, application):  # staff get no answer form
         ctx["info_request"], ctx["form_on_page"] = None, False
     if is_htmx(request):
         # A poll refreshes only the timeline, which links to the answer form unless the page
@@ -147,7 +146,7 @@ async def answer_request(application_id: RowId, request: Request, session: Sessi
     except Invalid as exc:
         session.rollback()
         return render(request, "registration/status.html",
-                      {**_status_context(session, application), "owner": True, "values": values,
+                      {**_status_context(session, application), "values": values,
                        "errors": localized_errors(exc.errors)}, status_code=422)
     session.commit()
     return RedirectResponse(f"/registration/{application.id}/status", status_code=303)
