@@ -71,7 +71,7 @@ chatbot-test: install rasa-env chatbot-model
 # For developers adding messages: extract, then merge into both catalogs.
 extract: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -o $(LOCALE_DIR)/messages.pot \
-	  --no-location --sort-output --project "EEC Business One-Stop" core flows web registration bizportal eec_bridge chatbot complaints
+	  --no-location --sort-output --project "EEC Business One-Stop" core flows web registration bizportal eec_bridge chatbot complaints notifications mail
 
 translations: extract
 	$(VENV)/bin/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages --no-fuzzy-matching

@@ -22,7 +22,8 @@ Figures (one httpx client for everything, after a warm-up):
                         over GET / pings interleaved one for one with the webhook calls.
 
   chatbot.adversarial_intent_acc_th, chatbot.adversarial_intent_acc_en,
-  chatbot.adversarial_entity_f1_th, chatbot.adversarial_entity_f1_en
+  chatbot.adversarial_entity_f1_th, chatbot.adversarial_entity_f1_en (and the same four for
+  suite 2, chatbot.adversarial2_*, written blind later)
                         chatbot/evaluate_adversarial.py against the same Rasa server
                         (/model/parse) over the adversarial set (chatbot/tests/adversarial_*.yml,
                         written fresh, never trained on): intent accuracy, and entity F1 on
@@ -363,6 +364,7 @@ def run(workdir: Path) -> list[Figure]:
         status_senders = [sender for turn, sender, _ in calls if turn.kind == "status"]
         gaps = event_gaps(client, bot.rasa_url, status_senders)
         adversarial = adversarial_scores(bot.rasa_url, workdir)
+        blind = adversarial_scores(bot.rasa_url, workdir, suite="2")
         filings = [file_by_script(client, bot.rasa_url, script) for script in SCRIPTS]
 
     parse_p50, parse_p95 = ms(parse_s, 50), ms(parse_s, 95)
@@ -406,6 +408,13 @@ def run(workdir: Path) -> list[Figure]:
           for lang in ("th", "en")),
         *(Figure(f"chatbot.adversarial_entity_f1_{lang}",
                  adversarial[lang]["scores"]["entity_f1"], "fraction")
+          for lang in ("th", "en")),
+        # Suite 2, written blind after the last change it could have steered: no target.
+        *(Figure(f"chatbot.adversarial2_intent_acc_{lang}",
+                 blind[lang]["scores"]["intent_accuracy"], "fraction")
+          for lang in ("th", "en")),
+        *(Figure(f"chatbot.adversarial2_entity_f1_{lang}",
+                 blind[lang]["scores"]["entity_f1"], "fraction")
           for lang in ("th", "en")),
         Figure("chatbot.turns_to_ticket_median", turns_median, "turns"),
         Figure("chatbot.turns_to_ticket_ratio_vs_minimum", turns_median / MIN_TURNS_TO_TICKET,

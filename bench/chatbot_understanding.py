@@ -20,16 +20,17 @@ class UnderstandingBenchError(RuntimeError):
     pass
 
 
-def adversarial_scores(rasa_url: str, workdir: Path) -> dict[str, Any]:
-    """chatbot/evaluate_adversarial.py against the running server; its summary to stderr."""
-    out = workdir / "adversarial-report.json"
+def adversarial_scores(rasa_url: str, workdir: Path, suite: str = "1") -> dict[str, Any]:
+    """chatbot/evaluate_adversarial.py against the running server, on suite 1 (the gate) or
+    suite 2 (written blind, later); its summary to stderr."""
+    out = workdir / f"adversarial{suite}-report.json"
     result = run_in_rasa_env("python", "evaluate_adversarial.py", "--server", rasa_url,
-                             "--out", str(out), "--quiet", timeout=900)
+                             "--suite", suite, "--out", str(out), "--quiet", timeout=900)
     if result.returncode != 0:
         raise UnderstandingBenchError(f"evaluate_adversarial.py failed:\n{tail(result)}")
     for line in result.stdout.strip().splitlines():
         if line.strip() and not line.startswith("report:"):
-            note(f"chatbot adversarial: {line.strip()}")
+            note(f"chatbot adversarial suite {suite}: {line.strip()}")
     return json.loads(out.read_text(encoding="utf-8"))["languages"]
 
 

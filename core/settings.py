@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     eec_oss_client_secret: SecretStr = SecretStr("")
     eec_oss_webhook_secret: SecretStr = SecretStr("")
     http_timeout_s: float = 5.0
+    # E-mail to applicants goes out through this SMTP server: smtp://host:port (plain),
+    # smtp+starttls://user:password@host:587 or smtps://user:password@host:465. The default
+    # is the development mail sink (`make run` starts it; python -m mail.sink), which keeps
+    # every mail in mail_sink_dir for the /dev/mail page instead of passing it on.
+    smtp_url: str = "smtp://127.0.0.1:8025"
+    mail_from: str = "EEC Business One-Stop <no-reply@eec-onestop.example>"
+    mail_sink_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "mail")
 
     # Delivery: retries with exponential backoff and jitter, then the message is parked.
     delivery_max_attempts: int = 8

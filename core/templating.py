@@ -23,6 +23,7 @@ TEMPLATE_DIRS = [
     str(ROOT / "registration" / "templates"),
     str(ROOT / "eec_bridge" / "templates"),
     str(ROOT / "complaints" / "templates"),
+    str(ROOT / "notifications" / "templates"),
 ]
 
 templates = Jinja2Blocks(directory=TEMPLATE_DIRS)

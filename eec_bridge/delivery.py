@@ -1,4 +1,5 @@
-"""Delivering outbox messages to Biz Portal and EEC OSS, and applying what comes back.
+"""Delivering outbox messages to Biz Portal, EEC OSS and the applicants' mail server (SMTP),
+and applying what comes back.
 
 A delivery runs in three short steps: read the message, call the other side with the
 message id as Idempotency-Key (no database transaction open meanwhile), then lock the case
@@ -29,6 +30,7 @@ from eec_bridge import exchange_log, topics, workflow
 from eec_bridge.models import Case, OutboxMessage, OutboxState
 from eec_bridge.oss import adapter as oss_adapter
 from eec_bridge.oss.gateway import EecOssGateway
+from mail.gateway import Mailer, SmtpMailer
 
 log = logging.getLogger("eec_bridge.delivery")
 
@@ -41,8 +43,13 @@ def _open_oss(resources: Resources) -> EecOssGateway:
     return oss_adapter.from_settings(resources.settings)
 
 
+def _open_mailer(resources: Resources) -> Mailer:
+    settings = resources.settings
+    return SmtpMailer(settings.smtp_url, settings.mail_from, settings.http_timeout_s)
+
+
 # Opened once per container (core/container.py `provide`), at start-up by whoever warms it up.
-GATEWAYS = (_open_bizportal, _open_oss)
+GATEWAYS = (_open_bizportal, _open_oss, _open_mailer)
 
 
 def bizportal_gateway() -> BizPortalGateway:
@@ -88,12 +95,17 @@ class Call:
     apply: Callable[[Session, Case, Any], None]
 
 
+def mailer() -> Mailer:
+    return current().provide(_open_mailer)
+
+
 def gateway_for(destination: str) -> Any:
     """The gateway of a destination in eec_bridge.topics.DESTINATIONS."""
     return _GATEWAYS[destination]()
 
 
-_GATEWAYS: dict[str, Callable[[], Any]] = {"bizportal": bizportal_gateway, "eec_oss": oss_gateway}
+_GATEWAYS: dict[str, Callable[[], Any]] = {"bizportal": bizportal_gateway, "eec_oss": oss_gateway,
+                                           "mail": mailer}
 
 
 def _call_for(message: OutboxMessage) -> Call:

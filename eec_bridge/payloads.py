@@ -123,3 +123,13 @@ class LicenceStatusUpdate(_Payload):
     licence_id: str
     status: str
     note: str = ""
+
+
+class MailNotification(_Payload):
+    """An e-mail to an applicant, written in their language when the event happened."""
+
+    notification_id: int
+    to: str
+    subject: str
+    body: str
+    lang: Literal["th", "en"] = "th"

@@ -21,6 +21,7 @@ from core.http_adapters import SchemaError
 from core.runtime import get_settings
 from eec_bridge import payloads, wakeup, workflow
 from eec_bridge.models import Case, OutboxMessage
+from mail.gateway import Mail
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,15 @@ def callback_url(system: str) -> str:
 
 BIZPORTAL = Destination("bizportal", task="eec_bridge.bizportal.deliver", queue="bizportal")
 EEC_OSS = Destination("eec_oss", task="eec_bridge.eec_oss.deliver", queue="eec_oss")
-DESTINATIONS = {d.name: d for d in (BIZPORTAL, EEC_OSS)}
+# The applicants' mail server (SMTP): a queue of its own, so a slow relay delays only mail.
+MAIL = Destination("mail", task="eec_bridge.mail.deliver", queue="mail")
+DESTINATIONS = {d.name: d for d in (BIZPORTAL, EEC_OSS, MAIL)}
 
 TOPIC_BIZPORTAL_REGISTRATION = "bizportal.registration"
 TOPIC_BIZPORTAL_LICENCE_STATUS = "bizportal.licence_status"
 TOPIC_OSS_CASE = "eec_oss.case"
 TOPIC_OSS_ANSWER = "eec_oss.answer"
+TOPIC_MAIL_NOTIFICATION = "mail.notification"
 TOPICS = {t.name: t for t in (
     Topic(TOPIC_BIZPORTAL_REGISTRATION, BIZPORTAL, payloads.RegistrationSubmission,
           endpoint=lambda p: "POST /api/v1/registrations",
@@ -74,6 +78,11 @@ TOPICS = {t.name: t for t in (
           endpoint=lambda p: f"POST /api/v1/cases/{p.get('case_number')}/answers",
           send=lambda gw, mid, p: gw.answer_question(mid, p["case_number"], p["text"],
                                                      p.get("attachments", []))),
+    # The message id is the mail's Message-ID; the outbox row marks it sent once.
+    Topic(TOPIC_MAIL_NOTIFICATION, MAIL, payloads.MailNotification,
+          endpoint=lambda p: "SMTP MAIL notification",
+          send=lambda gw, mid, p: gw.send(mid, Mail(p["to"], p["subject"], p["body"],
+                                                    p.get("lang", "th")))),
 )}
 
 DEFAULT_QUEUE = "celery"  # health pings and anything without a destination

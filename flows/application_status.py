@@ -1,27 +1,100 @@
-"""The applicant's status page: the submitted application's timeline beside its case, and the
-answer to a request for more information (the file is registration's, the answer the case's).
-Composed here because it needs both contexts; included before the wizard's router, whose
-/registration/{id}/{step} would otherwise take these paths."""
+"""What an applicant sees of their applications: the list ("My applications") and the status
+page, each with the application's real state (draft, submitted, information requested,
+approved, registered, rejected) and the one next action; and the answer to a request for more
+information (the file is registration's, the answer the case's). Composed here because the
+state needs both the application (registration) and its case (eec_bridge); included before
+the wizard's router, whose /registration/{id}/{step} would otherwise take these paths."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
 from core.accounts.deps import CurrentUser
-from core.db import RowId, SessionDep
-from core.errors import DomainError, Invalid
+from core.db import RowId, SessionDep, stored_id
+from core.errors import N_, DomainError, Invalid, register_messages
 from core.forms import form_dict, localized_errors
 from core.templating import is_htmx, render
 from eec_bridge import actions
+from eec_bridge.models import Case, CaseStatus
 from flows.submission import case_of
 from registration import repository, service
-from registration.models import Application
+from registration.models import Application, ApplicationStatus
 
 router = APIRouter(prefix="/registration", tags=["registration"])
+
+register_messages({
+    "applicant.state.draft": N_("Draft"),
+    "applicant.state.submitted": N_("Submitted"),
+    "applicant.state.info_requested": N_("Information requested"),
+    "applicant.state.approved": N_("Approved"),
+    "applicant.state.registered": N_("Registered"),
+    "applicant.state.rejected": N_("Rejected"),
+    "applicant.action.continue": N_("Continue the application"),
+    "applicant.action.status": N_("View status"),
+    "applicant.action.answer": N_("Answer the officer's request"),
+    "applicant.action.certificate": N_("Download certificate"),
+    "applicant.action.reason": N_("See the reason"),
+})
+
+_REJECTED = {CaseStatus.rejected, CaseStatus.bizportal_rejected}
+
+
+@dataclass(frozen=True)
+class ApplicantState:
+    """Where an application stands for its applicant, and the one thing to do next."""
+
+    state: str  # draft, submitted, info_requested, approved, registered, rejected
+    action: str  # applicant.action.* message key
+    action_url: str
+
+
+def applicant_state(application: Application, case: Case | None) -> ApplicantState:
+    status_url = f"/registration/{application.id}/status"
+    if application.status == ApplicationStatus.draft:
+        return ApplicantState("draft", "applicant.action.continue",
+                              f"/registration/{application.id}")
+    if case is None:  # never for long: submitting opens the case in the same transaction
+        return ApplicantState("submitted", "applicant.action.status", status_url)
+    certificate = f"/registration/{application.id}/certificate.pdf"
+    if case.status == CaseStatus.info_requested:
+        return ApplicantState("info_requested", "applicant.action.answer",
+                              f"{status_url}#info-request")
+    if case.status in _REJECTED:
+        return ApplicantState("rejected", "applicant.action.reason", status_url)
+    if case.status == CaseStatus.approved:
+        return (ApplicantState("approved", "applicant.action.certificate", certificate)
+                if case.juristic_number else
+                ApplicantState("approved", "applicant.action.status", status_url))
+    # A company registered while its EEC leg is still under way is registered to its
+    # applicant: the certificate is theirs to download while the EEC Office decides the rest.
+    if case.juristic_number:
+        return ApplicantState("registered", "applicant.action.certificate", certificate)
+    return ApplicantState("submitted", "applicant.action.status", status_url)
+
+
+def cases_by_application(session: Session, applications: list[Application]
+                         ) -> dict[int, Case]:
+    """The cases of several applications in one query."""
+    ids = [a.id for a in applications if a.id is not None]
+    if not ids:
+        return {}
+    cases = session.exec(select(Case).where(col(Case.application_id).in_(ids))).all()
+    return {c.application_id: c for c in cases if c.application_id is not None}
+
+
+@router.get("")
+def my_applications(request: Request, session: SessionDep, user: CurrentUser):
+    """"My applications": each with its state and its next action."""
+    applications = repository.applications_of(session, user)
+    cases = cases_by_application(session, applications)
+    rows = [(a, applicant_state(a, cases.get(stored_id(a.id)))) for a in applications]
+    return render(request, "registration/dashboard.html", {"rows": rows})
 
 
 def _status_context(session: SessionDep, application: Application) -> dict[str, Any]:
@@ -30,6 +103,7 @@ def _status_context(session: SessionDep, application: Application) -> dict[str, 
     info_request = request_open if case is not None and case.status == "info_requested" \
         else None
     return {"application": application, "case": case,
+            "state": applicant_state(application, case),
             "events": repository.timeline(session, application),
             "info_request": info_request, "form_on_page": info_request is not None}
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from core.events import subscribe
 from eec_bridge.events import CaseEventRecorded, CompanyRegistered
-from flows import submission
+from flows import notify, submission
 from registration import outcomes
 from registration.events import ApplicationSubmitted
 
@@ -29,4 +29,6 @@ def _company_registered(session: Session, event: CompanyRegistered) -> None:
 def subscribe_all() -> None:
     subscribe(ApplicationSubmitted, submission.open_case)
     subscribe(CaseEventRecorded, _timeline_line)
+    subscribe(CaseEventRecorded, notify.on_case_event)
     subscribe(CompanyRegistered, _company_registered)
+    subscribe(CompanyRegistered, notify.on_company_registered)

@@ -18,6 +18,7 @@ from eec_bridge.models import (  # noqa: F401
     InfoRequest,
     OutboxMessage,
 )
+from notifications.models import Notification  # noqa: F401
 from registration.models import (  # noqa: F401
     Application,
     ApplicationEvent,

@@ -47,12 +47,6 @@ def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-@router.get("")
-def dashboard(request: Request, session: SessionDep, user: CurrentUser):
-    return render(request, "registration/dashboard.html",
-                  {"applications": repository.applications_of(session, user)})
-
-
 # --- Name reservation -------------------------------------------------------------------------
 
 

@@ -213,3 +213,21 @@ def test_a_dependency_on_a_missing_service_is_rejected(compose_binary, tmp_path,
                          compose_file=broken_file, env=SECRETS)
     assert result.returncode != 0
     assert "bizportal" in result.stderr
+
+
+def test_the_development_mail_sink_catches_the_portals_mail_only_when_asked_for(
+        compose_binary, tmp_path, normalised):
+    """Without its profile there is no sink; with it, the sink listens where the portal's
+    SMTP setting points by default, and keeps mail in a volume of its own."""
+    assert "mail" not in normalised["services"]
+    result = run_compose(compose_binary, tmp_path, "--profile", "mail-sink", "config",
+                         "--format", "json", env=SECRETS)
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    sink = services["mail"]
+    assert sink["command"][:3] == ["python", "-m", "mail.sink"]
+    smtp = urlsplit(services["worker"]["environment"]["EEC_SMTP_URL"])
+    assert (smtp.scheme, smtp.hostname) == ("smtp", "mail")
+    assert str(smtp.port) == sink["command"][sink["command"].index("--port") + 1]
+    assert [v["source"] for v in sink["volumes"] if v["type"] == "volume"] == ["mail"]
+    assert not sink.get("ports"), "the sink is not published"

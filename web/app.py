@@ -43,10 +43,11 @@ from core.templating import render
 from core.thai_ids import format_juristic_number
 from eec_bridge import delivery, desk, webhooks
 from flows import application_status, case_desk, certificate
+from notifications import routes as notification_routes
 from registration import api as registration_api
 from registration import routes as registration_routes
 from registration import service, typed_resume
-from web import api_docs, chat, pages
+from web import api_docs, chat, dev_mail, pages
 from web.accounts import routes as account_routes
 from web.accounts import staff as staff_accounts
 from web.headers import SecurityHeadersMiddleware
@@ -252,6 +253,7 @@ def create_app(resources: Resources | None = None) -> FastAPI:
     configure_logging()
     templating.env.globals["juristic"] = _juristic
     templating.env.globals["ticket_status_label"] = ticket_statuses.label
+    templating.env.globals["unread_notifications"] = notification_routes.unread_for
 
     app = PortalApp(
         title="EEC Business One-Stop",
@@ -293,7 +295,7 @@ def create_app(resources: Resources | None = None) -> FastAPI:
     for router in (pages.router, account_routes.router, staff_accounts.router,
                    application_status.router, registration_routes.router,
                    registration_routes.address_router, case_desk.router, desk.router,
-                   chat.router):
+                   chat.router, notification_routes.router, dev_mail.router):
         app.include_router(router, include_in_schema=False)
     install_error_handlers(app)
     app.openapi = document_problems(app.openapi)  # type: ignore[method-assign]  # FastAPI's own way

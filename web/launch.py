@@ -39,6 +39,10 @@ STOP_TIMEOUT_S = 30.0  # honcho gives its processes 5 s before it kills them
 REDIS_START_TIMEOUT_S = 15.0
 ASSISTANT = ("rasa", "actions")
 STACK = ("web", "worker", "relay", "bizportal", "eec_oss")
+# The development mail sink (mail/sink.py), started when the portal's SMTP server is this
+# machine's; the portal lists what it caught at /dev/mail.
+MAIL_SINK = ("mail",)
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 
 class LaunchError(Exception):
@@ -79,6 +83,12 @@ def port_free(host: str, port: int) -> bool:
 def port_of(url: str) -> int:
     parts = urlsplit(url)
     return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def sink_wanted(settings: Settings) -> bool:
+    """The sink stands in for the mail server only where one on this machine is configured."""
+    parts = urlsplit(settings.smtp_url)
+    return parts.scheme == "smtp" and parts.hostname in LOCAL_HOSTS
 
 
 def without_password(url: str) -> str:
@@ -255,6 +265,8 @@ def stack_env(settings: Settings, url: str) -> dict[str, str]:
     env["OSS_SANDBOX_PORT"] = str(port_of(settings.eec_oss_url))
     env["EEC_RASA_PORT"] = str(port_of(settings.rasa_url))
     env["EEC_ACTIONS_PORT"] = str(port_of(settings.rasa_actions_url))
+    env["EEC_MAIL_SINK_PORT"] = str(urlsplit(settings.smtp_url).port or 25)
+    env.setdefault("EEC_MAIL_SINK_DIR", str(settings.mail_sink_dir))
     # The sandboxes call our webhooks back; the delivery code builds callback URLs from this.
     env.setdefault("EEC_BASE_URL", url.rstrip("/"))
     env.setdefault("BIZPORTAL_SANDBOX_CALLBACK_URL", f"{url}webhooks/bizportal")
@@ -268,6 +280,9 @@ def check_ports(settings: Settings, processes: list[str]) -> None:
                "EEC_BIZPORTAL_URL"),
               ("the EEC OSS sandbox", "127.0.0.1", port_of(settings.eec_oss_url),
                "EEC_EEC_OSS_URL")]
+    if "mail" in processes:
+        wanted.append(("the development mail sink", "127.0.0.1",
+                       urlsplit(settings.smtp_url).port or 25, "EEC_SMTP_URL"))
     if "rasa" in processes:
         wanted += [("the assistant (Rasa)", "127.0.0.1", port_of(settings.rasa_url),
                     "EEC_RASA_URL"),
@@ -279,7 +294,8 @@ def check_ports(settings: Settings, processes: list[str]) -> None:
         raise LaunchError("; ".join(busy) + ". Is an earlier `make run` still running?")
 
 
-def checks(settings: Settings, url: str, redis_url: str) -> dict[str, Callable[[], bool]]:
+def checks(settings: Settings, url: str, redis_url: str,
+           processes: tuple[str, ...] = ()) -> dict[str, Callable[[], bool]]:
     """What must answer before the URL is printed."""
 
     def http_ok(address: str) -> Callable[[], bool]:
@@ -297,6 +313,8 @@ def checks(settings: Settings, url: str, redis_url: str) -> dict[str, Callable[[
             http_ok(f"{settings.bizportal_url.rstrip('/')}/_sandbox/stats"),
         f"the EEC OSS sandbox ({settings.eec_oss_url})":
             http_ok(f"{settings.eec_oss_url.rstrip('/')}/_sandbox/stats"),
+        **({f"the development mail sink ({settings.smtp_url})": lambda: not port_free(
+            "127.0.0.1", urlsplit(settings.smtp_url).port or 25)} if "mail" in processes else {}),
     }
 
 
@@ -343,7 +361,8 @@ def main() -> int:
             raise LaunchError(f"the settings are not valid: {exc}") from exc
         make_private(settings.var_dir, settings.upload_dir)
         url = f"http://{settings.host}:{settings.port}/"
-        processes = list(STACK) + (list(ASSISTANT) if settings.chatbot_enabled else [])
+        processes = list(STACK) + (list(MAIL_SINK) if sink_wanted(settings) else []) + \
+            (list(ASSISTANT) if settings.chatbot_enabled else [])
         env = stack_env(settings, url)
         check_ports(settings, processes)
 
@@ -366,7 +385,7 @@ def main() -> int:
             [sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"),
              "-d", str(ROOT), *processes],
             env=env, cwd=ROOT, preexec_fn=_die_with_launcher)
-        wait_until_whole(honcho, checks(settings, url, env["REDIS_URL"]))
+        wait_until_whole(honcho, checks(settings, url, env["REDIS_URL"], tuple(processes)))
         assistant = ("The assistant (Rasa) loads its model in about a minute; until then the "
                      "chat says it is not available." if settings.chatbot_enabled else
                      "The assistant is off (EEC_CHATBOT_ENABLED=false): the chat says it is "
@@ -374,6 +393,8 @@ def main() -> int:
         print(banner([f"EEC Business One-Stop is ready at {url}",
                       f"Database: {settings.database_url.split('@')[-1]}",
                       f"Redis: {without_password(env['REDIS_URL'])}; both sandboxes answer",
+                      *([f"E-mail is caught by the development mail sink: {url}dev/mail"]
+                        if "mail" in processes else []),
                       assistant,
                       "Stop with Ctrl+C"]), flush=True)
         return honcho.wait()

@@ -53,3 +53,23 @@ def test_the_lock_store_and_the_action_server_follow_the_settings(tmp_path):
     no_password = assistant_env(settings(var_dir=str(tmp_path)), "redis://127.0.0.1:6379")
     assert no_password["EEC_RASA_LOCK_STORE_PASSWORD"] == ""
     assert no_password["EEC_RASA_LOCK_STORE_DB"] == "0"
+
+
+def test_the_mail_sink_listens_where_the_portal_sends_mail_and_only_for_a_local_server(
+        tmp_path):
+    """`make run` starts the development mail sink (Procfile `mail`) on the port of the
+    portal's SMTP setting, keeping mail where /dev/mail reads it; with a real relay
+    configured it starts none."""
+    from web.launch import sink_wanted, stack_env
+
+    local = settings(var_dir=str(tmp_path), smtp_url="smtp://127.0.0.1:2525")
+    env = stack_env(local, "http://127.0.0.1:8000/")
+    assert sink_wanted(local)
+    assert env["EEC_MAIL_SINK_PORT"] == "2525"
+    assert env["EEC_MAIL_SINK_DIR"] == str(local.mail_sink_dir) == str(tmp_path / "mail")
+    procfile = (ROOT / "Procfile").read_text()
+    mail_line = next(line for line in procfile.splitlines() if line.startswith("mail:"))
+    assert "-m mail.sink" in mail_line and "${EEC_MAIL_SINK_PORT" in mail_line
+    assert "${EEC_MAIL_SINK_DIR" in mail_line
+    assert not sink_wanted(settings(var_dir=str(tmp_path),
+                                    smtp_url="smtps://user:pw@smtp.example.org:465"))

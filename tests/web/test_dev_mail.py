@@ -1,0 +1,48 @@
+"""/dev/mail lists what the development mail sink caught (a real aiosmtpd server, sent to
+over SMTP by the portal's own mailer), in the reader's language; in production there is no
+such page."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from core.runtime import get_settings
+from mail.gateway import Mail, SmtpMailer
+from mail.sink import serve
+from tests.conftest import changed_settings, choose_language
+from web.launch import free_port
+
+SUBJECT = "เจ้าหน้าที่ขอข้อมูลเพิ่มเติม: คำขอเลขที่อ้างอิง REG-2026-000001"
+
+
+@pytest.fixture
+def sink(tmp_path):
+    port = free_port()
+    controller = serve("127.0.0.1", port, tmp_path / "mail")
+    try:
+        with changed_settings(EEC_SMTP_URL=f"smtp://127.0.0.1:{port}",
+                              EEC_MAIL_SINK_DIR=str(tmp_path / "mail")):
+            yield port
+    finally:
+        controller.stop()
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("en", "E-mail caught in development"),
+                                               ("th", "อีเมลที่ระบบรับไว้ (สภาพแวดล้อมพัฒนา)")])
+def test_the_page_shows_the_mail_the_sink_caught(browser, sink, lang, heading):
+    choose_language(browser, lang)
+    assert "REG-2026-000001" not in browser.get("/dev/mail").text
+    settings = get_settings()
+    SmtpMailer(settings.smtp_url, settings.mail_from).send(
+        "m-1", Mail("somchai@example.com", SUBJECT, "เรียน คุณสมชาย\n\nสวัสดีครับ", "th"))
+    page = html.unescape(browser.get("/dev/mail").text)
+    assert heading in page
+    assert SUBJECT in page and "somchai@example.com" in page and "สวัสดีครับ" in page
+
+
+def test_there_is_no_such_page_in_production(browser, sink):
+    with changed_settings(EEC_ENVIRONMENT="production"):
+        r = browser.get("/dev/mail")
+    assert r.status_code == 404
