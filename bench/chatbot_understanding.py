@@ -22,7 +22,7 @@ class UnderstandingBenchError(RuntimeError):
 
 def adversarial_scores(rasa_url: str, workdir: Path, suite: str = "1") -> dict[str, Any]:
     """chatbot/evaluate_adversarial.py against the running server, on suite 1 (the gate) or
-    suite 2 (written blind, later); its summary to stderr."""
+    suite 3 (written blind, never used to tune); its summary to stderr."""
     out = workdir / f"adversarial{suite}-report.json"
     result = run_in_rasa_env("python", "evaluate_adversarial.py", "--server", rasa_url,
                              "--suite", suite, "--out", str(out), "--quiet", timeout=900)

@@ -3,7 +3,7 @@ language, intent accuracy and entity precision / recall / F1 on (entity, resolve
 
     cd chatbot && PYTHAINLP_DATA=$PWD/../var/pythainlp RASA_TELEMETRY_ENABLED=false \
         ../.venv-rasa/bin/python evaluate_adversarial.py [--model models/assistant-….tar.gz] \
-        [--lang th|en] [--suite 1|2] [--out ../var/adversarial-report.json] [--quiet]
+        [--lang th|en] [--suite 1|2|3] [--out ../var/adversarial-report.json] [--quiet]
     ... evaluate_adversarial.py --server http://127.0.0.1:5005   # a running `rasa run --enable-api`
     ... evaluate_adversarial.py --chatbot ../../other-checkout/chatbot   # that checkout's resolvers
                                                                   # and newest model
@@ -38,9 +38,12 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 LANGS = ("th", "en")
-# Suite 1: written in December 2026 and used since to find what to fix; suite 2: written
-# later, blind to the training data and to suite 1, after the last change it could steer.
-SUITES = {"1": "adversarial_{lang}.yml", "2": "adversarial2_{lang}.yml"}
+# Suite 1: written in December 2026 and used since to find what to fix. Suite 2: written
+# later, blind to the training data and to suite 1; then used once to find what to fix.
+# Suite 3: written last, blind to the training data and to suites 1 and 2, and looked at by
+# nobody who changed the assistant: the honest estimate.
+SUITES = {"1": "adversarial_{lang}.yml", "2": "adversarial2_{lang}.yml",
+          "3": "adversarial3_{lang}.yml"}
 
 
 def set_path(lang: str, suite: str = "1") -> Path:
@@ -247,7 +250,8 @@ def main(argv: list[str]) -> int:
                              "to use (default: this one), e.g. another worktree's")
     parser.add_argument("--lang", choices=LANGS, action="append")
     parser.add_argument("--suite", choices=sorted(SUITES), default="1",
-                        help="1: tests/adversarial_*.yml (default); 2: tests/adversarial2_*.yml")
+                        help="1: tests/adversarial_*.yml (default); 2 and 3: "
+                             "tests/adversarial2_*.yml, tests/adversarial3_*.yml")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--quiet", action="store_true", help="no list of wrong examples")
     args = parser.parse_args(argv)

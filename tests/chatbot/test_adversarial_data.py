@@ -14,15 +14,15 @@ from rapidfuzz import fuzz, process
 
 from tests.chatbot.conftest import CHATBOT, ROOT
 
-# Suite 1 (adversarial_*.yml) and suite 2 (adversarial2_*.yml, written later, blind to the
-# training data and to suite 1; its examples that came out near copies were taken out).
+# Suites 1, 2 and 3 (adversarial_*.yml, adversarial2_*.yml, adversarial3_*.yml; 2 and 3
+# written later, blind; their examples that came out near copies were taken out).
 ADVERSARIAL = {(lang, suite): CHATBOT / "tests" / f"adversarial{suite}_{lang}.yml"
-               for lang in ("th", "en") for suite in ("", "2")}
-SUITES = [(lang, suite) for suite in ("", "2") for lang in ("th", "en")]
+               for lang in ("th", "en") for suite in ("", "2", "3")}
+SUITES = [(lang, suite) for suite in ("", "2", "3") for lang in ("th", "en")]
 TRAINING = CHATBOT / "data" / "nlu"
 HOLDOUT = CHATBOT / "tests" / "nlu_holdout.yml"
 NEAR_COPY = 85  # rapidfuzz ratio, 0-100, on normalised text
-MIN_EXAMPLES = {"": 150, "2": 100}
+MIN_EXAMPLES = {"": 150, "2": 100, "3": 100}
 TICKET_ID = re.compile(r"^CMP-\d{4}-\d{6}$")
 THAI = re.compile("[\u0e00-\u0e7f]")
 # `[text](entity)` and `[text]{"entity": ...}` annotations in Rasa's training format.
