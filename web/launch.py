@@ -8,13 +8,15 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -259,6 +261,7 @@ def stack_env(settings: Settings, url: str) -> dict[str, str]:
     env.setdefault("EEC_BASE_URL", url.rstrip("/"))
     env.setdefault("BIZPORTAL_SANDBOX_CALLBACK_URL", f"{url}webhooks/bizportal")
     env.setdefault("OSS_SANDBOX_CALLBACK_URL", f"{url}webhooks/eec-oss")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", TF_CPP_MIN_LOG_LEVEL)  # the assistant's TensorFlow
     return env
 
 
@@ -325,6 +328,48 @@ def stop_honcho(honcho: subprocess.Popen[bytes]) -> int:
     return honcho.wait()
 
 
+# --- The console: what the processes print, less the noise ------------------------------------
+
+# TensorFlow (under Rasa) prints its C++ notices only at this level and above: 2 = errors.
+TF_CPP_MIN_LOG_LEVEL = "2"
+# What TensorFlow and absl print at start-up whatever the level (or before reading it): notices
+# about this machine's CPU and missing GPU, none of which the portal needs.
+_TENSORFLOW_NOISE = (
+    r"oneDNN custom operations are on", r"TF_ENABLE_ONEDNN_OPTS",
+    r"Could not find cuda drivers", r"Unable to register cu(DNN|FFT|BLAS) factory",
+    r"TF-TRT Warning: Could not find TensorRT", r"This TensorFlow binary is optimized",
+    r"rebuild TensorFlow with the appropriate compiler flags",
+    r"All log messages before absl::InitializeLog\(\) is called",
+    r"computation placer already registered", r"cuda_(dnn|fft|blas)\.cc:\d+\]",
+    r"^[IW]\d{4} [\d:.]+\s+\d+ \S+\.cc:\d+\]",  # absl's own I/W lines
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IW] tensorflow/",  # TensorFlow's I/W lines
+)
+# Requests that succeed over and over while nothing happens: the relay polling the licence
+# feed every few seconds, and the launcher's own checks while the stack starts.
+_POLLS = (
+    r'"GET /api/v1/licence-applications(\?\S*)? HTTP/[\d.]+" 2\d\d',
+    r'"GET /_sandbox/stats HTTP/[\d.]+" 200', r'"GET /healthz HTTP/[\d.]+" 200',
+)
+_NOISE = re.compile("|".join(f"(?:{pattern})" for pattern in (*_TENSORFLOW_NOISE, *_POLLS)))
+# honcho's prefix: "12:00:00 rasa.1   | ", then the process's own line.
+_HONCHO_PREFIX = re.compile(r"^\d\d:\d\d:\d\d \S+\s*\| ?")
+
+
+def console_lines(lines: Iterable[str]) -> Iterable[str]:
+    """The lines worth showing: every process starting and stopping, requests, warnings,
+    errors and tracebacks, without TensorFlow's start-up notices and the successful polls."""
+    for line in lines:
+        if not _NOISE.search(_HONCHO_PREFIX.sub("", line, count=1)):
+            yield line
+
+
+def show_console(stream: Iterable[bytes]) -> None:
+    """Copies honcho's output to the launcher's, line by line, through console_lines."""
+    decoded = (raw.decode("utf-8", "replace").rstrip("\n") for raw in stream)
+    for line in console_lines(decoded):
+        print(line, flush=True)
+
+
 def banner(lines: list[str]) -> str:
     rule = "=" * 64
     return "\n".join([rule, *(f"  {line}" for line in lines), rule])
@@ -335,6 +380,7 @@ def main() -> int:
         signal.signal(signum, _raise_stop)
     redis_server: EmbeddedRedis | None = None
     honcho: subprocess.Popen[bytes] | None = None
+    console: threading.Thread | None = None
     os.umask(PRIVATE_UMASK)  # before anything (the secrets file, Redis, the stack) is made
     try:
         try:
@@ -365,7 +411,11 @@ def main() -> int:
         honcho = subprocess.Popen(
             [sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"),
              "-d", str(ROOT), *processes],
-            env=env, cwd=ROOT, preexec_fn=_die_with_launcher)
+            env=env, cwd=ROOT, preexec_fn=_die_with_launcher,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert honcho.stdout is not None
+        console = threading.Thread(target=show_console, args=(honcho.stdout,), daemon=True)
+        console.start()
         wait_until_whole(honcho, checks(settings, url, env["REDIS_URL"]))
         assistant = ("The assistant (Rasa) loads its model in about a minute; until then the "
                      "chat says it is not available." if settings.chatbot_enabled else
@@ -389,6 +439,8 @@ def main() -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if honcho is not None:
             stop_honcho(honcho)
+        if console is not None:  # the processes' last words (how they stopped)
+            console.join(STOP_TIMEOUT_S)
         if redis_server is not None:
             redis_server.stop()
 
