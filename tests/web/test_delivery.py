@@ -10,7 +10,6 @@ import re
 
 import brotli
 import pytest
-
 from fastapi.testclient import TestClient
 from starlette.responses import Response
 
