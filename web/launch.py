@@ -8,15 +8,13 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import re
 import secrets
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -35,6 +33,7 @@ from core.runtime import get_engine, get_settings
 from core.settings import ROOT, Settings
 from registration.seed import seed_register
 from web.bootstrap import migrate
+from web.console import TF_CPP_MIN_LOG_LEVEL
 
 START_TIMEOUT_S = 120.0  # two busy cores take up to a minute to import and start everything
 STOP_TIMEOUT_S = 30.0  # honcho gives its processes 5 s before it kills them
@@ -328,48 +327,6 @@ def stop_honcho(honcho: subprocess.Popen[bytes]) -> int:
     return honcho.wait()
 
 
-# --- The console: what the processes print, less the noise ------------------------------------
-
-# TensorFlow (under Rasa) prints its C++ notices only at this level and above: 2 = errors.
-TF_CPP_MIN_LOG_LEVEL = "2"
-# What TensorFlow and absl print at start-up whatever the level (or before reading it): notices
-# about this machine's CPU and missing GPU, none of which the portal needs.
-_TENSORFLOW_NOISE = (
-    r"oneDNN custom operations are on", r"TF_ENABLE_ONEDNN_OPTS",
-    r"Could not find cuda drivers", r"Unable to register cu(DNN|FFT|BLAS) factory",
-    r"TF-TRT Warning: Could not find TensorRT", r"This TensorFlow binary is optimized",
-    r"rebuild TensorFlow with the appropriate compiler flags",
-    r"All log messages before absl::InitializeLog\(\) is called",
-    r"computation placer already registered", r"cuda_(dnn|fft|blas)\.cc:\d+\]",
-    r"^[IW]\d{4} [\d:.]+\s+\d+ \S+\.cc:\d+\]",  # absl's own I/W lines
-    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IW] tensorflow/",  # TensorFlow's I/W lines
-)
-# Requests that succeed over and over while nothing happens: the relay polling the licence
-# feed every few seconds, and the launcher's own checks while the stack starts.
-_POLLS = (
-    r'"GET /api/v1/licence-applications(\?\S*)? HTTP/[\d.]+" 2\d\d',
-    r'"GET /_sandbox/stats HTTP/[\d.]+" 200', r'"GET /healthz HTTP/[\d.]+" 200',
-)
-_NOISE = re.compile("|".join(f"(?:{pattern})" for pattern in (*_TENSORFLOW_NOISE, *_POLLS)))
-# honcho's prefix: "12:00:00 rasa.1   | ", then the process's own line.
-_HONCHO_PREFIX = re.compile(r"^\d\d:\d\d:\d\d \S+\s*\| ?")
-
-
-def console_lines(lines: Iterable[str]) -> Iterable[str]:
-    """The lines worth showing: every process starting and stopping, requests, warnings,
-    errors and tracebacks, without TensorFlow's start-up notices and the successful polls."""
-    for line in lines:
-        if not _NOISE.search(_HONCHO_PREFIX.sub("", line, count=1)):
-            yield line
-
-
-def show_console(stream: Iterable[bytes]) -> None:
-    """Copies honcho's output to the launcher's, line by line, through console_lines."""
-    decoded = (raw.decode("utf-8", "replace").rstrip("\n") for raw in stream)
-    for line in console_lines(decoded):
-        print(line, flush=True)
-
-
 def banner(lines: list[str]) -> str:
     rule = "=" * 64
     return "\n".join([rule, *(f"  {line}" for line in lines), rule])
@@ -380,7 +337,7 @@ def main() -> int:
         signal.signal(signum, _raise_stop)
     redis_server: EmbeddedRedis | None = None
     honcho: subprocess.Popen[bytes] | None = None
-    console: threading.Thread | None = None
+    console: subprocess.Popen[bytes] | None = None
     os.umask(PRIVATE_UMASK)  # before anything (the secrets file, Redis, the stack) is made
     try:
         try:
@@ -413,9 +370,12 @@ def main() -> int:
              "-d", str(ROOT), *processes],
             env=env, cwd=ROOT, preexec_fn=_die_with_launcher,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # The processes' output, less the noise, through a process of its own: it outlives a
+        # launcher killed outright, so honcho can still print while it stops everything.
         assert honcho.stdout is not None
-        console = threading.Thread(target=show_console, args=(honcho.stdout,), daemon=True)
-        console.start()
+        console = subprocess.Popen([sys.executable, "-m", "web.console"], stdin=honcho.stdout,
+                                   env=env, cwd=ROOT)
+        honcho.stdout.close()
         wait_until_whole(honcho, checks(settings, url, env["REDIS_URL"]))
         assistant = ("The assistant (Rasa) loads its model in about a minute; until then the "
                      "chat says it is not available." if settings.chatbot_enabled else
@@ -440,7 +400,10 @@ def main() -> int:
         if honcho is not None:
             stop_honcho(honcho)
         if console is not None:  # the processes' last words (how they stopped)
-            console.join(STOP_TIMEOUT_S)
+            try:
+                console.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                console.kill()
         if redis_server is not None:
             redis_server.stop()
 

@@ -13,13 +13,8 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from core.settings import ROOT, Settings
-from web.launch import (
-    assistant_env,
-    console_lines,
-    show_console,
-    stack_env,
-    tracker_store_url,
-)
+from web.console import console_lines
+from web.launch import assistant_env, stack_env, tracker_store_url
 
 
 def settings(**values: str) -> Settings:
@@ -131,19 +126,21 @@ def test_the_launcher_quiets_tensorflow_for_the_assistant(tmp_path):
     assert env["TF_CPP_MIN_LOG_LEVEL"] in ("2", "3")
 
 
-def test_honchos_output_reaches_the_console_filtered(tmp_path, capsys):
-    """The launcher reads honcho's real output through the filter."""
+def test_honchos_output_reaches_the_console_filtered(tmp_path):
+    """honcho's real output through `python -m web.console`, as the launcher pipes it."""
     script = tmp_path / "talk.py"
     script.write_text("\n".join(
         f"print({line.split('| ', 1)[1]!r}, flush=True)"
         for line in (TENSORFLOW_START[0], POLLS[0], WORTH_SHOWING[2], WORTH_SHOWING[7])))
     procfile = tmp_path / "Procfile"
     procfile.write_text(f"talk: {sys.executable} {script}\n")
-    honcho = subprocess.run(
+    honcho = subprocess.Popen(
         [sys.executable, "-m", "honcho", "start", "-f", str(procfile), "-d", str(tmp_path)],
-        capture_output=True, check=False, timeout=60)
-    show_console(honcho.stdout.splitlines(keepends=True))
-    shown = capsys.readouterr().out
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    shown = subprocess.run([sys.executable, "-m", "web.console"], stdin=honcho.stdout,
+                           cwd=ROOT, capture_output=True, text=True, check=True,
+                           timeout=60).stdout
+    assert honcho.wait(10) == 0
     assert "talk.1 started" in shown
     assert "Uvicorn running on" in shown and "Could not load model" in shown
     assert "oneDNN" not in shown and "licence-applications" not in shown
