@@ -27,11 +27,9 @@ def test_a_refused_form_moves_the_focus_to_its_error_summary(page: Page, lang: s
     sign_up.label("Full name").fill("Somchai Jaidee")
     sign_up.button("Create account").click()  # no e-mail, no password, no consent
 
-    summary = page.get_by_role("alert").filter(
-        has_text=sign_up.t("Some fields need your attention."))
-    expect(summary).to_be_visible()
-    expect(summary).to_be_focused()
+    sign_up.expect_error_summary()  # shown and focused
     assert page.evaluate("document.activeElement.id") == "error-summary"
+    summary = page.locator("#error-summary")
     expect(sign_up.label("Full name")).to_have_value("Somchai Jaidee")
     # Its links still take the user to each field.
     summary.get_by_role("link").first.click()
