@@ -26,7 +26,7 @@ from core.security import (
     access_code_allowed,
     access_code_failed,
     client_address,
-    csrf_token,
+    session_secret,
     within_limit,
 )
 from core.templating import render
@@ -64,7 +64,7 @@ def _form(request: Request, values: dict[str, Any], errors: dict[str, str],
 
 
 def _form_key_seal(request: Request, nonce: str) -> str:
-    return hmac.new(csrf_token(request).encode(), nonce.encode(),
+    return hmac.new(session_secret(request).encode(), nonce.encode(),
                     hashlib.sha256).hexdigest()[:24]
 
 

@@ -3,6 +3,8 @@ rate limiting."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import ipaddress
 import secrets
@@ -51,8 +53,9 @@ def spend_a_verification(password: str) -> None:
     verify_password(_dummy_hash(), password)
 
 
-def csrf_token(request: Request) -> str:
-    """The session's CSRF token, created on first use."""
+def session_secret(request: Request) -> str:
+    """The session's CSRF secret, created on first use. Never put in a page as it is: pages
+    carry csrf_token(), a fresh disguise of it."""
     if "session" not in request.scope:
         return ""
     token = request.session.get(CSRF_SESSION_KEY)
@@ -60,6 +63,38 @@ def csrf_token(request: Request) -> str:
         token = secrets.token_urlsafe(32)
         request.session[CSRF_SESSION_KEY] = token
     return token
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    return bytes(x ^ y for x, y in zip(a, b, strict=True))
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF secret under a one-time pad: pad + (pad XOR secret), a different
+    string on every page. Pages are compressed (web/app.py) and show text the visitor chose
+    (a query string) beside the token: were the token the same each time, an attacker who
+    sees only the sizes of HTTPS responses could guess it letter by letter (BREACH)."""
+    secret = session_secret(request).encode()
+    if not secret:
+        return ""
+    pad = secrets.token_bytes(len(secret))
+    return base64.urlsafe_b64encode(pad + _xor(pad, secret)).decode()
+
+
+def _unmasked(sent: str) -> str:
+    """The secret inside a token from csrf_token(); a token that is no such thing, as it is
+    (it then matches nothing a session holds)."""
+    try:
+        raw = base64.urlsafe_b64decode(sent.encode())
+    except (binascii.Error, ValueError):
+        return sent
+    if not raw or len(raw) % 2:
+        return sent
+    half = len(raw) // 2
+    try:
+        return _xor(raw[:half], raw[half:]).decode("ascii")
+    except UnicodeDecodeError:
+        return sent
 
 
 class CsrfError(DomainError):
@@ -83,7 +118,8 @@ async def verify_csrf(request: Request) -> None:
         # was typed (the handler's request object cannot read the body again).
         request.state.submitted_form = form
         sent = str(form.get(CSRF_FORM_FIELD, ""))
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
+    if not expected or not sent or not hmac.compare_digest(expected.encode(),
+                                                          _unmasked(sent).encode()):
         raise CsrfError()
 
 

@@ -125,8 +125,11 @@ class PortalPage:
         return term.locator("xpath=following-sibling::dd[1]")
 
     def expect_error_summary(self) -> None:
-        expect(self.page.get_by_role("alert").filter(
-            has_text=self.t("Some fields need your attention."))).to_be_visible()
+        """Shown, and focused: keyboard and screen-reader users start from what to correct."""
+        summary = self.page.get_by_role("alert").filter(
+            has_text=self.t("Some fields need your attention."))
+        expect(summary).to_be_visible()
+        expect(summary).to_be_focused()
 
 
 class SignUpPage(PortalPage):

@@ -97,6 +97,9 @@ def poll_feed_once(limit: int = 50) -> int:
         exchange_log.append(message_id=item.id, direction="in", system="bizportal",
                             endpoint="GET /api/v1/licence-applications", payload=item.as_dict(),
                             result="case opened", case_id=case_id)
+    if opened:  # a poll that finds nothing new says nothing: it runs every few seconds
+        log.info("licence feed: %d new application(s), case(s) %s opened", len(opened),
+                 ", ".join(str(case_id) for _item, case_id in opened))
     return len(opened)
 
 

@@ -12,7 +12,6 @@ from urllib.parse import quote, urlsplit
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
+from starlette_compress import CompressMiddleware, add_compress_type
 
 from complaints import api as ticket_api
 from complaints import desk as complaints_desk
@@ -51,9 +51,15 @@ from web import api_docs, chat, dev_mail, pages
 from web.accounts import routes as account_routes
 from web.accounts import staff as staff_accounts
 from web.headers import SecurityHeadersMiddleware
+from web.static_assets import HashedStaticFiles, StaticAssets
 
 log = logging.getLogger("web")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Responses smaller than this go out as they are: compressing them saves less than it costs.
+COMPRESS_MINIMUM_BYTES = 500
+# Problem details are JSON too; PDFs, images and fonts are compressed already and stay out
+# (starlette-compress compresses only the text types it lists).
+add_compress_type("application/problem+json")
 
 
 # Machine-facing paths: their errors are problem details whatever the caller accepts.
@@ -254,6 +260,8 @@ def create_app(resources: Resources | None = None) -> FastAPI:
     templating.env.globals["juristic"] = _juristic
     templating.env.globals["ticket_status_label"] = ticket_statuses.label
     templating.env.globals["unread_notifications"] = notification_routes.unread_for
+    static_assets = StaticAssets(STATIC_DIR)
+    templating.env.globals["static_url"] = static_assets.url
 
     app = PortalApp(
         title="EEC Business One-Stop",
@@ -275,7 +283,10 @@ def create_app(resources: Resources | None = None) -> FastAPI:
     )
     app.add_middleware(LocaleMiddleware)
     app.add_middleware(BodyLimitMiddleware)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Outermost of ours: gzip, or brotli or zstd when the browser takes them (every current
+    # one takes brotli), of every page, API answer and text file.
+    app.add_middleware(CompressMiddleware, minimum_size=COMPRESS_MINIMUM_BYTES)
+    app.mount("/static", HashedStaticFiles(static_assets), name="static")
     # Routes are matched in order, one regex each. The machine-facing paths (the JSON API
     # and the callbacks), with prefixes no page shares, come first: every request pays for
     # the routes tried before its own.

@@ -59,7 +59,8 @@ class SecurityHeadersMiddleware:
         # Every page carries the session's CSRF token and most show personal data (the
         # wizard, the desks, tickets, the chat, the JSON API): nothing dynamic is stored.
         self.dynamic = _encoded([*common, ("Cache-Control", "no-store")])
-        # app.css and app.js keep their names across releases: cached, revalidated by ETag.
+        # A static file by its plain name (app.css): cached, revalidated by ETag. Pages link
+        # the hashed names (web/static_assets.py), whose answers say immutable themselves.
         self.static = _encoded([*common, ("Cache-Control", "no-cache")])
         self.vendor = _encoded([*common, ("Cache-Control", "public, max-age=31536000, immutable")])
 

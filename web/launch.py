@@ -33,6 +33,7 @@ from core.runtime import get_engine, get_settings
 from core.settings import ROOT, Settings
 from registration.seed import seed_register
 from web.bootstrap import migrate
+from web.console import TF_CPP_MIN_LOG_LEVEL
 
 START_TIMEOUT_S = 120.0  # two busy cores take up to a minute to import and start everything
 STOP_TIMEOUT_S = 30.0  # honcho gives its processes 5 s before it kills them
@@ -271,6 +272,7 @@ def stack_env(settings: Settings, url: str) -> dict[str, str]:
     env.setdefault("EEC_BASE_URL", url.rstrip("/"))
     env.setdefault("BIZPORTAL_SANDBOX_CALLBACK_URL", f"{url}webhooks/bizportal")
     env.setdefault("OSS_SANDBOX_CALLBACK_URL", f"{url}webhooks/eec-oss")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", TF_CPP_MIN_LOG_LEVEL)  # the assistant's TensorFlow
     return env
 
 
@@ -353,6 +355,7 @@ def main() -> int:
         signal.signal(signum, _raise_stop)
     redis_server: EmbeddedRedis | None = None
     honcho: subprocess.Popen[bytes] | None = None
+    console: subprocess.Popen[bytes] | None = None
     os.umask(PRIVATE_UMASK)  # before anything (the secrets file, Redis, the stack) is made
     try:
         try:
@@ -384,7 +387,14 @@ def main() -> int:
         honcho = subprocess.Popen(
             [sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"),
              "-d", str(ROOT), *processes],
-            env=env, cwd=ROOT, preexec_fn=_die_with_launcher)
+            env=env, cwd=ROOT, preexec_fn=_die_with_launcher,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # The processes' output, less the noise, through a process of its own: it outlives a
+        # launcher killed outright, so honcho can still print while it stops everything.
+        assert honcho.stdout is not None
+        console = subprocess.Popen([sys.executable, "-m", "web.console"], stdin=honcho.stdout,
+                                   env=env, cwd=ROOT)
+        honcho.stdout.close()
         wait_until_whole(honcho, checks(settings, url, env["REDIS_URL"], tuple(processes)))
         assistant = ("The assistant (Rasa) loads its model in about a minute; until then the "
                      "chat says it is not available." if settings.chatbot_enabled else
@@ -410,6 +420,11 @@ def main() -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if honcho is not None:
             stop_honcho(honcho)
+        if console is not None:  # the processes' last words (how they stopped)
+            try:
+                console.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                console.kill()
         if redis_server is not None:
             redis_server.stop()
 

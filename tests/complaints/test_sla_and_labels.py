@@ -20,7 +20,7 @@ from tests.conftest import (
     sign_in,
 )
 
-BADGE = re.compile(r'<td><span class="badge">([^<]+)</span>')  # the status cell
+BADGE = re.compile(r'<td[^>]*><span class="badge">([^<]+)</span>')  # the status cell
 
 
 def row_of(page: str, number: str) -> str:

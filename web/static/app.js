@@ -52,3 +52,15 @@ document.addEventListener("input", function (event) {
   output.textContent = isFinite(total) && total > 0
     ? total.toLocaleString(locale, {maximumFractionDigits: 2}) : "—";
 });
+
+/* data-focus-on-load (the error summary of a refused form): focus it once the page is shown,
+   or once htmx swapped it in, so keyboard and screen-reader users start from what to
+   correct rather than the top of the page. */
+function focusOnLoad(root) {
+  var target = root.querySelector("[data-focus-on-load]");
+  if (target) target.focus();
+}
+focusOnLoad(document);
+document.addEventListener("htmx:afterSettle", function (event) {
+  focusOnLoad(event.detail.elt);
+});
