@@ -147,7 +147,7 @@ def bridge_stack(workdir: Path, settings: dict[str, str]) -> Iterator[BridgeStac
     )
 
     workdir.mkdir(parents=True, exist_ok=True)
-    ports = {name: free_port() for name in ("redis", "web", "bizportal", "oss")}
+    ports = {name: free_port() for name in ("redis", "web", "bizportal", "oss", "smtp")}
     # The sandboxes take the portal's random secrets by default.
     env = {**random_secrets(), **bridge_env(workdir, ports, "bridge.db"), **settings}
     with portal_environment(env):

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # every mail in mail_sink_dir for the /dev/mail page instead of passing it on.
     smtp_url: str = "smtp://127.0.0.1:8025"
     mail_from: str = "EEC Business One-Stop <no-reply@eec-onestop.example>"
+    # An SMTP server may take seconds to answer DATA (filtering); a client that gives up
+    # first cannot tell whether the mail went, and its retry would send it twice.
+    smtp_timeout_s: float = 30.0
     mail_sink_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "mail")
 
     # Delivery: retries with exponential backoff and jitter, then the message is parked.

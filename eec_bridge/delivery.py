@@ -30,7 +30,7 @@ from eec_bridge import exchange_log, topics, workflow
 from eec_bridge.models import Case, OutboxMessage, OutboxState
 from eec_bridge.oss import adapter as oss_adapter
 from eec_bridge.oss.gateway import EecOssGateway
-from mail.gateway import Mailer, SmtpMailer
+from mail.gateway import Mailer, OnceMailer, SmtpMailer
 
 log = logging.getLogger("eec_bridge.delivery")
 
@@ -45,7 +45,10 @@ def _open_oss(resources: Resources) -> EecOssGateway:
 
 def _open_mailer(resources: Resources) -> Mailer:
     settings = resources.settings
-    return SmtpMailer(settings.smtp_url, settings.mail_from, settings.http_timeout_s)
+    smtp = SmtpMailer(settings.smtp_url, settings.mail_from, settings.smtp_timeout_s)
+    # Sent once even when a delivery runs twice (mail.gateway.OnceMailer); without Redis
+    # (tests of one process) the outbox row alone marks it sent.
+    return OnceMailer(smtp, resources.redis) if resources.redis is not None else smtp
 
 
 # Opened once per container (core/container.py `provide`), at start-up by whoever warms it up.
@@ -183,9 +186,12 @@ def _send_all(messages: list[OutboxMessage]) -> list[tuple[str, Any]]:
         except SchemaError as exc:
             return message.topic, exc
         try:
-            return call.endpoint, (call, call.send())
+            receipt = call.send()
         except AdapterError as exc:
             return call.endpoint, exc
+        if message.destination == topics.MAIL.name:
+            _mark_mail_sent(message)
+        return call.endpoint, (call, receipt)
 
     if len(messages) == 1:
         return [send(messages[0])]
@@ -193,11 +199,26 @@ def _send_all(messages: list[OutboxMessage]) -> list[tuple[str, Any]]:
     return list(current().sender_pool.map(send, messages))
 
 
+def _mark_mail_sent(message: OutboxMessage) -> None:
+    """SMTP has no idempotency key: once the server has taken a mail, the row says so in a
+    transaction of its own, before anything else can fail (a worker killed, Redis restarted),
+    so that no later delivery sends it again. (mail.gateway.OnceMailer covers two deliveries
+    at the same time.)"""
+    with Session(get_engine()) as session:
+        session.connection().execute(_MARK, _sent_values(message))
+        session.commit()
+
+
+def _sent_values(message: OutboxMessage) -> dict[str, Any]:
+    return {"row_id": message.id, "state": OutboxState.sent, "sent_at": utcnow(),
+            "attempts": message.attempts + 1, "last_error": ""}
+
+
 def _record_receipt(session: Session, message: OutboxMessage, case: Case | None,
                     sent: tuple[Call, Any]) -> str:
-    marked = session.connection().execute(_MARK, {
-        "row_id": message.id, "state": OutboxState.sent, "sent_at": utcnow(),
-        "attempts": message.attempts + 1, "last_error": ""}).rowcount
+    marked = session.connection().execute(_MARK, _sent_values(message)).rowcount
+    if not marked and message.destination == topics.MAIL.name:
+        return "sent"  # marked the moment the server took it (_mark_mail_sent)
     if not marked:
         return "skipped"
     call, receipt = sent

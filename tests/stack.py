@@ -193,12 +193,18 @@ def bridge_env(workdir: Path, ports: dict[str, int], database: str) -> dict[str,
         "OSS_SANDBOX_CALLBACK_URL": f"{web}/webhooks/eec-oss",
         "EEC_HTTP_TIMEOUT_S": "2", "EEC_RELAY_INTERVAL_S": "0.2",
         "EEC_FEED_POLL_INTERVAL_S": "0",
+        # Applicants are told of every state change by e-mail: a real SMTP server, the sink.
+        "EEC_SMTP_URL": f"smtp://127.0.0.1:{ports['smtp']}",
+        "EEC_MAIL_SINK_DIR": str(workdir / "mail"),
     }
 
 
 def start_bridge(stack: Stack, ports: dict[str, int], workdir: Path) -> None:
-    """Redis, both sandboxes and the portal, each ready before the next starts."""
+    """Redis, the mail sink, both sandboxes and the portal, each ready before the next starts."""
     stack.start("redis", redis_server_command(ports["redis"], workdir), redis_ready(ports["redis"]))
+    stack.start("mail", python("-m", "mail.sink", "--port", str(ports["smtp"]),
+                               "--dir", str(workdir / "mail")),
+                lambda: port_open("127.0.0.1", ports["smtp"]))
     sandboxes = {"bizportal": "bizportal.sandbox:app", "oss": "eec_bridge.oss.sandbox:app"}
     for name, app in sandboxes.items():
         stack.start(name, uvicorn(app, ports[name]),
