@@ -99,7 +99,9 @@ def test_every_label_is_a_domain_intent_and_every_entity_a_reference_id(lang, su
             ok = TICKET_ID.match(value) if entity == "ticket_id" else value in allowed[entity]
             if not ok:
                 wrong.append(f"{e['text']!r}: {entity}={value!r}")
-        if lang == "th" and not THAI.search(e["text"]) and e["intent"] != "check_ticket_status":
+        # A Thai user may type only an estate's abbreviation or a ticket number ("MTP").
+        if (lang == "th" and not THAI.search(e["text"])
+                and e["intent"] not in ("check_ticket_status", "inform")):
             wrong.append(f"{e['text']!r}: no Thai in the Thai set")
     assert not wrong, "\n".join(wrong)
 
