@@ -58,6 +58,8 @@ def is_detour(tracker: Tracker, requested: str | None, but_not: set[str] | None 
     resolve = NAMED_SLOTS.get(requested)
     if resolve and any(map(resolve, [*entity_values(tracker, requested), text])):
         return False  # "Map Ta Phut please" answers the estate question, whatever its intent
+    if requested in ("contact_name", "contact") and intent == "out_of_scope":
+        return False  # a name is any words ("สมหญิง ใจงาม" reads as small talk to the model)
     if intent == "switch_language":
         return bool(requested_language(text)) or len(text) <= MAX_GREETING
     if intent == "greet":

@@ -281,3 +281,12 @@ def test_the_question_is_asked_again_with_a_word_about_the_interruption(lang, re
         text="x", slots={**KNOWN, "language": lang, "reask_reason": reason}), domain()))
     assert expected in dispatcher.messages[0]["text"]
     assert len(dispatcher.messages) == 2  # then the question itself
+
+
+@pytest.mark.parametrize("name", ["สมหญิง ใจงาม", "Jane Smith"])
+def test_a_name_the_model_takes_for_small_talk_is_still_the_name(name):
+    events, _ = run_validation(ValidateComplaintForm(), "complaint_form", text=name,
+                               intent="out_of_scope",
+                               slots={**KNOWN_TH, "description": "x" * 20, "pdpa_consent": True},
+                               extracted={"contact_name": name}, requested_slot="contact_name")
+    assert not rejected(events) and slots_of(events)["contact_name"] == name
