@@ -39,6 +39,7 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from core.settings import Settings
+from mail.sink import CaughtMail, caught
 from tests import stack as processes
 from web.launch import assistant_env
 
@@ -316,6 +317,13 @@ class FullStack(LiveServer):
     officer_email: str = "officer@eeco.example"
     officer_name: str = "Nida Officer"
     officer_password: str = "officer password 9"
+    mail_dir: Path | None = None  # what the development mail sink caught, one file a mail
+
+    def mail_to(self, address: str) -> list[CaughtMail]:
+        """The mail the portal sent to `address` over SMTP, as the sink caught it, oldest
+        first."""
+        assert self.mail_dir is not None, "this stack runs no mail sink"
+        return [m for m in reversed(caught(self.mail_dir, limit=10_000)) if m.to == address]
 
     def logs(self) -> str:
         """Each process's log tail, for a failure message."""
@@ -337,7 +345,8 @@ def full_stack(tmp_path_factory) -> Iterator[FullStack]:
     log_dir = ARTIFACTS / "stack"
     shutil.rmtree(log_dir, ignore_errors=True)  # Stack appends to its logs; keep one run
     log_dir.mkdir(parents=True)
-    ports = {name: processes.free_port() for name in ("redis", "web", "bizportal", "oss")}
+    ports = {name: processes.free_port()
+             for name in ("redis", "smtp", "web", "bizportal", "oss")}
     web, bizportal, oss = (f"http://127.0.0.1:{ports[n]}" for n in ("web", "bizportal", "oss"))
     db_path = work / "portal.db"
     env = {
@@ -352,16 +361,23 @@ def full_stack(tmp_path_factory) -> Iterator[FullStack]:
         "OSS_SANDBOX_CALLBACK_URL": f"{web}/webhooks/eec-oss",
         "EEC_RELAY_INTERVAL_S": "0.2", "EEC_FEED_POLL_INTERVAL_S": "0",
         "EEC_DELIVERY_BACKOFF_BASE_S": "0.2", "EEC_DELIVERY_BACKOFF_MAX_S": "2",
+        # Applicants are told of each state change by e-mail, through the real mail sink.
+        "EEC_SMTP_URL": f"smtp://127.0.0.1:{ports['smtp']}",
+        "EEC_MAIL_SINK_DIR": str(work / "mail"),
     }
     _migrate_and_seed(env)
     stack = processes.Stack({}, log_dir)
     stack.env = env  # exactly this environment (Stack starts from all of os.environ)
-    server = FullStack(web, db_path, work / "uploads", log_dir / "web.log", stack=stack)
+    server = FullStack(web, db_path, work / "uploads", log_dir / "web.log", stack=stack,
+                       mail_dir=work / "mail")
     _create_officer(server, env)
     try:
         try:
             stack.start("redis", processes.redis_server_command(ports["redis"], work),
                         processes.redis_ready(ports["redis"]), STARTUP_LIMIT_S)
+            stack.start("mail", processes.python("-m", "mail.sink", "--port",
+                                                 str(ports["smtp"]), "--dir", str(work / "mail")),
+                        lambda: processes.port_open("127.0.0.1", ports["smtp"]), STARTUP_LIMIT_S)
             for name, app, url in (("bizportal", "bizportal.sandbox:app", bizportal),
                                    ("oss", "eec_bridge.oss.sandbox:app", oss)):
                 stack.start(name, processes.uvicorn(app, ports[name]),

@@ -2,7 +2,10 @@
 (Redis, both sandboxes, the portal, a Celery worker and the relay), once in Thai and once in
 English: Biz Portal registers the company while the applicant watches the status page; an EEC
 officer finds the case on the desk, asks a question, reads the answer and approves; EEC OSS
-approves; the applicant downloads the certificate and anyone can verify it.
+approves; the applicant downloads the certificate and anyone can verify it. At each step
+that concerns the applicant (registered, information requested, approved) the portal tells
+them by e-mail in their language, sent over SMTP to the development mail sink, and in its
+own notification list; the applicant answers the officer by following the e-mail's link.
 
 It also writes the README's screenshots of the officer's steps,
 docs/screenshots/{th,en}-1N-*.png."""
@@ -18,6 +21,8 @@ from playwright.sync_api import Page, expect
 
 from core.thai_ids import format_juristic_number
 from e2e.drafts import PDF, Applicant
+from mail.sink import CaughtMail
+from tests.stack import wait_until
 from e2e.pages import (
     Catalog,
     DeskCasePage,
@@ -62,6 +67,33 @@ def readme_shot(page: Page, lang: str, number: int, step: str, snap) -> None:
     snap(page, name)
 
 
+def mail_about(full_stack: FullStack, applicant: Applicant, t: Catalog, title: str,
+               reference: str) -> CaughtMail:
+    """Waits for the one e-mail to the applicant about `title` (a notification's title in
+    their language) and checks what every such mail says: the subject, the language, the
+    company, the date in the reader's calendar and the link to the application."""
+    subject = t("%(title)s: application %(reference)s", title=t.message(title),
+                reference=reference)
+
+    def about() -> list[CaughtMail]:
+        return [m for m in full_stack.mail_to(applicant.email) if m.subject == subject]
+
+    wait_until(lambda: bool(about()), BACKGROUND_MS / 1000, f"the e-mail {subject!r}")
+    [mail] = about()  # one event, one mail
+    assert mail.lang == applicant.lang, mail
+    company = applicant.name_th if applicant.lang == "th" else applicant.name_en
+    assert company in mail.body, mail.body
+    year = r"25\d\d" if applicant.lang == "th" else r"20\d\d"  # Buddhist Era in Thai
+    assert re.search(year, mail.body), mail.body
+    assert f"{full_stack.url}/registration/{applicant.application_id}/status" in mail.body
+    return mail
+
+
+def mail_link(mail: CaughtMail) -> str:
+    [link] = re.findall(r"https?://\S+/registration/\d+/status", mail.body)
+    return link
+
+
 def submit_application(stack_page, full_stack: FullStack, lang: str) -> Applicant:
     """A draft filled through the forms, submitted in the browser; the page ends on its status."""
     applicant = Applicant(stack_page(lang), lang, full_stack)
@@ -90,6 +122,9 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
     expect(status.juristic_number()).to_have_text(re.compile(r"^0(-?\d){12}$"),
                                                   timeout=BACKGROUND_MS)
     juristic_number = status.juristic_number().inner_text()
+    registered_mail = mail_about(full_stack, applicant, t, "Your company is registered",
+                                 reference)
+    assert format_juristic_number(re.sub(r"\D", "", juristic_number)) in registered_mail.body
     registered = t.message("Company registered. Juristic person number {juristic_number}.",
                            juristic_number=juristic_number)
     registered_entry = status.timeline().filter(has_text=registered)
@@ -138,9 +173,12 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
     expect(case.information_requests().first).to_contain_text(t("Waiting for the applicant"))
     expect(case.approve_button()).to_have_count(0)
 
-    # The applicant's page offers the question at its next poll, and takes a text and a PDF.
+    # The applicant's open page offers the question at its next poll; the e-mail carries the
+    # question too, and its link opens the page that takes a text and a PDF.
     expect(status.reload_to_answer()).to_be_visible(timeout=BACKGROUND_MS)
-    status.reload_to_answer().click()
+    asked = mail_about(full_stack, applicant, t, "An officer needs more information", reference)
+    assert QUESTIONS[lang] in asked.body, asked.body
+    applicant.page.goto(mail_link(asked))
     expect(status.info_request()).to_contain_text(QUESTIONS[lang])
     status.fill_answer(ANSWERS[lang], "land-lease-b12.pdf", LEASE_PDF)
     readme_shot(applicant.page, lang, 13, "info-request", snap)
@@ -168,6 +206,7 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
     expect(status.current_status()).to_have_text(t.message("Approved"), timeout=BACKGROUND_MS)
     expect(status.timeline().last).to_contain_text(t.message("Approved."))
     assert applicant.page.evaluate("window.sameDocument === true"), "the status page reloaded"
+    mail_about(full_stack, applicant, t, "Your application is approved", reference)
     officer.reload()
     expect(case.status()).to_have_text(t.message("Approved"))
     expect(case.exchanges("eec_oss").filter(
@@ -197,6 +236,21 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
     # The company's legal status, not the case's workflow step ("Approved").
     expect(verify.fact("Legal status")).to_have_text(t.message("Registered, in operation"))
     readme_shot(visitor, lang, 14, "certificate-verified", snap)
+
+    # The same three events in the applicant's notification list, newest first, each new;
+    # its button opens the application.
+    applicant.page.goto("/notifications")
+    notices = applicant.page.locator("ul.notifications > li")
+    titles = ["Your application is approved", "An officer needs more information",
+              "Your company is registered"]
+    expect(notices).to_have_count(len(titles))
+    for notice, title in zip(notices.all(), titles, strict=True):
+        expect(notice.get_by_role("heading")).to_contain_text(t.message(title))
+        expect(notice.get_by_role("heading")).to_contain_text(t("New"))
+    notices.first.get_by_role("button", name=t.message("See your application")).click()
+    expect(applicant.page).to_have_url(re.compile(rf"/registration/{app_id}/status$"))
+    applicant.page.goto("/notifications")
+    expect(notices.first.get_by_role("heading")).not_to_contain_text(t("New"))
 
 
 @pytest.mark.e2e

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, select
 
 from bizportal import adapter as bizportal_adapter
@@ -30,7 +30,7 @@ from eec_bridge import exchange_log, topics, workflow
 from eec_bridge.models import Case, OutboxMessage, OutboxState
 from eec_bridge.oss import adapter as oss_adapter
 from eec_bridge.oss.gateway import EecOssGateway
-from mail.gateway import Mailer, OnceMailer, SmtpMailer
+from mail.gateway import Mailer, SmtpMailer
 
 log = logging.getLogger("eec_bridge.delivery")
 
@@ -45,10 +45,8 @@ def _open_oss(resources: Resources) -> EecOssGateway:
 
 def _open_mailer(resources: Resources) -> Mailer:
     settings = resources.settings
-    smtp = SmtpMailer(settings.smtp_url, settings.mail_from, settings.smtp_timeout_s)
-    # Sent once even when a delivery runs twice (mail.gateway.OnceMailer); without Redis
-    # (tests of one process) the outbox row alone marks it sent.
-    return OnceMailer(smtp, resources.redis) if resources.redis is not None else smtp
+    # Sent once however often it is delivered: the topic is sent_once (eec_bridge.topics).
+    return SmtpMailer(settings.smtp_url, settings.mail_from, settings.smtp_timeout_s)
 
 
 # Opened once per container (core/container.py `provide`), at start-up by whoever warms it up.
@@ -96,6 +94,11 @@ class Call:
     endpoint: str
     send: Callable[[], Any]
     apply: Callable[[Session, Case, Any], None]
+    sent_once: bool = False  # topics.Topic.sent_once
+
+
+class InFlight:
+    """The result of a call not made: another delivery holds the message's claim."""
 
 
 def mailer() -> Mailer:
@@ -117,7 +120,7 @@ def _call_for(message: OutboxMessage) -> Call:
     p, mid = message.payload, message.id
     return Call(topic.endpoint(p),
                 lambda: topic.send(gateway_for(topic.destination.name), mid, p),
-                topic.apply or (lambda s, c, r: None))
+                topic.apply or (lambda s, c, r: None), topic.sent_once)
 
 
 def backoff(attempt: int) -> timedelta:
@@ -147,6 +150,8 @@ def deliver_many(message_ids: list[str]) -> dict[str, str]:
         found = lock_cases(session, sorted({m.aggregate_id for m in messages}))
         entries = []
         for message, (endpoint, result) in zip(messages, results, strict=True):
+            if isinstance(result, InFlight):
+                continue  # the delivery that holds the claim records what happens
             case = found.get(message.aggregate_id)
             if isinstance(result, AdapterError):
                 outcome = _record_failure(session, message, case, result)
@@ -185,12 +190,16 @@ def _send_all(messages: list[OutboxMessage]) -> list[tuple[str, Any]]:
             call = _call_for(message)
         except SchemaError as exc:
             return message.topic, exc
+        if call.sent_once and not _claim(message):
+            return call.endpoint, InFlight()
         try:
             receipt = call.send()
         except AdapterError as exc:
+            if call.sent_once:
+                _release(message)
             return call.endpoint, exc
-        if message.destination == topics.MAIL.name:
-            _mark_mail_sent(message)
+        if call.sent_once:
+            _mark_sent_now(message)
         return call.endpoint, (call, receipt)
 
     if len(messages) == 1:
@@ -199,11 +208,46 @@ def _send_all(messages: list[OutboxMessage]) -> list[tuple[str, Any]]:
     return list(current().sender_pool.map(send, messages))
 
 
-def _mark_mail_sent(message: OutboxMessage) -> None:
-    """SMTP has no idempotency key: once the server has taken a mail, the row says so in a
-    transaction of its own, before anything else can fail (a worker killed, Redis restarted),
-    so that no later delivery sends it again. (mail.gateway.OnceMailer covers two deliveries
-    at the same time.)"""
+# A claim on a message sent once: it holds while the row is pending and no other delivery
+# holds a claim that has not run out. The row is the claim, so it survives what a claim in
+# Redis would not (Redis restarted, its keys gone).
+_CLAIM = row_update(OutboxMessage).where(
+    OutboxMessage.state == OutboxState.pending,
+    or_(col(OutboxMessage.sending_until).is_(None),
+        col(OutboxMessage.sending_until) < bindparam("now")))
+
+
+def _sending_lease() -> timedelta:
+    """Longer than any one call: an SMTP send is a connect, a login and DATA, each with its
+    timeout. A delivery killed while it held the claim holds it up this long, no longer."""
+    settings = get_settings()
+    return timedelta(seconds=4 * max(settings.smtp_timeout_s, settings.http_timeout_s))
+
+
+def _claim(message: OutboxMessage) -> bool:
+    now = utcnow()
+    with Session(get_engine()) as session:
+        claimed = session.connection().execute(
+            _CLAIM, {"row_id": message.id, "now": now,
+                     "sending_until": now + _sending_lease()}).rowcount
+        session.commit()
+    return bool(claimed)
+
+
+def _release(message: OutboxMessage) -> None:
+    """The call failed: the next delivery may send it at once (after its backoff)."""
+    with Session(get_engine()) as session:
+        session.connection().execute(row_update(OutboxMessage),
+                                     {"row_id": message.id, "sending_until": None})
+        session.commit()
+
+
+def _mark_sent_now(message: OutboxMessage) -> None:
+    """The receiver took it: the row says so in a transaction of its own, before anything
+    else can fail (a worker killed, the database busy with the receipts), so that no later
+    delivery sends it again. What is left is a worker killed between the receiver's "taken"
+    and this commit: then it goes out again, with the same id (for an e-mail the same
+    Message-ID, which mail clients show once)."""
     with Session(get_engine()) as session:
         session.connection().execute(_MARK, _sent_values(message))
         session.commit()
@@ -216,12 +260,10 @@ def _sent_values(message: OutboxMessage) -> dict[str, Any]:
 
 def _record_receipt(session: Session, message: OutboxMessage, case: Case | None,
                     sent: tuple[Call, Any]) -> str:
-    marked = session.connection().execute(_MARK, _sent_values(message)).rowcount
-    if not marked and message.destination == topics.MAIL.name:
-        return "sent"  # marked the moment the server took it (_mark_mail_sent)
-    if not marked:
-        return "skipped"
     call, receipt = sent
+    marked = session.connection().execute(_MARK, _sent_values(message)).rowcount
+    if not marked and not call.sent_once:  # sent_once: marked when taken (_mark_sent_now)
+        return "skipped"
     if case is not None:
         call.apply(session, case, receipt)
     return "sent"

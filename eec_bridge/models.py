@@ -38,6 +38,9 @@ class OutboxMessage(SQLModel, table=True):
     # When the relay may (re-)enqueue it: after a backoff, or once a claim's lease runs out.
     next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
     sent_at: datetime | None = None
+    # A topic sent once (eec_bridge.topics.Topic.sent_once): until when one delivery holds
+    # the right to send it; another delivery meanwhile leaves it alone.
+    sending_until: datetime | None = None
 
 
 class InboxMessage(SQLModel, table=True):

@@ -44,6 +44,10 @@ class Topic:
     send: Callable[[Any, str, dict[str, Any]], Any]
     # What the receipt changes on the case, if anything.
     apply: Callable[[Session, Case, Any], None] | None = None
+    # The receiver takes no idempotency key (SMTP): a second call would be a second message.
+    # A delivery then claims the row before the call (OutboxMessage.sending_until), and marks
+    # it sent the moment the receiver took it, before anything else can fail.
+    sent_once: bool = False
 
 
 def callback_url(system: str) -> str:
@@ -78,11 +82,12 @@ TOPICS = {t.name: t for t in (
           endpoint=lambda p: f"POST /api/v1/cases/{p.get('case_number')}/answers",
           send=lambda gw, mid, p: gw.answer_question(mid, p["case_number"], p["text"],
                                                      p.get("attachments", []))),
-    # The message id is the mail's Message-ID; the outbox row marks it sent once.
+    # The message id is the mail's Message-ID.
     Topic(TOPIC_MAIL_NOTIFICATION, MAIL, payloads.MailNotification,
           endpoint=lambda p: "SMTP MAIL notification",
           send=lambda gw, mid, p: gw.send(mid, Mail(p["to"], p["subject"], p["body"],
-                                                    p.get("lang", "th")))),
+                                                    p.get("lang", "th"))),
+          sent_once=True),
 )}
 
 DEFAULT_QUEUE = "celery"  # health pings and anything without a destination

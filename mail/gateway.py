@@ -7,18 +7,16 @@ mail or its recipient is a rejection (no retry)."""
 
 from __future__ import annotations
 
-import logging
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from core.http_adapters import RejectedError, TransientError
 
 MESSAGE_ID_DOMAIN = "eec-onestop"
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -104,66 +102,6 @@ class SmtpMailer:
 
     def close(self) -> None:
         """Nothing stays open between mails."""
-
-
-class Claims(Protocol):
-    """What OnceMailer needs of Redis (redis.Redis has it)."""
-
-    def set(self, name: str, value: str, *, ex: int | None = None,
-            nx: bool = False) -> Any: ...
-
-    def get(self, name: str) -> Any: ...
-
-    def delete(self, *names: str) -> Any: ...
-
-
-class OnceMailer:
-    """SMTP has no idempotency key, so a delivery that runs twice (its lease ran out while the
-    first was still sending, or a task came back after a Redis restart) would send the mail
-    twice. Before sending, a delivery claims the message id in Redis; after the send the claim
-    becomes a "sent" mark kept for SENT_MEMORY_S. A delivery that finds the mark reports the
-    mail sent without sending it; one that finds a live claim (another worker is sending it
-    now) is retried later; a send that fails frees the claim for the retry. What is left is a
-    worker killed between the server's "250 OK" and the mark: then the same Message-ID goes
-    out again, and mail clients that see it twice show it once."""
-
-    CLAIM_S = 120  # longer than any send: a connect, a login and DATA, each with its timeout
-    SENT_MEMORY_S = 30 * 24 * 3600
-
-    def __init__(self, inner: Mailer, claims: Claims) -> None:
-        self.inner = inner
-        self.claims = claims
-
-    def send(self, message_id: str, mail: Mail) -> MailReceipt:
-        key = f"mail:once:{message_id}"
-        try:
-            claimed = self.claims.set(key, "sending", ex=self.CLAIM_S, nx=True)
-            done = not claimed and self.claims.get(key) == b"sent"
-        except Exception as exc:  # noqa: BLE001 - Redis down or restarting: try again later
-            raise TransientError(f"cannot claim the mail: {type(exc).__name__}") from exc
-        if done:
-            return MailReceipt(message_id_header(message_id))
-        if not claimed:
-            raise TransientError("another delivery of this mail is being sent")
-        try:
-            receipt = self.inner.send(message_id, mail)
-        except BaseException:
-            self._forget(key)
-            raise
-        try:
-            self.claims.set(key, "sent", ex=self.SENT_MEMORY_S)
-        except Exception:  # noqa: BLE001 - the mail is sent; the outbox row will say so
-            log.warning("mail %s sent, but its mark could not be kept in Redis", message_id)
-        return receipt
-
-    def _forget(self, key: str) -> None:
-        try:
-            self.claims.delete(key)
-        except Exception:  # noqa: BLE001 - the claim runs out by itself (CLAIM_S)
-            log.warning("could not free the claim %s", key)
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 def _quit(client: smtplib.SMTP) -> None:
