@@ -1,7 +1,8 @@
 """The complaint desk (HTML, TH/EN) for EEC officers, admins and estate operators: the inbox,
-a ticket with its full history and actions (including the public summary that Open311 may
-publish once an officer approved it), and the dashboard. The role check sits on the
-router; an estate operator only ever sees the tickets of their own estate."""
+a ticket with its full history and actions (including a question to the complainant, which
+stops the clock, and the public summary that Open311 may publish once an officer approved
+it), and the dashboard. The role check sits on the router; an estate operator only ever sees
+the tickets of their own estate."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 
-from complaints import contacts, inbox, repository, routing, service, statuses
+from complaints import clock, contacts, inbox, questions, repository, routing, service, statuses
 from complaints.categories import category_label, category_options, estate_label
 from complaints.models import Channel, Ticket, TicketEvent, TicketStatus
 from core import eec
@@ -33,8 +34,8 @@ router = APIRouter(prefix="/desk/tickets", tags=["complaints-desk"],
 def helpers() -> dict[str, Any]:
     return {"category_label": category_label, "estate_label": estate_label,
             "team_label": routing.team_label, "masked_contact": contacts.masked_contact,
-            "is_overdue": service.is_overdue, "is_anonymous": service.is_anonymous,
-            "sla_countdown": service.sla_countdown, "next_due": service.next_due,
+            "is_overdue": clock.is_overdue, "is_anonymous": service.is_anonymous,
+            "sla_countdown": clock.sla_countdown, "next_due": clock.next_due,
             "status_label": statuses.label,
             "not_acknowledged_label": statuses.not_acknowledged_label}
 
@@ -87,6 +88,8 @@ def _ticket_context(session: Session, ticket: Ticket) -> dict[str, Any]:
             return users[event.actor_id].full_name
         if event.actor in Channel.__members__:
             return message(f"ticket.channel.{event.actor}")
+        if event.actor == questions.COMPLAINANT:
+            return message("ticket.actor.complainant")
         return event.actor
 
     return {
@@ -94,9 +97,11 @@ def _ticket_context(session: Session, ticket: Ticket) -> dict[str, Any]:
         "users": users, "actor_label": actor_label, "duplicates": duplicates,
         "original": original, "summary_draft": service.summary_draft(ticket),
         "phone": contacts.format_phone(ticket.contact_phone),
-        "ack_late": ticket.is_open and ticket.acknowledged_at is None and ticket.ack_due_at < at,
-        "resolve_late": ticket.is_open and ticket.resolve_due_at < at,
-        "status_options": statuses.options(leave_out=(TicketStatus.duplicate,)),
+        "ack_late": clock.ack_late(ticket, at), "resolve_late": clock.resolve_late(ticket, at),
+        "clock": clock.sla_countdown(ticket, at),
+        # A duplicate is merged, and the wait for the complainant starts with a question.
+        "status_options": statuses.options(leave_out=(TicketStatus.duplicate,
+                                                      TicketStatus.info_requested)),
         "values": {"public": "on"}, "errors": {}, "action_error": None, **helpers(),
     }
 
@@ -119,6 +124,8 @@ def _apply(session: Session, user: User, ticket: Ticket, action: str,
                               note=str(values.get("note", "")), public=public)
     elif action == "note":
         service.add_note(session, ticket, user, str(values.get("note", "")), public=public)
+    elif action == "ask":
+        questions.ask_complainant(session, ticket, user, str(values.get("question", "")))
     elif action == "summary":
         service.approve_public_summary(session, ticket, user,
                                        str(values.get("public_summary", "")))

@@ -17,11 +17,24 @@ from core import inbox
 from core.accounts.models import User
 
 
-def overdue_condition(at: datetime) -> Any:
-    """Open and past a due time: not acknowledged in time, or not resolved in time."""
+def resolve_late_condition(at: datetime) -> Any:
+    """Open past the resolve target; a stopped clock (waiting for the complainant) counts
+    up to the moment it stopped, as complaints.clock.resolve_late."""
     return and_(col(Ticket.status).in_(OPEN_STATUSES), or_(
-        col(Ticket.resolve_due_at) < at,
-        and_(col(Ticket.acknowledged_at).is_(None), col(Ticket.ack_due_at) < at)))
+        and_(col(Ticket.sla_paused_at).is_(None), col(Ticket.resolve_due_at) < at),
+        and_(col(Ticket.sla_paused_at).is_not(None),
+             col(Ticket.resolve_due_at) < col(Ticket.sla_paused_at))))
+
+
+def ack_late_condition(at: datetime) -> Any:
+    return and_(col(Ticket.status).in_(OPEN_STATUSES), col(Ticket.acknowledged_at).is_(None),
+                col(Ticket.ack_due_at) < at)
+
+
+def overdue_condition(at: datetime) -> Any:
+    """Open and past a due time: not acknowledged in time, or not resolved in time (as
+    complaints.clock.is_overdue)."""
+    return or_(ack_late_condition(at), resolve_late_condition(at))
 
 
 @dataclass
@@ -95,10 +108,8 @@ def dashboard(session: Session, user: User, at: datetime | None = None) -> Dashb
         by_estate=_bars(grouped(Ticket.estate_id)),
         by_category=_bars(grouped(Ticket.category)),
         by_status=_bars(grouped(Ticket.status)),
-        ack_breached=count(col(Ticket.status).in_(OPEN_STATUSES),
-                           col(Ticket.acknowledged_at).is_(None), col(Ticket.ack_due_at) < at),
-        resolve_breached=count(col(Ticket.status).in_(OPEN_STATUSES),
-                               col(Ticket.resolve_due_at) < at),
+        ack_breached=count(ack_late_condition(at)),
+        resolve_breached=count(resolve_late_condition(at)),
         closed_late=count(col(Ticket.status) != TicketStatus.duplicate,
                           col(Ticket.closed_at).is_not(None),
                           col(Ticket.closed_at) > col(Ticket.resolve_due_at)),

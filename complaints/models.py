@@ -22,6 +22,8 @@ class TicketStatus(StrEnum):
     investigating = "investigating"
     in_progress = "in_progress"
     action_scheduled = "action_scheduled"
+    # The desk asked the complainant a question: the resolve clock stops until they answer.
+    info_requested = "info_requested"
     fixed = "fixed"
     closed = "closed"
     duplicate = "duplicate"
@@ -29,7 +31,7 @@ class TicketStatus(StrEnum):
 
 
 OPEN_STATUSES = (TicketStatus.confirmed, TicketStatus.investigating, TicketStatus.in_progress,
-                 TicketStatus.action_scheduled)
+                 TicketStatus.action_scheduled, TicketStatus.info_requested)
 CLOSED_STATUSES = (TicketStatus.fixed, TicketStatus.closed, TicketStatus.duplicate,
                    TicketStatus.not_responsible)
 
@@ -100,6 +102,9 @@ class Ticket(TicketBase, table=True):
     acknowledged_at: datetime | None = None
     ack_due_at: datetime
     resolve_due_at: datetime
+    # When the resolve clock stopped to wait for the complainant's answer (None: it runs).
+    # The answer moves resolve_due_at on by the working time it stood still.
+    sla_paused_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     closed_at: datetime | None = None
@@ -127,6 +132,8 @@ class TicketNote(SQLModel, table=True):
     public: bool = False
     author_id: int | None = Field(default=None, foreign_key="users.id")
     author_name: str = Field(default="", max_length=200)
+    # The complainant's answer to a question from the desk (never public: it may name people).
+    from_complainant: bool = False
     text: str = Field(max_length=4000)
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -145,7 +152,8 @@ class TicketEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="tickets.id", index=True)
-    kind: str = Field(max_length=20)  # filed, status, assigned, acknowledged, note, merged
+    # filed, status, assigned, acknowledged, note, merged, summary, answered
+    kind: str = Field(max_length=20)
     key: str = Field(max_length=80)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     from_status: str | None = Field(default=None, max_length=20)

@@ -155,7 +155,8 @@ def request_json(ticket: Ticket, session: Session) -> dict[str, Any]:
         "requested_datetime": service.iso(ticket.created_at),
         "updated_datetime": service.iso(ticket.closed_at if closed and ticket.closed_at
                                 else ticket.updated_at),
-        "expected_datetime": service.iso(ticket.resolve_due_at),
+        # Unknown while the clock waits for the complainant: the answer moves it on.
+        "expected_datetime": None if ticket.sla_paused_at else service.iso(ticket.resolve_due_at),
         "address": estate_label(ticket.estate_id),
         "address_id": None,
         "zipcode": None,

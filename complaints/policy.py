@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.thai_dates import to_bangkok
-from core.working_days import Countdown, add_working_days, countdown
+from core.working_days import (
+    Countdown,
+    add_working_days,
+    add_working_time,
+    countdown,
+    working_time_between,
+)
 
 
 @dataclass(frozen=True)
@@ -66,3 +72,13 @@ def acknowledge_due(category: str, filed_at: datetime) -> datetime:
 def countdown_to(category: str, due: datetime, at: datetime) -> Countdown:
     """In working days, or in hours for an emergency whose target runs around the clock."""
     return countdown(due, at, around_the_clock=target_for(category).around_the_clock)
+
+
+def resumed_due(category: str, due: datetime, paused_at: datetime,
+                resumed_at: datetime) -> datetime:
+    """The due time once the clock runs again: later by the time it stood still, counted as
+    the target counts (working time, or every hour for an emergency), so a weekend or a
+    holiday spent waiting for the complainant adds nothing it would not have counted."""
+    if target_for(category).around_the_clock:
+        return to_bangkok(due) + max(resumed_at - paused_at, timedelta(0))
+    return add_working_time(due, working_time_between(paused_at, resumed_at))

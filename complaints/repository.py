@@ -57,6 +57,14 @@ def latest_public_note(session: Session, ticket: Ticket) -> TicketNote | None:
         .order_by(col(TicketNote.created_at).desc(), col(TicketNote.id).desc())).first()
 
 
+def status_before(session: Session, ticket: Ticket, status: str) -> str | None:
+    """The status the ticket had when it last moved into `status` (from its history)."""
+    return session.exec(select(TicketEvent.from_status).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "status",
+        TicketEvent.to_status == status)
+        .order_by(col(TicketEvent.at).desc(), col(TicketEvent.id).desc())).first()
+
+
 def normalise_number(number: str) -> str:
     # NUL names no ticket, and PostgreSQL refuses it in a query.
     return "".join((number or "").replace("\x00", "").split()).upper()

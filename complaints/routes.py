@@ -1,6 +1,7 @@
 """The public complaint pages (HTML, TH/EN, no JavaScript needed): the complaint form for
 people who would rather not chat, its confirmation (which shows the access code once), and
-the status lookup: by number the public status, with the access code the private details."""
+the status lookup: by number the public status, with the access code the private details and
+the answer to a question from the estate."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ import hashlib
 import hmac
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from complaints import repository, service
+from complaints import questions, repository, service
 from complaints.categories import category_label, category_options, estate_label
 from complaints.models import Channel
 from core import eec
 from core.accounts.deps import OptionalUser
 from core.db import SessionDep
 from core.errors import N_, DomainError, Invalid, NotFound, register_messages
+from core.flash import flash
 from core.forms import form_dict, localized_errors
 from core.i18n import get_locale, message
 from core.runtime import get_settings
@@ -45,6 +48,12 @@ register_messages({
     "ticket.access_code_throttled": N_(
         "Too many wrong access codes were tried. Please wait an hour and try again; the "
         "public status is shown below."),
+    "ticket.answer_needs_code": N_(
+        "Only the complainant can answer: enter the complaint's number and the access code "
+        "you were given when you filed it."),
+    "ticket.answer_sent": N_(
+        "Thank you: your answer reached the estate, and the complaint is being handled "
+        "again."),
     "complaint.rate_limited": N_(
         "Several complaints were sent from your connection in a short time. Please wait an "
         "hour and try again, or call the industrial estate."),
@@ -139,9 +148,14 @@ def filed(number: str, request: Request, session: SessionDep, user: OptionalUser
                   {"ticket": ticket, "access_code": access_code, **helpers()})
 
 
-def _status_page(request: Request, session: SessionDep, number: str, access_code: str = ""):
+def _status_context(request: Request, session: SessionDep, number: str,
+                    access_code: str = "") -> tuple[dict[str, Any], int]:
+    """What the status page shows, and its HTTP status: a wrong access code is counted
+    (and, too many of them, throttled) and shows the public status only."""
     context: dict[str, Any] = {"number": number, "view": None, "not_found": False,
-                               "code_wrong": False, **helpers()}
+                               "code_wrong": False, "access_code": "", "answer_values": {},
+                               "answer_errors": {}, "answer_error": "",
+                               "max_answer": questions.MAX_ANSWER, **helpers()}
     status_code = 200
     if number.strip():
         code = access_code.strip() or None
@@ -163,6 +177,14 @@ def _status_page(request: Request, session: SessionDep, number: str, access_code
                 access_code_failed(view.ticket.number, address)
                 context["code_wrong"] = message("ticket.access_code_wrong")
                 status_code = 403
+            elif view.is_complainant:
+                # Sent back with the answer form, which proves the complainant again.
+                context["access_code"] = access_code.strip()
+    return context, status_code
+
+
+def _status_page(request: Request, session: SessionDep, number: str, access_code: str = ""):
+    context, status_code = _status_context(request, session, number, access_code)
     return render(request, "complaints/status.html", context, status_code=status_code)
 
 
@@ -180,3 +202,33 @@ async def status_with_code(request: Request, session: SessionDep, user: Optional
     values = form_dict(await request.form())
     return _status_page(request, session, str(values.get("number", ""))[:40],
                         str(values.get("access_code", ""))[:40])
+
+
+@router.post("/status/answer")
+async def answer_question(request: Request, session: SessionDep, user: OptionalUser):
+    """The complainant answers the desk's question: proven by the number and the access code
+    as on the status page (wrong codes counted alike), the answer kept on a form error."""
+    values = form_dict(await request.form())
+    number = str(values.get("number", ""))[:40]
+    access_code = str(values.get("access_code", ""))[:40]
+    context, status_code = _status_context(request, session, number, access_code)
+    view = context["view"]
+    if view is None or not view.is_complainant:
+        if status_code == 200:  # no number, or no code: only the complainant may answer
+            status_code = 404 if view is None else 403
+            context["code_wrong"] = message("ticket.answer_needs_code")
+        return render(request, "complaints/status.html", context, status_code=status_code)
+    ticket = repository.lock_ticket(session, number)
+    try:
+        questions.answer_question(session, ticket, values)
+    except DomainError as exc:
+        session.rollback()
+        context, _status = _status_context(request, session, number, access_code)
+        errors = exc.errors if isinstance(exc, Invalid) else []
+        context.update(answer_values=values, answer_errors=localized_errors(errors),
+                       answer_error="" if errors else message(exc.key, exc.params))
+        return render(request, "complaints/status.html", context, status_code=exc.status)
+    session.commit()
+    flash(request, "ticket.answer_sent")
+    return RedirectResponse(f"/complaints/status?number={quote(ticket.number)}",
+                            status_code=303)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from complaints import access, contacts, policy, repository, routing, statuses
+from complaints import access, clock, contacts, policy, repository, routing, statuses
 from complaints.categories import categories
 from complaints.models import (
     CLOSED_STATUSES,
@@ -36,7 +36,6 @@ from core.errors import N_, Conflict, DomainError, FieldError, Forbidden, Invali
 from core.forms import Reader
 from core.i18n import LOCALES, get_locale, message, set_locale
 from core.thai_dates import to_bangkok
-from core.working_days import Countdown
 
 log = logging.getLogger("complaints")
 
@@ -69,6 +68,8 @@ register_messages({
     "ticket.not_found": N_("There is no complaint with this number."),
     "ticket.status_unchanged": N_("The ticket already has this status."),
     "ticket.use_merge": N_("To mark a duplicate, merge it into the original ticket."),
+    "ticket.use_ask": N_(
+        "To wait for the complainant, ask them a question with “Ask the complainant”."),
     "ticket.note_required_to_close": N_(
         "Write a note: it tells the complainant why the ticket is closed."),
     "ticket.note_required": N_("Write the note."),
@@ -341,10 +342,19 @@ def add_note(session: Session, ticket: Ticket, actor: User, text: str, *,
     return note
 
 
-def _set_status(session: Session, ticket: Ticket, status: TicketStatus, actor: User) -> None:
+def set_status(session: Session, ticket: Ticket, status: TicketStatus, actor: User | str,
+               *, at: datetime | None = None) -> None:
+    """Every status change goes through here: it stops the resolve clock when the ticket
+    starts waiting for the complainant and restarts it when it stops waiting, whoever moves
+    it on (the complainant's answer, or an officer who closes the ticket meanwhile)."""
     old = ticket.status
+    at = at or utcnow()
     ticket.status = status
-    ticket.closed_at = utcnow() if status in CLOSED_STATUSES else None
+    ticket.closed_at = at if status in CLOSED_STATUSES else None
+    if status == TicketStatus.info_requested:
+        clock.stop(ticket, at)
+    else:
+        clock.restart(ticket, at)
     _touch(session, ticket)
     record(session, ticket, "status", "ticket.event.status", public=True, actor=actor,
            from_status=old, to_status=status,
@@ -362,6 +372,8 @@ def change_status(session: Session, ticket: Ticket, actor: User, status: str, *,
     errors = []
     if new == TicketStatus.duplicate:
         errors.append(FieldError("status", "ticket.use_merge"))
+    elif new == TicketStatus.info_requested:
+        errors.append(FieldError("status", "ticket.use_ask"))  # a question, then the wait
     elif new == ticket.status:
         errors.append(FieldError("status", "ticket.status_unchanged"))
     if new in NOTE_REQUIRED and not note.strip():
@@ -371,7 +383,7 @@ def change_status(session: Session, ticket: Ticket, actor: User, status: str, *,
     if ticket.status == TicketStatus.duplicate:
         ticket.duplicate_of_id = None
     acknowledge(session, ticket, actor)
-    _set_status(session, ticket, new, actor)
+    set_status(session, ticket, new, actor)
     if note.strip():
         add_note(session, ticket, actor, note, public=public)
 
@@ -391,7 +403,7 @@ def merge_duplicate(session: Session, duplicate: Ticket, original: Ticket, actor
         raise Invalid([FieldError("original", "ticket.merge_other_estate")])
     acknowledge(session, duplicate, actor)
     duplicate.duplicate_of_id = original.id
-    _set_status(session, duplicate, TicketStatus.duplicate, actor)
+    set_status(session, duplicate, TicketStatus.duplicate, actor)
     record(session, duplicate, "merged", "ticket.event.merged_into", public=True, actor=actor,
            number=original.number)
     _touch(session, original)
@@ -483,27 +495,3 @@ def lookup_status(session: Session, number: str, *, access_code: str | None = No
                                                     conversation_id=conversation_id),
                       latest_note=repository.latest_public_note(session, ticket),
                       duplicate_of=original.number if original else None)
-
-
-def next_due(ticket: Ticket) -> datetime:
-    """The next target still to meet: the acknowledgement until it is done, then the fix."""
-    if ticket.acknowledged_at is not None:
-        return ticket.resolve_due_at
-    return min(ticket.ack_due_at, ticket.resolve_due_at)
-
-
-def sla_countdown(ticket: Ticket, at: datetime | None = None) -> Countdown | None:
-    """The countdown to `next_due`; None once the ticket is closed. Tickets have no state
-    that waits for the complainant, so their clock never stops."""
-    if not ticket.is_open:
-        return None
-    return policy.countdown_to(ticket.category, next_due(ticket), at or utcnow())
-
-
-def is_overdue(ticket: Ticket, at: datetime | None = None) -> bool:
-    """Open and past a due time: not acknowledged in time, or not resolved in time."""
-    at = at or utcnow()
-    if not ticket.is_open:
-        return False
-    return ticket.resolve_due_at < at or (ticket.acknowledged_at is None
-                                           and ticket.ack_due_at < at)

@@ -18,6 +18,7 @@ STATUS_LABELS = {
     "investigating": N_("Investigating"),
     "in_progress": N_("In progress"),
     "action_scheduled": N_("Action scheduled"),
+    "info_requested": N_("Waiting for the complainant"),
     "fixed": N_("Fixed"),
     "closed": N_("Closed"),
     "duplicate": N_("Duplicate"),

@@ -105,6 +105,8 @@ class Countdown:
     state: CountdownState
     amount: int
     unit: str = "working_day"
+    # Whom a stopped clock waits for: "applicant" (a registration case) or "complainant".
+    waiting_for: str = "applicant"
 
     @property
     def overdue(self) -> bool:
@@ -114,6 +116,8 @@ class Countdown:
         """In the request's language, e.g. 'เหลือ 3 วันทำการ' or 'Overdue by 1 working day'."""
         n = self.amount
         if self.state == CountdownState.stopped:
+            if self.waiting_for == "complainant":
+                return gettext("Clock stopped: waiting for the complainant")
             return gettext("Clock stopped: waiting for the applicant")
         if self.unit == "hour":
             if self.overdue:
@@ -141,5 +145,5 @@ def countdown(due: datetime, at: datetime, *, around_the_clock: bool = False) ->
     return Countdown(state, _whole(span, WORKING_DAY))
 
 
-def stopped() -> Countdown:
-    return Countdown(CountdownState.stopped, 0)
+def stopped(waiting_for: str = "applicant") -> Countdown:
+    return Countdown(CountdownState.stopped, 0, waiting_for=waiting_for)
