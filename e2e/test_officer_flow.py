@@ -21,8 +21,6 @@ from playwright.sync_api import Page, expect
 
 from core.thai_ids import format_juristic_number
 from e2e.drafts import PDF, Applicant
-from mail.sink import CaughtMail
-from tests.stack import wait_until
 from e2e.pages import (
     Catalog,
     DeskCasePage,
@@ -32,6 +30,8 @@ from e2e.pages import (
     StatusPage,
     VerifyPage,
 )
+from mail.sink import CaughtMail
+from tests.stack import wait_until
 
 if TYPE_CHECKING:
     from e2e.conftest import FullStack

@@ -196,6 +196,8 @@ def bridge_env(workdir: Path, ports: dict[str, int], database: str) -> dict[str,
         # Applicants are told of every state change by e-mail: a real SMTP server, the sink.
         "EEC_SMTP_URL": f"smtp://127.0.0.1:{ports['smtp']}",
         "EEC_MAIL_SINK_DIR": str(workdir / "mail"),
+        # A worker killed while sending a mail holds its claim for 4 timeouts (delivery.py).
+        "EEC_SMTP_TIMEOUT_S": "5",
     }
 
 

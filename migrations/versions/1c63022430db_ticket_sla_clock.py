@@ -2,7 +2,7 @@
 stopped for it, and notes that are the complainant's answer
 
 Revision ID: 1c63022430db
-Revises: 9e4a1c7b3d52
+Revises: b3d8f1a2c4e5
 Create Date: 2026-12-08 10:00:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '1c63022430db'
-down_revision: str | Sequence[str] | None = '9e4a1c7b3d52'
+down_revision: str | Sequence[str] | None = 'b3d8f1a2c4e5'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

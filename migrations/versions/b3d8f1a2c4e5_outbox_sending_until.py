@@ -22,7 +22,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """Upgrade schema."""
     with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sending_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('sending_until', sqlmodel.sql.sqltypes.UTCDateTime(),
+                                      nullable=True))
 
 
 def downgrade() -> None:
