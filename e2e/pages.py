@@ -585,13 +585,16 @@ class DeskCasePage(PortalPage):
         self.show(self.HISTORY)
         return self.region("Timeline").get_by_role("listitem")
 
+    SYSTEMS = {"bizportal": "Biz Portal", "eec_oss": "EEC OSS"}  # as the page names them
+
     def exchanges(self, system: str | None = None) -> Locator:
         """Rows of the messages exchanged, optionally only those with one system."""
         self.show(self.HISTORY)
         rows = self.region("Messages exchanged").get_by_role("row").filter(
             has=self.page.get_by_role("cell"))
         if system is not None:
-            rows = rows.filter(has=self.page.get_by_role("cell", name=system, exact=True))
+            rows = rows.filter(has=self.page.get_by_role(
+                "cell", name=self.t(self.SYSTEMS[system]), exact=True))
         return rows
 
     def information_requests(self) -> Locator:

@@ -12,13 +12,17 @@ from core import eec
 from core.accounts.deps import OfficerUser, require_roles
 from core.accounts.models import Role
 from core.db import SessionDep
-from core.errors import NotFound
+from core.errors import N_, NotFound, register_messages
+from core.flash import flash
 from core.i18n import message
 from core.options import Option
 from core.templating import render
 from eec_bridge import actions, inbox, workflow
 from eec_bridge.models import CaseKind, CaseStatus, OutboxMessage, OutboxState
 
+register_messages({
+    "desk.flash.replayed": N_("The message is back in line and will be delivered again."),
+})
 router = APIRouter(prefix="/desk", tags=["desk"],
                    dependencies=[Depends(require_roles(Role.officer, Role.admin))])
 
@@ -52,10 +56,11 @@ def dead_letters(request: Request, session: SessionDep, officer: OfficerUser):
 
 
 @router.post("/dead-letters/{message_id}/replay")
-def replay(message_id: str, session: SessionDep, officer: OfficerUser):
+def replay(message_id: str, request: Request, session: SessionDep, officer: OfficerUser):
     message_row = session.get(OutboxMessage, message_id)
     if message_row is None:
         raise NotFound()
     actions.replay(session, message_row, officer)
     session.commit()
-    return RedirectResponse("/desk/dead-letters?replayed=1", status_code=303)
+    flash(request, "desk.flash.replayed")
+    return RedirectResponse("/desk/dead-letters", status_code=303)

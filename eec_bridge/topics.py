@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from core.db import append_row
+from core.errors import N_, register_messages
 from core.http_adapters import SchemaError
 from core.runtime import get_settings
 from eec_bridge import payloads, wakeup, workflow
@@ -59,6 +60,18 @@ EEC_OSS = Destination("eec_oss", task="eec_bridge.eec_oss.deliver", queue="eec_o
 # The applicants' mail server (SMTP): a queue of its own, so a slow relay delays only mail.
 MAIL = Destination("mail", task="eec_bridge.mail.deliver", queue="mail")
 DESTINATIONS = {d.name: d for d in (BIZPORTAL, EEC_OSS, MAIL)}
+
+# What officers read for a destination (the exchange log's system) and a topic.
+register_messages({
+    "outbox.destination.bizportal": N_("Biz Portal"),
+    "outbox.destination.eec_oss": N_("EEC OSS"),
+    "outbox.destination.mail": N_("E-mail"),
+    "outbox.topic.bizportal.registration": N_("Company registration"),
+    "outbox.topic.bizportal.licence_status": N_("Licence status"),
+    "outbox.topic.eec_oss.case": N_("Request for EEC privileges"),
+    "outbox.topic.eec_oss.answer": N_("Answer to EEC OSS"),
+    "outbox.topic.mail.notification": N_("E-mail to the applicant"),
+})
 
 TOPIC_BIZPORTAL_REGISTRATION = "bizportal.registration"
 TOPIC_BIZPORTAL_LICENCE_STATUS = "bizportal.licence_status"

@@ -92,7 +92,9 @@ def test_officer_decides_from_the_case_page(app, browser, session, lang):
         assert 'id="exchanges"' not in page
         history = officer.get(f"/desk/cases/{case.id}?tab=history").text
         assert 'id="exchanges"' in history and 'id="case-timeline"' in history
-        assert "bizportal" in history and 'id="shareholders"' not in history
+        assert t(lang, 'Company registration') in history  # the outbox's topic in words
+        assert 'bizportal.registration' not in history
+        assert 'id="shareholders"' not in history
 
 
 def test_applicant_and_stranger_cannot_open_the_case_or_its_files(app, browser, session):
