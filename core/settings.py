@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import AliasChoices, Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -14,10 +16,38 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 # Production refuses shorter secrets; the development ones are 43 characters.
 MIN_SECRET_CHARS = 16
+# Where `make run` starts the development mail sink (mail/sink.py), which keeps mail.
+DEV_SMTP_URL = "smtp://127.0.0.1:8025"
+SMTP_SCHEMES = ("smtp", "smtps", "smtp+starttls")
+
+
+def is_local_host(host: str | None) -> bool:
+    """This machine: localhost, a loopback or unspecified address."""
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def smtp_parts(url: str) -> SplitResult | None:
+    """The parts of an SMTP URL the mailer takes (mail/gateway.py), or None."""
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in SMTP_SCHEMES and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port that is not a number, or past 65535
+        return None
+    return parts if valid else None
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="EEC_", env_file=".env", extra="ignore")
+    # A refusal is printed and logged: it must not repeat the values (secrets, passwords in URLs).
+    model_config = SettingsConfigDict(env_prefix="EEC_", env_file=".env", extra="ignore",
+                                      hide_input_in_errors=True)
 
     environment: Literal["development", "test", "production"] = "development"
     # Local state: the SQLite database, uploads, the embedded Redis and the development secrets.
@@ -69,7 +99,10 @@ class Settings(BaseSettings):
     # smtp+starttls://user:password@host:587 or smtps://user:password@host:465. The default
     # is the development mail sink (`make run` starts it; python -m mail.sink), which keeps
     # every mail in mail_sink_dir for the /dev/mail page instead of passing it on.
-    smtp_url: str = "smtp://127.0.0.1:8025"
+    smtp_url: str = DEV_SMTP_URL
+    # Production sends mail over TLS (smtps://, smtp+starttls://). Plain smtp:// to another
+    # machine is refused there unless the operator allows it: a relay on a private network.
+    smtp_plain_allowed: bool = False
     mail_from: str = "EEC Business One-Stop <no-reply@eec-onestop.example>"
     # An SMTP server may take seconds to answer DATA (filtering); a client that gives up
     # first cannot tell whether the mail went, and its retry would send it twice.
@@ -137,8 +170,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _real_secrets(self) -> Settings:
-        """Production refuses missing or short secrets; elsewhere a missing one comes from the
-        development secrets file, the same for every process that shares var_dir."""
+        """Production refuses missing or short secrets and the development mail sink;
+        elsewhere a missing secret comes from the development secrets file, the same for
+        every process that shares var_dir."""
         missing = [name for name in dev_secrets.SECRET_FIELDS
                    if not any(value.strip() for value in self._values(name))]
         if self.environment == "production":
@@ -147,13 +181,36 @@ class Settings(BaseSettings):
             problems = [f"{dev_secrets.env_name(name)} must be set" for name in missing]
             problems += [f"{dev_secrets.env_name(name)} must be at least {MIN_SECRET_CHARS} "
                          "random characters" for name in weak]
+            problems += self._mail_problems()
             if problems:
-                raise ValueError("production needs real secrets: " + "; ".join(problems))
+                raise ValueError("production needs real secrets and a real mail relay: "
+                                 + "; ".join(problems))
         elif missing:
             stored = dev_secrets.load_or_create(self.var_dir)
             for name in missing:
                 setattr(self, name, SecretStr(stored[name]))
         return self
+
+    def _mail_problems(self) -> list[str]:
+        """A production portal never sends applicants' mail to the development sink, which
+        keeps it, nor in clear text across a network unless the operator says so."""
+        tls = "smtps://user:password@relay:465 or smtp+starttls://user:password@relay:587"
+        if "smtp_url" not in self.model_fields_set:
+            return [f"EEC_SMTP_URL must be set (to {tls}): the default is the development "
+                    "mail sink, which keeps applicants' mail instead of sending it"]
+        parts = smtp_parts(self.smtp_url)
+        if parts is None:
+            return [f"EEC_SMTP_URL must be an SMTP URL, {tls}"]
+        if is_local_host(parts.hostname) and not parts.username:
+            return [f"EEC_SMTP_URL points at this machine ({parts.hostname}) without a user and "
+                    "password, as the development mail sink is reached: name the real mail "
+                    f"relay, {tls}"]
+        if parts.scheme == "smtp" and not is_local_host(parts.hostname) \
+                and not self.smtp_plain_allowed:
+            return [f"EEC_SMTP_URL sends mail to {parts.hostname} without TLS (smtp://): use "
+                    f"{tls}, or set EEC_SMTP_PLAIN_ALLOWED=true for a relay on a private "
+                    "network"]
+        return []
 
     def _values(self, name: str) -> list[str]:
         value = getattr(self, name).get_secret_value()

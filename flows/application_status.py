@@ -8,7 +8,7 @@ the wizard's router, whose /registration/{id}/{step} would otherwise take these 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
@@ -45,37 +45,48 @@ register_messages({
 _REJECTED = {CaseStatus.rejected, CaseStatus.bizportal_rejected}
 
 
+# Stable codes: the JSON API (flows/application_api.py) hands them to its clients as they are.
+StateCode = Literal["draft", "submitted", "info_requested", "approved", "registered", "rejected"]
+ActionCode = Literal["continue", "status", "answer", "certificate", "reason"]
+
+
 @dataclass(frozen=True)
 class ApplicantState:
     """Where an application stands for its applicant, and the one thing to do next."""
 
-    state: str  # draft, submitted, info_requested, approved, registered, rejected
-    action: str  # applicant.action.* message key
+    state: StateCode
+    action: ActionCode
     action_url: str
+
+    @property
+    def state_key(self) -> str:
+        return f"applicant.state.{self.state}"
+
+    @property
+    def action_key(self) -> str:
+        return f"applicant.action.{self.action}"
 
 
 def applicant_state(application: Application, case: Case | None) -> ApplicantState:
     status_url = f"/registration/{application.id}/status"
     if application.status == ApplicationStatus.draft:
-        return ApplicantState("draft", "applicant.action.continue",
-                              f"/registration/{application.id}")
+        return ApplicantState("draft", "continue", f"/registration/{application.id}")
     if case is None:  # never for long: submitting opens the case in the same transaction
-        return ApplicantState("submitted", "applicant.action.status", status_url)
+        return ApplicantState("submitted", "status", status_url)
     certificate = f"/registration/{application.id}/certificate.pdf"
     if case.status == CaseStatus.info_requested:
-        return ApplicantState("info_requested", "applicant.action.answer",
-                              f"{status_url}#info-request")
+        return ApplicantState("info_requested", "answer", f"{status_url}#info-request")
     if case.status in _REJECTED:
-        return ApplicantState("rejected", "applicant.action.reason", status_url)
+        return ApplicantState("rejected", "reason", status_url)
     if case.status == CaseStatus.approved:
-        return (ApplicantState("approved", "applicant.action.certificate", certificate)
+        return (ApplicantState("approved", "certificate", certificate)
                 if case.juristic_number else
-                ApplicantState("approved", "applicant.action.status", status_url))
+                ApplicantState("approved", "status", status_url))
     # A company registered while its EEC leg is still under way is registered to its
     # applicant: the certificate is theirs to download while the EEC Office decides the rest.
     if case.juristic_number:
-        return ApplicantState("registered", "applicant.action.certificate", certificate)
-    return ApplicantState("submitted", "applicant.action.status", status_url)
+        return ApplicantState("registered", "certificate", certificate)
+    return ApplicantState("submitted", "status", status_url)
 
 
 def cases_by_application(session: Session, applications: list[Application]

@@ -1,7 +1,8 @@
 """The registration JSON API (/api/v1). Same services and checks as the wizard, and the same
 step models (registration.schemas); errors are RFC 9457 problem details with message keys.
 Unsafe methods need the X-CSRF-Token header, which GET /api/v1/session returns to a
-signed-in browser or client."""
+signed-in browser or client. Reading applications, with their live state, is
+flows/application_api.py's: the state needs the case as well."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from registration.models import Application, PersonRole
 from registration.schemas import (
     STEP_FORMS,
     ApplicationOut,
-    ApplicationSummary,
     CapitalForm,
     DirectorsForm,
     DocumentOut,
@@ -54,6 +54,8 @@ StepOut = OfficeForm | CapitalForm | PeopleForm | DirectorsForm | EecForm
 
 
 def application_json(session: SessionDep, application: Application) -> dict[str, Any]:
+    """The application as ApplicationOut. GET /api/v1/applications/{id} adds its live state
+    (flows/application_api.py), which needs the case as well."""
     return {
         "id": application.id,
         "status": application.status,
@@ -103,19 +105,6 @@ def reserve(body: ReservationIn, session: SessionDep, user: CurrentUser) -> dict
                             "name_en": reservation.name_en, "rank": reservation.rank,
                             "expires_at": reservation.expires_at.isoformat()},
             "application": application_json(session, application)}
-
-
-@router.get("/applications", response_model=list[ApplicationSummary], responses=problems(401))
-def list_applications(session: SessionDep, user: CurrentUser) -> list[dict[str, Any]]:
-    return [{"id": a.id, "status": a.status, "reference": a.reference, "name_th": a.name_th,
-             "name_en": a.name_en} for a in repository.applications_of(session, user)]
-
-
-@router.get("/applications/{application_id}", response_model=ApplicationOut,
-            responses=problems(401, 404))
-def get_application(application_id: RowId, session: SessionDep,
-                    user: CurrentUser) -> dict[str, Any]:
-    return application_json(session, service.get_application(session, user, application_id))
 
 
 @router.get("/applications/{application_id}/{step}", response_model=StepOut,

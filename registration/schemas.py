@@ -344,6 +344,11 @@ def read_step_form(step: str, data: Mapping[str, Any] | StepForm) -> StepForm:
 
 IsoTime = Annotated[str, Field(description="ISO 8601 date and time",
                                examples=["2026-12-07T09:30:00+00:00"])]
+# The application's own record stops at submitted; where it stands after that is the case's.
+RecordStatus = Annotated[str, Field(
+    description="The application record's own status, draft or submitted. Where the "
+                "application stands after submitting is `state` in GET /api/v1/applications",
+    examples=["submitted"])]
 
 
 class NameIn(BaseModel):
@@ -400,7 +405,7 @@ class TimelineEntry(BaseModel):
 
 class ApplicationOut(BaseModel):
     id: int
-    status: str
+    status: RecordStatus
     status_label: str
     reference: str | None
     entity_type: str
@@ -415,7 +420,7 @@ class ApplicationOut(BaseModel):
 
 class ApplicationSummary(BaseModel):
     id: int
-    status: str
+    status: RecordStatus
     reference: str | None
     name_th: str
     name_en: str

@@ -42,7 +42,7 @@ from core.settings import Settings
 from core.templating import render
 from core.thai_ids import format_juristic_number
 from eec_bridge import delivery, desk, webhooks
-from flows import application_status, case_desk, certificate
+from flows import application_api, application_status, case_desk, certificate
 from notifications import routes as notification_routes
 from registration import api as registration_api
 from registration import routes as registration_routes
@@ -293,6 +293,7 @@ def create_app(resources: Resources | None = None) -> FastAPI:
     # The OpenAPI document describes the JSON APIs (registration, tickets, Open311); the pages
     # and the partners' signed callbacks, whose contract is the partner's, stay out of it.
     app.include_router(registration_api.router)
+    app.include_router(application_api.router)
     app.include_router(api_docs.router, include_in_schema=False)
     app.include_router(webhooks.router, include_in_schema=False)
     # Before the wizard's router, whose /registration/{id}/{step} would take certificate.pdf.

@@ -87,9 +87,11 @@ def port_of(url: str) -> int:
 
 
 def sink_wanted(settings: Settings) -> bool:
-    """The sink stands in for the mail server only where one on this machine is configured."""
+    """The sink stands in for the mail server only where one on this machine is configured,
+    and never in production, whose mail must reach its applicants."""
     parts = urlsplit(settings.smtp_url)
-    return parts.scheme == "smtp" and parts.hostname in LOCAL_HOSTS
+    return settings.environment != "production" and parts.scheme == "smtp" and \
+        parts.hostname in LOCAL_HOSTS
 
 
 def without_password(url: str) -> str:

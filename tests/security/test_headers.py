@@ -236,6 +236,7 @@ def production_app(database_url, monkeypatch):
     from web.app import create_app
 
     monkeypatch.setenv("EEC_ENVIRONMENT", "production")
+    monkeypatch.setenv("EEC_SMTP_URL", "smtps://portal:relay-password@smtp.example.org:465")
     for name, info in Settings.model_fields.items():
         if info.annotation is SecretStr:
             monkeypatch.setenv(f"EEC_{name.upper()}", f"production-{name}-{os.urandom(8).hex()}")

@@ -143,6 +143,7 @@ def production_app(database_url, monkeypatch):
     from tests.conftest import fresh_resources
 
     monkeypatch.setenv("EEC_ENVIRONMENT", "production")
+    monkeypatch.setenv("EEC_SMTP_URL", "smtps://portal:relay-password@smtp.example.org:465")
     for name in ("SECRET_KEY", "BIZPORTAL_API_KEY", "BIZPORTAL_WEBHOOK_SECRET",
                  "EEC_OSS_CLIENT_SECRET", "EEC_OSS_WEBHOOK_SECRET", "CHATBOT_SERVICE_TOKEN",
                  "OPEN311_API_KEYS"):

@@ -1,12 +1,13 @@
 """How pages and files travel (issue 14): compressed with gzip, or brotli when the browser
 takes it, except tiny answers and files compressed already (the certificate's PDF); static
-files linked under hashed names a browser keeps for a year, the plain names still answering
-with a short cache; and the portal's icon."""
+files linked under hashed names a browser keeps for a year, the fonts the stylesheet loads
+too, the plain names still answering with a short cache; and the portal's icon."""
 
 from __future__ import annotations
 
 import gzip
 import re
+from urllib.parse import urljoin
 
 import brotli
 import pytest
@@ -102,6 +103,68 @@ def test_the_page_links_static_files_by_hashed_names_kept_for_a_year(browser: Br
         assert "immutable" not in unhashed.headers["cache-control"]
     # A hash the file does not have names nothing.
     assert browser.get("/static/app.00000000.css").status_code == 404
+
+
+CSS_URLS = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
+
+
+def test_the_fonts_the_stylesheet_loads_have_hashed_names_kept_for_a_year(browser: Browser):
+    css_url = linked(browser.get("/").text, r"/static/app\.[0-9a-f]{8}\.css")
+    css = browser.get(css_url)
+    refs = CSS_URLS.findall(css.text)
+    fonts = sorted((STATIC_DIR / "fonts").glob("*.woff2"))
+    assert len(refs) == len(fonts) == 4
+    for ref in refs:
+        assert re.fullmatch(r"fonts/sarabun-(thai|latin)-[47]00-normal\.[0-9a-f]{8}\.woff2", ref)
+        font = browser.get(urljoin(css_url, ref))
+        assert font.status_code == 200, ref
+        assert font.headers["cache-control"] == IMMUTABLE
+        assert font.headers["content-type"] == "font/woff2"
+        plain = re.sub(r"\.[0-9a-f]{8}\.woff2$", ".woff2", ref)
+        assert font.content == (STATIC_DIR / plain).read_bytes()
+        # The plain name still answers, revalidated; a hash the font does not have, nothing.
+        unhashed = browser.get(f"/static/{plain}")
+        assert unhashed.status_code == 200 and unhashed.content == font.content
+        assert "immutable" not in unhashed.headers["cache-control"]
+        stale = re.sub(r"\.[0-9a-f]{8}\.woff2$", ".00000000.woff2", ref)
+        assert browser.get(f"/static/{stale}").status_code == 404
+    # The stylesheet by its plain name is the same text, fonts and all.
+    assert browser.get("/static/app.css").text == css.text
+
+
+def test_the_rewritten_stylesheet_is_revalidated_and_not_sent_again(browser: Browser):
+    css_url = linked(browser.get("/").text, r"/static/app\.[0-9a-f]{8}\.css")
+    for url in (css_url, "/static/app.css"):
+        first = browser.get(url)
+        assert first.headers["content-type"] == "text/css; charset=utf-8"
+        again = browser.get(url, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304 and again.content == b""
+    assert browser.client.head(css_url).headers["cache-control"] == IMMUTABLE
+    assert browser.client.post("/static/app.css").status_code == 405
+
+
+def test_a_changed_font_renames_the_font_and_the_stylesheet(tmp_path):
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "css").mkdir()
+    (tmp_path / "fonts" / "a.woff2").write_bytes(b"font one")
+    (tmp_path / "logo.svg").write_text("<svg/>")
+    (tmp_path / "css" / "site.css").write_text(
+        '@font-face { src: url("../fonts/a.woff2?v=1#iefix") format("woff2"); }\n'
+        "h1 { background: url(/static/logo.svg), url('data:image/png;base64,AAAA'); }\n"
+        "p { background: url(missing.png) url(https://cdn.example/x.png); }")
+    assets = StaticAssets(tmp_path)
+    font = assets.hashed["fonts/a.woff2"]
+    css = assets.rewritten["css/site.css"].decode()
+    assert f'url("../{font}?v=1#iefix")' in css
+    assert f'url("/static/{assets.hashed["logo.svg"]}")' in css
+    assert "url('data:image/png;base64,AAAA')" in css
+    assert "url(missing.png)" in css and "url(https://cdn.example/x.png)" in css
+    # The stylesheet's name is the hash of what is served.
+    assert assets.hashed["css/site.css"] == hashed_name("css/site.css", css.encode())
+    (tmp_path / "fonts" / "a.woff2").write_bytes(b"font two")
+    again = StaticAssets(tmp_path)
+    assert again.hashed["fonts/a.woff2"] != font
+    assert again.url("css/site.css") != assets.url("css/site.css")
 
 
 def test_a_changed_file_gets_a_new_name(tmp_path):

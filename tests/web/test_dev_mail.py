@@ -42,7 +42,20 @@ def test_the_page_shows_the_mail_the_sink_caught(browser, sink, lang, heading):
     assert SUBJECT in page and "somchai@example.com" in page and "สวัสดีครับ" in page
 
 
-def test_there_is_no_such_page_in_production(browser, sink):
-    with changed_settings(EEC_ENVIRONMENT="production"):
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_there_is_no_such_page_in_production(browser, sink, lang):
+    """Not even with mail in the sink's folder: a not-found page in the reader's language,
+    and nothing of what the sink kept. (Production refuses the sink's URL, so a real
+    relay's.)"""
+    choose_language(browser, lang)
+    settings = get_settings()
+    SmtpMailer(settings.smtp_url, settings.mail_from).send(
+        "m-2", Mail("somchai@example.com", SUBJECT, "เรียน คุณสมชาย", "th"))
+    assert SUBJECT in html.unescape(browser.get("/dev/mail").text)
+    with changed_settings(EEC_ENVIRONMENT="production",
+                          EEC_SMTP_URL="smtps://portal:relay-password@smtp.example.org:465"):
         r = browser.get("/dev/mail")
-    assert r.status_code == 404
+        problem = browser.get("/dev/mail", headers={"Accept": "application/json"})
+    assert r.status_code == 404 and f'lang="{lang}"' in r.text
+    assert SUBJECT not in html.unescape(r.text) and "somchai@example.com" not in r.text
+    assert problem.status_code == 404 and problem.json()["key"] == "error.not_found"
