@@ -24,7 +24,9 @@ SERVICES = {"web", "worker", "postgres", "redis", "actions", "rasa"}
 # Random for the run: no secret, not even a test's, is one that appears in the repository.
 SECRETS = {"EEC_SECRET_KEY": secrets.token_urlsafe(32), "POSTGRES_PASSWORD": secrets.token_hex(16),
            "EEC_CHATBOT_SERVICE_TOKEN": secrets.token_urlsafe(32),
-           "EEC_RASA_CHANNEL_TOKEN": secrets.token_urlsafe(32)}
+           "EEC_RASA_CHANNEL_TOKEN": secrets.token_urlsafe(32),
+           # The operator's mail relay, also required (production refuses the sink).
+           "EEC_SMTP_URL": f"smtps://portal:{secrets.token_hex(8)}@relay.example:465"}
 
 
 @pytest.fixture(scope="module")
@@ -217,11 +219,12 @@ def test_a_dependency_on_a_missing_service_is_rejected(compose_binary, tmp_path,
 
 def test_the_development_mail_sink_catches_the_portals_mail_only_when_asked_for(
         compose_binary, tmp_path, normalised):
-    """Without its profile there is no sink; with it, the sink listens where the portal's
-    SMTP setting points by default, and keeps mail in a volume of its own."""
+    """Without its profile there is no sink; with it, the sink listens where the README tells
+    a developer to point the portal's SMTP setting, and keeps mail in a volume of its own."""
     assert "mail" not in normalised["services"]
+    trying = {**SECRETS, "EEC_ENVIRONMENT": "development", "EEC_SMTP_URL": "smtp://mail:8025"}
     result = run_compose(compose_binary, tmp_path, "--profile", "mail-sink", "config",
-                         "--format", "json", env=SECRETS)
+                         "--format", "json", env=trying)
     assert result.returncode == 0, result.stderr
     services = json.loads(result.stdout)["services"]
     sink = services["mail"]
