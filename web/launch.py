@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,7 @@ from web.bootstrap import migrate
 from web.console import TF_CPP_MIN_LOG_LEVEL
 
 START_TIMEOUT_S = 120.0  # two busy cores take up to a minute to import and start everything
+ASSISTANT_TIMEOUT_S = 600.0  # loading the model takes a minute, several on a busy machine
 STOP_TIMEOUT_S = 30.0  # honcho gives its processes 5 s before it kills them
 REDIS_START_TIMEOUT_S = 15.0
 ASSISTANT = ("rasa", "actions")
@@ -337,6 +339,27 @@ def wait_until_whole(honcho: subprocess.Popen[bytes],
         time.sleep(0.5)
 
 
+def assistant_answers(settings: Settings) -> bool:
+    """Rasa opens its port only once its model is loaded; its REST channel's health route
+    then answers."""
+    try:
+        return httpx.get(f"{settings.rasa_url.rstrip('/')}/webhooks/rest/",
+                         timeout=3).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def announce_assistant(settings: Settings, url: str, timeout_s: float = ASSISTANT_TIMEOUT_S,
+                       out: Callable[[str], None] = print) -> bool:
+    """Says once whether the assistant answers, when it does or when waiting ends."""
+    if wait_for(lambda: assistant_answers(settings), timeout_s, every_s=2):
+        out(f"The assistant is ready: it answers in the chat, e.g. at {url}complaints/new")
+        return True
+    out(f"The assistant did not answer within {timeout_s:.0f} s (see the rasa lines above); "
+        "the portal works without it, and the chat says it is not available.")
+    return False
+
+
 def stop_honcho(honcho: subprocess.Popen[bytes]) -> int:
     if honcho.poll() is None:
         honcho.send_signal(signal.SIGTERM)  # honcho stops every process it started
@@ -399,7 +422,8 @@ def main() -> int:
         honcho.stdout.close()
         wait_until_whole(honcho, checks(settings, url, env["REDIS_URL"], tuple(processes)))
         assistant = ("The assistant (Rasa) loads its model in about a minute; until then the "
-                     "chat says it is not available." if settings.chatbot_enabled else
+                     "chat says it is not available, and a line here says when it is ready."
+                     if settings.chatbot_enabled else
                      "The assistant is off (EEC_CHATBOT_ENABLED=false): the chat says it is "
                      "not available.")
         print(banner([f"EEC Business One-Stop is ready at {url}",
@@ -409,6 +433,10 @@ def main() -> int:
                         if "mail" in processes else []),
                       assistant,
                       "Stop with Ctrl+C"]), flush=True)
+        if settings.chatbot_enabled:
+            threading.Thread(target=announce_assistant, args=(settings, url),
+                             kwargs={"out": lambda line: print(line, flush=True)},
+                             daemon=True).start()
         return honcho.wait()
     except LaunchError as exc:
         print(banner([f"EEC Business One-Stop cannot start: {exc}"]), file=sys.stderr,

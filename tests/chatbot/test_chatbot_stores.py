@@ -27,6 +27,7 @@ import redis
 from sqlalchemy import text
 from sqlmodel import Session, create_engine, select
 
+from core.settings import Settings
 from tests.chatbot.conftest import CHATBOT, RASA_PYTHON, rasa_env
 from tests.conftest import PG_URL, postgres_available
 from tests.stack import (
@@ -38,7 +39,7 @@ from tests.stack import (
     uvicorn,
     wait_until,
 )
-from web.launch import assistant_env
+from web.launch import announce_assistant, assistant_env
 
 TICKET = re.compile(r"CMP-\d{4}-\d{6}")
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -161,6 +162,12 @@ class Conversation:
 
 
 def test_a_thai_complaint_half_way_through_the_form_survives_a_rasa_restart(stores):
+    # What `make run` prints once the assistant has loaded its model.
+    said: list[str] = []
+    assert announce_assistant(Settings(rasa_url=stores.rasa["rasa_a"]), "http://portal/", 30,
+                              out=said.append)
+    assert said == ["The assistant is ready: it answers in the chat, e.g. at "
+                    "http://portal/complaints/new"]
     chat = Conversation(stores)
     assert THAI.search(chat.say("rasa_a", "ไฟดับที่นิคมอมตะซิตี้ ระยองค่ะ"))
     chat.say("rasa_a", "ไฟดับทั้งโซน B ตั้งแต่บ่ายสอง")

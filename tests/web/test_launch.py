@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from core.settings import ROOT, Settings
 from web.console import console_lines
-from web.launch import assistant_env, stack_env, tracker_store_url
+from web.launch import announce_assistant, assistant_env, free_port, stack_env, tracker_store_url
 
 
 def settings(**values: str) -> Settings:
@@ -164,3 +164,13 @@ def test_honchos_output_reaches_the_console_filtered(tmp_path):
     assert "talk.1 started" in shown
     assert "Uvicorn running on" in shown and "Could not load model" in shown
     assert "oneDNN" not in shown and "licence-applications" not in shown
+
+
+def test_the_launcher_says_when_the_assistant_does_not_answer():
+    """A Rasa that never opens its port: one line saying so, and the portal carries on. (The
+    line for an assistant that answers is checked against real Rasa servers in
+    tests/chatbot/test_chatbot_stores.py.)"""
+    said: list[str] = []
+    nobody = settings(rasa_url=f"http://127.0.0.1:{free_port()}")
+    assert not announce_assistant(nobody, "http://127.0.0.1:8000/", 1, out=said.append)
+    assert len(said) == 1 and said[0].startswith("The assistant did not answer within 1 s")
