@@ -68,3 +68,24 @@ def test_on_a_phone_the_report_button_covers_nothing_and_lists_are_cards(
     snap(page, f"phone-home-{lang}")
     page.goto("/complaints/new")
     snap(page, f"phone-complaint-form-{lang}")
+
+
+@BOTH_LANGUAGES
+def test_the_open_chat_covers_no_field_of_the_complaint_form_on_a_desktop(
+        page: Page, lang: str, snap) -> None:
+    """The assistant and the web form side by side: a user may read one while typing in the
+    other."""
+    portal = PortalPage(page, lang)
+    page.goto("/complaints/new")
+    portal.expect_language()
+    page.locator("#chat > summary").click()
+    panel = page.locator("#chat .chat-panel")
+    expect(panel).to_be_visible()
+    form = page.locator("main form").first
+    fields = form.locator("input:visible, select:visible, textarea:visible, button:visible")
+    assert fields.count() > 5
+    for element in (form, *fields.all(), page.locator("footer.site")):
+        element.scroll_into_view_if_needed()
+        for covering in (panel, page.locator("#chat > summary")):
+            assert not overlap(covering.bounding_box(), element.bounding_box()), element
+    snap(page, f"desktop-complaint-form-with-chat-{lang}")
