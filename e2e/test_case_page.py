@@ -74,6 +74,10 @@ def test_officer_reads_the_application_on_desktop_and_phone(new_page, lang: str,
         expect(case.shareholder(THAI_PROMOTER.full_name)).to_contain_text(
             Locale(lang).territories["TH"])
         expect(case.region("Directors")).to_contain_text(THAI_PROMOTER.full_name)
+        if width == "desktop":  # every column of the shareholders in view, none scrolled off
+            table = case.region("Promoters and shareholders").locator("table")
+            assert table.evaluate("t => t.parentElement.scrollWidth <= "
+                                  "t.parentElement.clientWidth"), "the table scrolls sideways"
         documents = case.documents()
         expect(documents).to_have_count(2)
         for n in range(2):
