@@ -15,8 +15,29 @@ from stdnum.th import pin
 from e2e.pages import Person
 
 PASSWORD = "correct horse battery staple"
-# A minimal but well-formed PDF: header, one object, trailer and end-of-file marker.
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_page(line: str) -> bytes:
+    """A one-page PDF with a line of (ASCII) text, as a scanner's would open in any viewer:
+    catalog, pages, page, content stream and font, with a cross-reference table."""
+    content = f"BT /F1 24 Tf 72 720 Td ({line}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+
+
+PDF = pdf_page("Copy of an identity document")
 STEP_ORDER = ("office", "capital", "people", "directors", "eec", "documents", "review")
 
 

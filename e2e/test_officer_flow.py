@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.thai_ids import format_juristic_number
-from e2e.drafts import PDF, Applicant
+from e2e.drafts import Applicant, pdf_page
 from e2e.pages import (
     Catalog,
     DeskCasePage,
@@ -55,13 +55,15 @@ ANSWERS = {
     "th": "แนบสัญญาเช่าที่ดินแปลง B-12 ระยะเวลา 30 ปี",
     "en": "The 30-year lease for plot B-12 is attached.",
 }
-LEASE_PDF = PDF + b"%land lease, plot B-12\n"
+LEASE_PDF = pdf_page("Land lease, plot B-12, 30 years")
 
 
 def readme_shot(page: Page, lang: str, number: int, step: str, snap) -> None:
     """A full-page screenshot for the README, and a copy in e2e/artifacts."""
     name = f"{lang}-{number:02d}-{step}"
     page.evaluate("document.activeElement && document.activeElement.blur()")
+    if page.locator("iframe").count():
+        page.wait_for_timeout(2000)  # the browser's PDF viewer draws the documents after load
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     snap(page, name)

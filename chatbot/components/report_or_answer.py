@@ -10,12 +10,13 @@ that the entities settle:
   Blue Tech City", a misspelt "welgrow") comes out as `file_complaint`, `greet` or below the
   fallback threshold: it is `inform`;
 - a message in which a problem type was found ("power cut in WHA Chonburi 1") comes out
-  as `inform`: it is `file_complaint`.
+  as `inform`, or as a near tie of the two: it is `file_complaint`.
 
 Runs after the EntityResolver (so only entities that resolved, or may resolve, count) and
-before the FallbackClassifier. Answers to yes/no questions, cancels and corrections are
-never changed: a "yes, Map Ta Phut" stays a yes. The small words are those that say where
-or whose, and politeness particles; nothing that could name a problem.
+before the FallbackClassifier. Answers to yes/no questions, cancels and corrections keep
+their intent: "yes, Map Ta Phut" or "no, it's Yamato" have more than small words around the
+estate. The small words are those that say where or whose, and politeness particles;
+nothing that could answer yes or no, or name a problem.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 INFORM, FILE_COMPLAINT = "inform", "file_complaint"
 ESTATE, CATEGORY = "estate", "complaint_category"
-# Intents that answer something else, whatever entities come with them.
-KEPT = frozenset({"affirm", "deny", "cancel", "correct_detail"})
+# The two intents the convention tells apart.
+EITHER = frozenset({INFORM, FILE_COMPLAINT})
 
 # Politeness particles, and words that say where or whose (Thai, then English).
 SMALL_WORDS = frozenset("""
@@ -64,14 +65,15 @@ def says_only_where(message: Message, estates: List[Dict[Text, Any]]) -> bool:
 def ruled_intent(message: Message) -> Optional[Text]:
     """The intent the rule gives, or None where the model's stands."""
     intent = (message.get(INTENT) or {}).get("name")
-    if not intent or intent in KEPT:
+    if not intent:
         return None
     entities = message.get(ENTITIES) or []
     estates = [e for e in entities if e.get("entity") == ESTATE]
-    named_problem = any(e.get("entity") == CATEGORY for e in entities)
-    if named_problem:
-        return FILE_COMPLAINT if intent == INFORM else None
-    if estates and intent != INFORM and says_only_where(message, estates):
+    if any(e.get("entity") == CATEGORY for e in entities):
+        # The model may hesitate between the two ("power cut in WHA Chonburi 1"); any other
+        # intent (a status request naming the problem it was about) stands.
+        return FILE_COMPLAINT if intent in EITHER else None
+    if estates and says_only_where(message, estates):
         return INFORM
     return None
 
@@ -94,11 +96,13 @@ class ReportOrAnswer(GraphComponent):
             if ruled is None:
                 continue
             model = message.get(INTENT) or {}
+            # The rule is certain: the other intents drop to 0, so that the FallbackClassifier
+            # after it sees no doubt (a model that was sure of another intent is not a tie).
+            # What the model said stays in the parse, under intent_ruled.
+            others = [{**r, "confidence": 0.0} for r in message.get(INTENT_RANKING_KEY) or []
+                      if r.get("name") != ruled]
             message.set(INTENT, {"name": ruled, "confidence": 1.0}, add_to_output=True)
-            # The model's own ranking follows, for whoever reads the parse.
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                       if r.get("name") != ruled]
-            message.set(INTENT_RANKING_KEY, [{"name": ruled, "confidence": 1.0}, *ranking],
+            message.set(INTENT_RANKING_KEY, [{"name": ruled, "confidence": 1.0}, *others],
                         add_to_output=True)
             message.set("intent_ruled", {"by": "ReportOrAnswer", "model": model},
                         add_to_output=True)
