@@ -239,16 +239,22 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
     expect(verify.fact("Legal status")).to_have_text(t.message("Registered, in operation"))
     readme_shot(visitor, lang, 14, "certificate-verified", snap)
 
-    # The same three events in the applicant's notification list, newest first, each new;
-    # its button opens the application.
+    # The same three events in the applicant's notification list, newest first; the request
+    # for information, answered, is read already and leads to the answer; each button says
+    # what it does.
     applicant.page.goto("/notifications")
     notices = applicant.page.locator("ul.notifications > li")
-    titles = ["Your application is approved", "An officer needs more information",
-              "Your company is registered"]
-    expect(notices).to_have_count(len(titles))
-    for notice, title in zip(notices.all(), titles, strict=True):
+    expected = [("Your application is approved", True, "See your application"),
+                ("An officer needs more information", False, "See your answer"),
+                ("Your company is registered", True, "Download certificate")]
+    expect(notices).to_have_count(len(expected))
+    for notice, (title, new, action) in zip(notices.all(), expected, strict=True):
         expect(notice.get_by_role("heading")).to_contain_text(t.message(title))
-        expect(notice.get_by_role("heading")).to_contain_text(t("New"))
+        if new:
+            expect(notice.get_by_role("heading")).to_contain_text(t("New"))
+        else:
+            expect(notice.get_by_role("heading")).not_to_contain_text(t("New"))
+        expect(notice.get_by_role("button", name=t.message(action))).to_be_visible()
     notices.first.get_by_role("button", name=t.message("See your application")).click()
     expect(applicant.page).to_have_url(re.compile(rf"/registration/{app_id}/status$"))
     applicant.page.goto("/notifications")

@@ -32,6 +32,26 @@ def assign(session: Session, case: Case, officer: Any, by: Any | None = None) ->
            name=officer.full_name)
 
 
+# The status word of an approved case on its way to EEC OSS (eec_bridge.workflow's messages).
+APPROVED_BY_OFFICER = "approved_by_officer"
+
+
+def handed_to_oss(session: Session, case: Case) -> bool:
+    """The case's message to EEC OSS is in the outbox (an officer's approval writes it, and so
+    does a registration that needs no decision): from then on EEC OSS decides, not the desk."""
+    return session.exec(select(OutboxMessage.id).where(
+        OutboxMessage.aggregate_id == case.id,
+        OutboxMessage.topic == topics.TOPIC_OSS_CASE)).first() is not None
+
+
+def shown_status(session: Session, case: Case) -> str:
+    """The status people read: an approved case stays in eec_review until EEC OSS gives it a
+    case number (workflow.delivered_to_oss), but it is decided and says so meanwhile."""
+    if case.status == CaseStatus.eec_review and handed_to_oss(session, case):
+        return APPROVED_BY_OFFICER
+    return case.status
+
+
 def open_request(session: Session, case: Case) -> InfoRequest | None:
     return session.exec(select(InfoRequest).where(
         InfoRequest.case_id == case.id, col(InfoRequest.answered_at).is_(None))
@@ -42,7 +62,8 @@ def request_info(session: Session, case: Case, officer: Any, question: str) -> I
     question = question.strip()[:2000]
     if not question:
         raise Invalid([FieldError("question", "case.question_required")])
-    if case.status in FINAL_STATUSES or case.application_id is None:
+    if case.status in FINAL_STATUSES or case.application_id is None or \
+            handed_to_oss(session, case):
         raise Conflict("case.not_open")
     request = InfoRequest(case_id=stored_id(case.id), origin="officer", question_th=question,
                           question_en=question, asked_by_id=officer.id)
@@ -53,9 +74,10 @@ def request_info(session: Session, case: Case, officer: Any, question: str) -> I
 
 
 def answer_info_request(session: Session, case: Case, answer: str,
-                        documents: list[dict[str, Any]]) -> None:
+                        documents: list[dict[str, Any]]) -> InfoRequest:
     """`documents`: the files sent with the answer, each {"id", "sha256", "kind", "filename"}.
-    They join the case's copy of the submission, so a later delivery to EEC OSS lists them."""
+    They join the case's copy of the submission, so a later delivery to EEC OSS lists them.
+    Returns the request it answered."""
     request = open_request(session, case)
     if request is None or case.status != CaseStatus.info_requested:
         raise Conflict("case.not_open")
@@ -76,6 +98,7 @@ def answer_info_request(session: Session, case: Case, answer: str,
                                         for d in documents]})
     else:
         transition(session, case, CaseStatus.eec_review, "event.info_answered")
+    return request
 
 
 def _add_to_submission(session: Session, case: Case, documents: list[dict[str, Any]]) -> None:
@@ -94,7 +117,7 @@ def _add_to_submission(session: Session, case: Case, documents: list[dict[str, A
 
 
 def approve(session: Session, case: Case, officer: Any) -> None:
-    if case.status != CaseStatus.eec_review:
+    if case.status != CaseStatus.eec_review or handed_to_oss(session, case):  # approved once
         raise Conflict("case.not_open")
     record(session, case, "event.approved_by_officer", actor_id=officer.id)
     topics.enqueue(session, stored_id(case.id), topics.TOPIC_OSS_CASE, payload_for_oss(case))
@@ -104,7 +127,8 @@ def reject(session: Session, case: Case, officer: Any, reason: str) -> None:
     reason = reason.strip()[:1000]
     if not reason:
         raise Invalid([FieldError("reason", "case.reason_required")])
-    if case.status not in (CaseStatus.eec_review, CaseStatus.info_requested):
+    if case.status not in (CaseStatus.eec_review, CaseStatus.info_requested) or \
+            handed_to_oss(session, case):
         raise Conflict("case.not_open")
     transition(session, case, CaseStatus.rejected, "event.rejected", actor_id=officer.id,
                reason=reason, reason_th=reason)

@@ -56,6 +56,9 @@ register_messages({
         "approved": N_("Approved"),
         "rejected": N_("Rejected"),
     }.items()},
+    # Not a stored status: what a case in eec_review shows once an officer approved it and
+    # until EEC OSS takes it (eec_bridge.actions.shown_status).
+    "case.status.approved_by_officer": N_("Approved, sending to EEC OSS"),
     "event.sent_to_bizportal": N_(
         "Delivered to Biz Portal (Department of Business Development), receipt {receipt}."),
     "event.bizportal_in_review": N_("Biz Portal is reviewing the registration."),

@@ -18,13 +18,15 @@ from starlette.datastructures import UploadFile
 from core.accounts.deps import CurrentUser
 from core.db import RowId, SessionDep, stored_id
 from core.errors import N_, DomainError, Invalid, register_messages
+from core.flash import flash
 from core.forms import form_dict, localized_errors
 from core.templating import is_htmx, render
 from eec_bridge import actions
-from eec_bridge.models import Case, CaseStatus
+from eec_bridge.models import Case, CaseStatus, InfoRequest
+from flows.certificate import certificate_path
 from flows.submission import case_of
 from registration import repository, service
-from registration.models import Application, ApplicationStatus
+from registration.models import Application, ApplicationStatus, Document
 
 router = APIRouter(prefix="/registration", tags=["registration"])
 
@@ -40,6 +42,8 @@ register_messages({
     "applicant.action.answer": N_("Answer the officer's request"),
     "applicant.action.certificate": N_("Download certificate"),
     "applicant.action.reason": N_("See the reason"),
+    "applicant.flash.answered.officer": N_("Your answer was sent to the officer."),
+    "applicant.flash.answered.eec_oss": N_("Your answer was sent to EEC OSS."),
 })
 
 _REJECTED = {CaseStatus.rejected, CaseStatus.bizportal_rejected}
@@ -73,7 +77,7 @@ def applicant_state(application: Application, case: Case | None) -> ApplicantSta
         return ApplicantState("draft", "continue", f"/registration/{application.id}")
     if case is None:  # never for long: submitting opens the case in the same transaction
         return ApplicantState("submitted", "status", status_url)
-    certificate = f"/registration/{application.id}/certificate.pdf"
+    certificate = certificate_path(stored_id(application.id))
     if case.status == CaseStatus.info_requested:
         return ApplicantState("info_requested", "answer", f"{status_url}#info-request")
     if case.status in _REJECTED:
@@ -108,15 +112,35 @@ def my_applications(request: Request, session: SessionDep, user: CurrentUser):
     return render(request, "registration/dashboard.html", {"rows": rows})
 
 
+def answered_requests(session: Session, case: Case | None
+                      ) -> tuple[list[InfoRequest], dict[int, str]]:
+    """The requests for information the applicant has answered, oldest first, and the names
+    of the files sent with the answers (by document id)."""
+    if case is None:
+        return [], {}
+    requests = list(session.exec(select(InfoRequest).where(
+        InfoRequest.case_id == case.id, col(InfoRequest.answered_at).is_not(None))
+        .order_by(col(InfoRequest.asked_at), col(InfoRequest.id))).all())
+    ids = {i for r in requests for i in (r.answer_document_ids or [])}
+    names = {stored_id(d.id): d.filename for d in session.exec(select(Document).where(
+        col(Document.id).in_(ids), Document.application_id == case.application_id)).all()} \
+        if ids else {}
+    return requests, names
+
+
 def _status_context(session: SessionDep, application: Application) -> dict[str, Any]:
     case = case_of(session, application)
     request_open = actions.open_request(session, case) if case is not None else None
     info_request = request_open if case is not None and case.status == "info_requested" \
         else None
+    answered, attachments = answered_requests(session, case)
     return {"application": application, "case": case,
             "state": applicant_state(application, case),
+            # The desk's word too: an approved case on its way to EEC OSS says so.
+            "case_status": actions.shown_status(session, case) if case is not None else None,
             "events": repository.timeline(session, application),
-            "info_request": info_request, "form_on_page": info_request is not None}
+            "info_request": info_request, "form_on_page": info_request is not None,
+            "answered_requests": answered, "attachments": attachments}
 
 
 @router.get("/{application_id}/status")
@@ -153,11 +177,13 @@ async def answer_request(application_id: RowId, request: Request, session: Sessi
                                        answering=True)
             documents.append({"id": doc.id, "sha256": doc.sha256, "kind": doc.kind,
                               "filename": doc.filename})
-        actions.answer_info_request(session, case, str(values.get("answer", "")), documents)
+        answered = actions.answer_info_request(session, case, str(values.get("answer", "")),
+                                               documents)
     except Invalid as exc:
         session.rollback()
         return render(request, "registration/status.html",
                       {**_status_context(session, application), "values": values,
                        "errors": localized_errors(exc.errors)}, status_code=422)
     session.commit()
+    flash(request, f"applicant.flash.answered.{answered.origin}")
     return RedirectResponse(f"/registration/{application.id}/status", status_code=303)

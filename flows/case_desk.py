@@ -74,13 +74,19 @@ def _staff(session: SessionDep) -> dict[int, User]:
         [Role.officer, Role.admin])).order_by(col(User.full_name))).all()}
 
 
-def _case_context(session: SessionDep, case: Case, tab: str = "application") -> dict:
-    """The first tab: the application and the decision; the second: timeline and exchanges."""
+def _case_context(session: SessionDep, case: Case, viewer: User,
+                  tab: str = "application") -> dict:
+    """The first tab: the application and the decision; the second: timeline and exchanges.
+    Once the case is on its way to EEC OSS the decision is made: the page says so and offers
+    none."""
     users = _staff(session)
     base = {"case": case, "tab": tab, "users": users, "values": {}, "errors": {},
             "assign_options": [Option(str(u.id), f"{u.full_name} ({message(f'role.{u.role}')})")
                                for u in users.values() if u.is_active],
-            "overdue": workflow.is_overdue(case), "estate": eec.estates().get(case.estate_id)}
+            "overdue": workflow.is_overdue(case), "estate": eec.estates().get(case.estate_id),
+            "shown_status": actions.shown_status(session, case),
+            "decided": actions.handed_to_oss(session, case),
+            "assigned_to_viewer": case.assignee_id == viewer.id}
     if tab == "history":
         return {**base, **_history(session, case)}
     requests = session.exec(select(InfoRequest).where(InfoRequest.case_id == case.id)
@@ -112,7 +118,7 @@ def case_page(case_id: RowId, request: Request, session: SessionDep, officer: Of
               tab: str = "application"):
     case = workflow.get_case(session, case_id)
     return render(request, "desk/case.html",
-                  _case_context(session, case, tab if tab in TABS else "application"))
+                  _case_context(session, case, officer, tab if tab in TABS else "application"))
 
 
 def _assign(session: SessionDep, case: Case, officer: User, assignee_id: str) -> str:
@@ -158,7 +164,7 @@ async def case_action(case_id: RowId, action: str, request: Request, session: Se
     except (Invalid, DomainError) as exc:
         session.rollback()
         case = workflow.get_case(session, case_id)
-        ctx = _case_context(session, case)
+        ctx = _case_context(session, case, officer)
         errors = exc.errors if isinstance(exc, Invalid) else []
         ctx.update(values=values, errors=localized_errors(errors),
                    action_error=None if errors else message(exc.key, exc.params))

@@ -81,6 +81,11 @@ class CertificateFacts:
 # --- Finding the case -------------------------------------------------------------------------
 
 
+def certificate_path(application_id: int) -> str:
+    """The owner's download (the route below)."""
+    return f"/registration/{application_id}/certificate.pdf"
+
+
 def verification_url(code: str) -> str:
     return f"{get_settings().base_url.rstrip('/')}/verify/{code}"
 

@@ -19,7 +19,8 @@ from core.runtime import get_settings
 from core.thai_ids import format_juristic_number
 from eec_bridge import topics
 from eec_bridge.events import CaseEventRecorded, CompanyRegistered
-from eec_bridge.models import InfoRequest
+from eec_bridge.models import Case, InfoRequest
+from flows.certificate import certificate_path
 from notifications import service as notices
 from notifications.models import NotificationKind
 from registration.models import Application
@@ -35,26 +36,54 @@ KIND_OF_EVENT = {
 _TEXTS = ("question", "question_th", "reason", "reason_th")
 
 
+def info_request_key(case_id: int, request_id: int | None) -> str:
+    # A case may be asked more than once; each request is an event of its own.
+    return f"case:{case_id}:{NotificationKind.info_requested}:{request_id}"
+
+
 def on_case_event(session: Session, event: CaseEventRecorded) -> None:
+    if event.application_id is None or event.case_id is None:
+        return
+    if event.key == "event.info_answered":
+        _request_answered(session, event.case_id)
+        return
     kind = KIND_OF_EVENT.get(event.key)
-    if kind is None or event.internal or event.application_id is None or event.case_id is None:
+    if kind is None or event.internal:
         return
     event_key = f"case:{event.case_id}:{kind}"
+    params: dict[str, Any] = {k: v for k, v in event.params.items() if k in _TEXTS}
     if kind == NotificationKind.info_requested:
-        # A case may be asked more than once; each request is an event of its own.
         request_id = session.exec(select(InfoRequest.id).where(
             InfoRequest.case_id == event.case_id).order_by(col(InfoRequest.id).desc())).first()
-        event_key = f"{event_key}:{request_id}"
-    params = {k: v for k, v in event.params.items() if k in _TEXTS}
+        event_key = info_request_key(event.case_id, request_id)
+    elif kind == NotificationKind.approved:
+        # What was approved: the privileges asked for, or (none asked for) the company's
+        # operation in the EEC, which EEC OSS records.
+        case = session.get(Case, event.case_id)
+        params[notices.PRIVILEGES] = bool(case is not None and case.requests_privileges)
     notify_applicant(session, event.application_id, event.case_id, kind, event_key, params)
+
+
+def _request_answered(session: Session, case_id: int) -> None:
+    """The answered request's notification no longer asks for an answer (see
+    notifications.service.mark_answered)."""
+    request_id = session.exec(select(InfoRequest.id).where(
+        InfoRequest.case_id == case_id, col(InfoRequest.answered_at).is_not(None))
+        .order_by(col(InfoRequest.answered_at).desc(), col(InfoRequest.id).desc())).first()
+    if request_id is not None:
+        notices.mark_answered(session, info_request_key(case_id, request_id))
 
 
 def on_company_registered(session: Session, event: CompanyRegistered) -> None:
     if event.application_id is None:  # a licence case from the Biz Portal feed
         return
+    params = {"juristic_number": format_juristic_number(event.juristic_number)}
+    case = session.get(Case, event.case_id)
+    if case is not None and case.juristic_number and case.certificate_code:
+        # The notification's button downloads it (the route refuses a case without both).
+        params[notices.CERTIFICATE_URL] = certificate_path(event.application_id)
     notify_applicant(session, event.application_id, event.case_id, NotificationKind.registered,
-                     f"case:{event.case_id}:registered",
-                     {"juristic_number": format_juristic_number(event.juristic_number)})
+                     f"case:{event.case_id}:registered", params)
 
 
 def notify_applicant(session: Session, application_id: int, case_id: int,

@@ -32,12 +32,11 @@ def read_all(session: SessionDep, user: CurrentUser):
 
 @router.post("/{notification_id}/read")
 def read_one(notification_id: RowId, session: SessionDep, user: CurrentUser):
-    """Marks it read and opens the application it is about."""
+    """Marks it read and does what its button says: opens the application it is about, or
+    downloads the certificate."""
     notification = service.mark_read(session, user, notification_id)
     session.commit()
-    target = (f"/registration/{notification.application_id}/status"
-              if notification.application_id else "/notifications")
-    return RedirectResponse(target, status_code=303)
+    return RedirectResponse(service.target(notification), status_code=303)
 
 
 def unread_for(request: Request) -> int:

@@ -23,12 +23,19 @@ register_messages({
     "notice.info_requested": N_("An officer needs more information"),
     "notice.info_requested.detail": N_("The officer asks: {question}"),
     "notice.info_requested.action": N_("Answer the officer's request"),
+    "notice.info_requested.action.answered": N_("See your answer"),
     "notice.approved": N_("Your application is approved"),
-    "notice.approved.detail": N_("The EEC Office approved your application."),
+    "notice.approved.detail": N_("Your application was approved."),
+    "notice.approved.detail.privileges": N_(
+        "Your company is granted the EEC privileges it requested."),
+    "notice.approved.detail.operation": N_(
+        "EEC OSS recorded your company's operation in the EEC. You did not request EEC "
+        "privileges."),
     "notice.approved.action": N_("See your application"),
     "notice.registered": N_("Your company is registered"),
     "notice.registered.detail": N_("Juristic person number {juristic_number}."),
     "notice.registered.action": N_("Download certificate"),
+    "notice.registered.action.no_certificate": N_("See your application"),
     "notice.rejected": N_("Your application was rejected"),
     "notice.rejected.detail": N_("Reason: {reason}"),
     "notice.rejected.action": N_("See the reason"),
@@ -65,11 +72,61 @@ class Wording:
     action: str
 
 
+# What a notification's params may say besides the wording's own values, set by flows.notify:
+CERTIFICATE_URL = "certificate_url"  # registered: the certificate to download, once there is one
+PRIVILEGES = "privileges"  # approved: whether the applicant requested EEC privileges
+ANSWERED = "answered"  # info_requested: the applicant has answered the request
+
+
+def _detail_key(notification: Notification) -> str:
+    key, params = f"notice.{notification.kind}.detail", notification.params
+    if notification.kind == NotificationKind.approved and PRIVILEGES in params:
+        # What was approved depends on what was asked for (older rows say neither).
+        return f"{key}.privileges" if params[PRIVILEGES] else f"{key}.operation"
+    return key
+
+
+def _action_key(notification: Notification) -> str:
+    key, params = f"notice.{notification.kind}.action", notification.params
+    if notification.kind == NotificationKind.registered and not params.get(CERTIFICATE_URL):
+        return f"{key}.no_certificate"
+    if notification.kind == NotificationKind.info_requested and params.get(ANSWERED):
+        return f"{key}.answered"
+    return key
+
+
 def wording(notification: Notification) -> Wording:
-    """The notification in the current language."""
-    kind, params = notification.kind, notification.params
-    return Wording(message(f"notice.{kind}"), message(f"notice.{kind}.detail", params),
-                   message(f"notice.{kind}.action"))
+    """The notification in the current language; the action says what its button does."""
+    return Wording(message(f"notice.{notification.kind}"),
+                   message(_detail_key(notification), notification.params),
+                   message(_action_key(notification)))
+
+
+def target(notification: Notification) -> str:
+    """Where the notification's button leads: the certificate itself when it offers the
+    download, the applicant's answers once a request is answered, else the status page."""
+    if notification.application_id is None:
+        return "/notifications"
+    status = f"/registration/{notification.application_id}/status"
+    params = notification.params
+    if notification.kind == NotificationKind.registered and params.get(CERTIFICATE_URL):
+        return str(params[CERTIFICATE_URL])
+    if notification.kind == NotificationKind.info_requested and params.get(ANSWERED):
+        return f"{status}#answered-requests"
+    return status
+
+
+def mark_answered(session: Session, event_key: str) -> None:
+    """The request this notification asked the applicant to answer is answered: it is read,
+    and its button now leads to the answer."""
+    notification = session.exec(
+        select(Notification).where(Notification.event_key == event_key)).first()
+    if notification is None:
+        return
+    # A new dict, so the JSON column is seen as changed.
+    notification.params = {**notification.params, ANSWERED: True}
+    notification.read_at = notification.read_at or utcnow()
+    session.add(notification)
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,7 @@ def test_registered_and_approved_reach_the_applicant_once_each_in_english(stack)
     wait_until(lambda: len(stack.mail()) == 2, 90, "the approved mail")
     approved = stack.mail()[0]  # newest first
     assert approved.subject.startswith("Your application is approved")
-    assert "The EEC Office approved your application." in approved.body
+    assert "Your company is granted the EEC privileges it requested." in approved.body
 
     # The same event told again (a callback delivered twice) and the same message handed to
     # the worker again (a lease that ran out): still one mail each.

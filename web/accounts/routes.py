@@ -110,10 +110,24 @@ async def sign_in(request: Request, session: SessionDep):
         context["form_error"] = message("account.bad_credentials")
         return render(request, "accounts/sign_in.html", context, status_code=401)
     sign_in_succeeded(email, address)
+    lang = _language_on_sign_in(request, session, user)
+    session.commit()
     start_session(request, user)
     response = RedirectResponse(next_url or landing_page(user), status_code=303)
-    _remember_language(response, user.preferred_lang)
+    _remember_language(response, lang)
     return response
+
+
+def _language_on_sign_in(request: Request, session: SessionDep, user: User) -> str:
+    """A language chosen on the site before signing in (the switch's cookie) wins and becomes
+    the account's; without one, the account's own applies (not the browser's guess)."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen is None or chosen not in LOCALES:
+        return user.preferred_lang
+    if user.preferred_lang != chosen:
+        user.preferred_lang = chosen
+        session.add(user)
+    return chosen
 
 
 @router.post("/sign-out")
