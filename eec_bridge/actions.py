@@ -44,6 +44,23 @@ def handed_to_oss(session: Session, case: Case) -> bool:
         OutboxMessage.topic == topics.TOPIC_OSS_CASE)).first() is not None
 
 
+def handed_to_oss_among(session: Session, case_ids: list[int]) -> set[int]:
+    """Of these cases, those whose message to EEC OSS is in the outbox (one query, for a list)."""
+    if not case_ids:
+        return set()
+    return set(session.exec(select(OutboxMessage.aggregate_id).where(
+        col(OutboxMessage.aggregate_id).in_(case_ids),
+        OutboxMessage.topic == topics.TOPIC_OSS_CASE)).all())
+
+
+def shown_statuses(session: Session, cases: list[Case]) -> dict[int, str]:
+    """`shown_status` of each case of a list, by case id."""
+    handed = handed_to_oss_among(session, [stored_id(c.id) for c in cases
+                                           if c.status == CaseStatus.eec_review])
+    return {stored_id(c.id): APPROVED_BY_OFFICER if stored_id(c.id) in handed else c.status
+            for c in cases}
+
+
 def shown_status(session: Session, case: Case) -> str:
     """The status people read: an approved case stays in eec_review until EEC OSS gives it a
     case number (workflow.delivered_to_oss), but it is decided and says so meanwhile."""

@@ -43,6 +43,7 @@ def inbox_page(request: Request, session: SessionDep, officer: OfficerUser):
     page = inbox.search(session, filters, officer.id)
     return render(request, "desk/inbox.html",
                   {"page": page, "f": filters, "is_overdue": workflow.is_overdue,
+                   "shown": actions.shown_statuses(session, list(page.rows)),
                    "sla_countdown": workflow.sla_countdown,
                    "estates": eec.estates(), **_filter_options()}, block="results")
 

@@ -53,6 +53,10 @@ def test_an_approved_case_says_it_is_on_its_way_to_eec_oss(app, browser, session
                             {"reason": "Changed my mind."}).status_code == 409
         assert officer.post(f"/desk/cases/{case.id}/request-info",
                             {"question": "One more thing?"}).status_code == 409
+        # The desk's list says the same as the case page.
+        listed = officer.get(f"/desk?q={case.reference}").text
+        [row] = [r for r in re.findall(r"<tr.*?</tr>", listed, re.S) if case.reference in r]
+        assert f'<span class="badge">{html.escape(t(lang, APPROVED_SENDING))}</span>' in row
     assert case_for(session, app_id).status == CaseStatus.eec_review  # until EEC OSS replies
     sent = session.exec(select(OutboxMessage).where(
         OutboxMessage.aggregate_id == case.id, OutboxMessage.topic == "eec_oss.case")).all()
