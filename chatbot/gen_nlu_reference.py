@@ -113,8 +113,9 @@ NAMING_SHAPES_TH = ["{c}ที่{e}อีกแล้วค่ะ", "ที่{
 # A bare name is in the synonyms already; as a sentence it is too short to be worth one.
 ESTATE_ANSWERS_EN = ["{e} pls", "it's {e}", "we are in {e}", "{e} estate",
                      "the one in {e}", "{e} thanks", "our factory is in {e}"]
-ESTATE_ANSWERS_TH = ["อยู่{e}จ้า", "ที่{e}นะคะ", "ใน{e}อ่ะ",
-                     "โรงงานอยู่ใน{e}ค่ะ"]
+# (An estate with only small words around it is `inform` by rule too,
+# components/report_or_answer.py; these few shapes teach the model the same.)
+ESTATE_ANSWERS_TH = ["อยู่{e}จ้า", "ที่{e}นะคะ", "โรงงานอยู่ใน{e}ค่ะ"]
 CATEGORY_ANSWERS_EN = ["{c}", "{c} pls", "about the {c}", "{c} mostly",
                        "the problem is {c}", "{c} problem"]
 CATEGORY_ANSWERS_TH = ["{c}", "{c}ค่ะ", "{c}จ้า", "ปัญหา{c}นะคะ", "หมวด{c}ครับ"]
@@ -171,7 +172,7 @@ def _everyday_names(names: list[str], lang_is_thai: bool) -> list[str]:
 
 
 def typed_variants_yml() -> str:
-    rng = random.Random(61)
+    rng = random.Random(65)
     estate_names = {e.id: reference.estate_names(e) for e in reference.estates()}
     category_names = {c.id: reference.category_names(c) for c in reference.categories()
                       if c.id != "other"}
