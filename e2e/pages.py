@@ -466,8 +466,10 @@ class StatusPage(WizardStep):
     def reference(self, expected: str) -> Locator:
         return self.page.get_by_text(expected, exact=True)
 
-    def current_status(self) -> Locator:
-        return self.page.locator("#current-status")
+    def state(self) -> Locator:
+        """Where the application stands, as "My applications" says it (the page says it once,
+        at the top, and its poll keeps it current)."""
+        return self.page.locator("#applicant-state")
 
     def timeline(self) -> Locator:
         """The timeline's entries, oldest first."""
