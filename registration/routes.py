@@ -129,8 +129,6 @@ def step_context(session: SessionDep, application: Application, step: str,
         ctx["nationalities"] = identity.nationalities(lang)
         for group in ("people", "directors"):
             ctx[f"{group}_rows"] = _row_count(values, group, 1 if extra_row == group else 0)
-        # The head office's province, offered in each new person's address.
-        ctx["default_address"] = address.province_line(application.province_code, lang)
     if step == "directors":
         ctx["promoters"] = schemas.promoters_of(repository.people_by_role(session, application))
     if step == "capital":
@@ -222,6 +220,11 @@ def step_form(application_id: RowId, step: str, request: Request, session: Sessi
         return _redirect(f"/registration/{application.id}/status")
     values = service.saved_step(session, application, step).form_values() \
         if step in schemas.STEP_FORMS else {}
+    if step == "eec" and application.operates_in_eec is None \
+            and application.province_code in eec.EEC_PROVINCES:
+        # Not answered yet: the head office's province is the likely answer. The province
+        # carries into the company's own fields only; a person's address is their own.
+        values["eec_province_code"] = application.province_code
     ctx = step_context(session, application, step, values, {})
     ctx["read_only"] = not service.can_change(user, application)  # staff reading a draft
     ctx["return_to"] = RETURN_TO_CHECK if request.query_params.get("return") == RETURN_TO_CHECK \
@@ -312,8 +315,6 @@ async def step_save(application_id: RowId, step: str, request: Request, session:
     values = form_dict(await request.form())
     action = str(values.pop("action", "next"))
     return_to = RETURN_TO_CHECK if values.pop("return_to", "") == RETURN_TO_CHECK else ""
-    _drop_untouched_addresses(values, address.province_line(application.province_code,
-                                                            get_locale()))
     if action.startswith("add_"):
         # "Add another person": show one more empty row; nothing is validated or lost.
         ctx = step_context(session, application, step, values, {},
@@ -336,19 +337,6 @@ async def step_save(application_id: RowId, step: str, request: Request, session:
     if return_to == RETURN_TO_CHECK:  # changed from "check your answers": back there
         return _redirect(f"/registration/{application.id}/review#answer-{step}")
     return _redirect(f"/registration/{application.id}/{_next_step(step)}")
-
-
-def _drop_untouched_addresses(values: dict[str, Any], default: str) -> None:
-    """A new person's address starts as the head office's province; a row where nothing else
-    was typed is still blank, not a person with only an address."""
-    if not default:
-        return
-    for group in ("people", "witnesses"):
-        for index, row in steps.person_rows(values, group):
-            if str(row.get("address", "")).strip() == default and not any(
-                    str(v).strip() for k, v in row.items()
-                    if k not in ("address", "nationality", "is_promoter", "can_sign")):
-                del values[f"{group}-{index}-address"]
 
 
 # --- Address and estate cascades (htmx) -------------------------------------------------------
