@@ -197,6 +197,7 @@ def _review_context(session: SessionDep, application: Application) -> dict[str, 
         "estate": eec.estates().get(application.estate_id),
         "mask_pin": mask_pin,
         "mask_passport": identity.mask_passport,
+        "nationality": lambda code: identity.nationality_name(code, lang),
         "entity_label": message(names.entity_label_key(names.EntityType(application.entity_type))),
     }
 
@@ -208,6 +209,14 @@ def resume(application_id: RowId, session: SessionDep, user: CurrentUser):
         return _redirect(f"/registration/{application.id}/status")
     step = next((s for s in schemas.STEP_NAMES if s not in application.completed_steps), "review")
     return _redirect(f"/registration/{application.id}/{step}")
+
+
+@router.get("/{application_id}/submit")
+def submit_page(application_id: RowId, session: SessionDep, user: CurrentUser):
+    """A refused submission is shown at /submit: reloading or bookmarking that address opens
+    "check your answers" again (whoever may read the review; a submitted one shows status)."""
+    application = service.get_application(session, user, application_id)
+    return _redirect(f"/registration/{application.id}/review")
 
 
 @router.get("/{application_id}/{step}")
