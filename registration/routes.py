@@ -16,6 +16,7 @@ from core import eec
 from core.accounts.deps import CurrentUser
 from core.db import RowId, SessionDep, parse_row_id
 from core.errors import DomainError, FieldError, Invalid
+from core.flash import flash
 from core.forms import form_dict, localized_errors
 from core.i18n import format_number, get_locale, message
 from core.i18n import gettext as _
@@ -33,9 +34,9 @@ from registration import (
     steps,
     typed_resume,
 )
-from registration.documents import DOCUMENT_KINDS
+from registration.documents import DOCUMENT_KINDS, IDENTITY_KINDS
 from registration.fees import format_baht
-from registration.models import Application, ApplicationStatus, PersonRole
+from registration.models import Application, ApplicationStatus, Person, PersonRole
 
 router = APIRouter(prefix="/registration", tags=["registration"])
 BLANK_PEOPLE_ROWS = {"people": 2, "directors": 1}
@@ -165,15 +166,28 @@ def _documents_context(session: SessionDep, application: Application) -> dict[st
         if key not in seen:  # a promoter who is also a director is one person
             seen.add(key)
             people.append(p)
+    missing = service.people_missing_identity(session, application)
     return {
         "documents": repository.documents_of(session, application),
         "doc_kinds": [Option(k, message(f"doc.kind.{k}")) for k in DOCUMENT_KINDS],
+        "identity_kinds": " ".join(sorted(IDENTITY_KINDS)),
         "doc_people": [Option(str(p.id), p.full_name) for p in people],
         "people_by_id": {p.id: p for p in people},
-        "missing": localized_errors(service.missing_documents(session, application)),
-        "missing_list": [message(e.key, e.params)
-                         for e in service.missing_documents(session, application)],
+        "missing_list": [message("doc.missing_identity", {"name": p.full_name})
+                         for p in missing],
+        # A form posted back keeps its choices; a fresh one starts with what is still needed.
+        "next_document": _next_document(missing),
     }
+
+
+def _next_document(missing: list[Person]) -> dict[str, str]:
+    """The first promoter's identity document still missing (their kind of document, and
+    them as its owner); once none is, any other attachment of the company's."""
+    if not missing:
+        return {"kind": "other", "person_id": ""}
+    person = missing[0]
+    kind = "id_copy" if person.nationality == identity.THAILAND else "passport_copy"
+    return {"kind": kind, "person_id": str(person.id)}
 
 
 def _review_context(session: SessionDep, application: Application) -> dict[str, Any]:
@@ -277,21 +291,26 @@ async def documents_action(application_id: RowId, request: Request, session: Ses
         if action in ("remove", "reuse") and document_id is None:
             raise Invalid([FieldError("document_id", "field.choice")])
         if action == "remove" and document_id is not None:
-            service.remove_document(session, application, document_id)
+            done = service.remove_document(session, application, document_id)
+            said = "doc.removed"
         elif action == "reuse" and document_id is not None:
-            service.reuse_document(session, application, document_id=document_id,
-                                   kind=kind, person_id=person_id)
+            done = service.reuse_document(session, application, document_id=document_id,
+                                          kind=kind, person_id=person_id)
+            said = "doc.attached_again"
         else:
             upload = form.get("file")
             content = await upload.read() if isinstance(upload, UploadFile) else None
             filename = upload.filename if isinstance(upload, UploadFile) else None
-            service.add_document(session, application, kind=kind, person_id=person_id,
-                                 filename=filename, content=content)
+            done = service.add_document(session, application, kind=kind, person_id=person_id,
+                                        filename=filename, content=content)
+            said = "doc.uploaded"
     except Invalid as exc:
         session.rollback()
         ctx = step_context(session, application, "documents", values, localized_errors(exc.errors))
-        return render(request, "registration/step_documents.html", ctx, status_code=422)
+        return render(request, "registration/step_documents.html",
+                      ctx | {"doc_action": action}, status_code=422)
     session.commit()
+    flash(request, said, filename=done.filename)
     return _redirect(f"/registration/{application.id}/documents")
 
 
