@@ -400,7 +400,7 @@ class DocumentsStep(WizardStep):
         the company itself."""
         form = self.upload_form()
         self.label("What is this document?", form).select_option(label=self.t(kind))
-        self.label("For whom (optional)", form).select_option(
+        self.label("Whose document is it?", form).select_option(
             label=person if person is not None else self.t("The company"))
         self.file_input().set_input_files(
             {"name": filename, "mimeType": mime_type, "buffer": content})
@@ -416,7 +416,7 @@ class DocumentsStep(WizardStep):
         form = self.reuse_form()
         self.label("Uploaded file", form).select_option(label=filename)
         self.label("Use it as", form).select_option(label=self.t(kind))
-        self.label("For whom (optional)", form).select_option(
+        self.label("Whose document is it?", form).select_option(
             label=person if person is not None else self.t("The company"))
         self.button("Attach again", form).click()
 
@@ -466,8 +466,10 @@ class StatusPage(WizardStep):
     def reference(self, expected: str) -> Locator:
         return self.page.get_by_text(expected, exact=True)
 
-    def current_status(self) -> Locator:
-        return self.page.locator("#current-status")
+    def state(self) -> Locator:
+        """Where the application stands, as "My applications" says it (the page says it once,
+        at the top, and its poll keeps it current)."""
+        return self.page.locator("#applicant-state")
 
     def timeline(self) -> Locator:
         """The timeline's entries, oldest first."""

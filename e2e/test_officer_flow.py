@@ -132,8 +132,8 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
     registered_entry = status.timeline().filter(has_text=registered)
     expect(registered_entry).to_have_count(1)
     expect(registered_entry).to_contain_text(t.message("Registered"))
-    # Privileges need an officer's decision, so the case waits for one.
-    expect(status.current_status()).to_have_text(t.message("EEC officer review"))
+    # Registered, to its applicant, while the privileges wait for an officer's decision.
+    expect(status.state()).to_have_text(t.message("Registered"))
     assert applicant.page.evaluate("window.sameDocument === true"), "the status page reloaded"
 
     # The officer signs in on the desk and finds the case among those waiting for review.
@@ -186,7 +186,7 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
     readme_shot(applicant.page, lang, 13, "info-request", snap)
     status.send_answer()
     expect(status.info_request()).to_have_count(0)
-    expect(status.current_status()).to_have_text(t.message("EEC officer review"))
+    expect(status.state()).to_have_text(t.message("Registered"))
     expect(status.timeline().last).to_contain_text(
         t.message("The applicant answered the request for information."))
     applicant.page.evaluate("window.sameDocument = true")
@@ -205,7 +205,7 @@ def test_officer_asks_for_information_then_approves(stack_page, full_stack: Full
         has_text=t.message("Approved by an EEC officer. Sending to EEC OSS."))).to_have_count(1)
 
     # EEC OSS decides; the applicant's page, loaded before the approval, shows it by polling.
-    expect(status.current_status()).to_have_text(t.message("Approved"), timeout=BACKGROUND_MS)
+    expect(status.state()).to_have_text(t.message("Approved"), timeout=BACKGROUND_MS)
     expect(status.timeline().last).to_contain_text(t.message("Approved."))
     assert applicant.page.evaluate("window.sameDocument === true"), "the status page reloaded"
     mail_about(full_stack, applicant, t, "Your application is approved", reference)

@@ -182,7 +182,7 @@ def test_registration_journey(page: Page, lang: str, snap) -> None:
     now = datetime.now(ZoneInfo("Asia/Bangkok"))
     reference = f"REG-{now.year}-{status.application_id:06d}"
     expect(status.reference(reference)).to_be_visible()
-    expect(status.current_status()).to_have_text(t.message("Submitted"))
+    expect(status.state()).to_have_text(t.message("Submitted"))
     timeline = status.timeline()
     expect(timeline).to_have_count(2)
     expect(timeline.first).to_contain_text(

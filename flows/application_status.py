@@ -151,9 +151,10 @@ def status_page(application_id: RowId, request: Request, session: SessionDep, us
     if not service.can_change(user, application):  # staff get no answer form
         ctx["info_request"], ctx["form_on_page"] = None, False
     if is_htmx(request):
-        # A poll refreshes only the timeline, which links to the answer form unless the page
-        # around it shows the form already (the poll's URL says which).
+        # A poll refreshes the timeline, which links to the answer form unless the page
+        # around it shows the form already (the poll's URL says which), and the box above.
         ctx["form_on_page"] = form == "1"
+        ctx["polled"] = True
     return render(request, "registration/status.html", {**ctx, "values": {}, "errors": {}},
                   block="timeline")
 

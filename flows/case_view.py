@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from babel import Locale
 from sqlmodel import Session, col, select
 
 from core.i18n import get_locale, message
@@ -17,7 +16,7 @@ from eec_bridge.models import Case
 from eec_bridge.payloads import RegistrationSubmission, SubmittedPerson
 from registration import address, names, steps
 from registration.documents import ALLOWED_TYPES
-from registration.identity import format_pin
+from registration.identity import format_pin, nationality_name
 from registration.models import Document, StoredFile
 
 IMAGE_TYPES = {"image/jpeg", "image/png"}
@@ -69,11 +68,6 @@ class SubmittedApplication:
     foreign_percent: Decimal
     foreign_majority: bool
     documents: list[DocumentRow] = field(default_factory=list)
-
-
-def nationality_name(code: str, lang: str) -> str:
-    """'GB' → 'United Kingdom' / 'สหราชอาณาจักร'; a code Babel does not know stays as given."""
-    return Locale(lang).territories.get((code or "").upper(), code or "—")
 
 
 def _percent(part: int, whole: int) -> Decimal:

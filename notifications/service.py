@@ -149,7 +149,8 @@ def email(notification: Notification, user: User, *, link: str) -> Email:
                     reference=reference)
         body = "\n\n".join([
             _("Dear %(name)s,", name=user.full_name),
-            words.title + ".",
+            # The title as a sentence, punctuated by the catalog: Thai ends one without a ".".
+            _("%(title)s.", title=words.title),
             words.detail,
             _("Application %(reference)s, %(company)s, on %(date)s.", reference=reference,
               company=company, date=format_date(notification.created_at)),

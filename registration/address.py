@@ -97,19 +97,6 @@ def postal_codes(subdistrict_code: str) -> list[str]:
     return sorted(found.postal_codes) if found else []
 
 
-def province_line(province_code: str | None, lang: Lang) -> str:
-    """The province as an address ends with it (จ.ระยอง, กรุงเทพมหานคร; Rayong): what a new
-    person's address starts from once the head office is known. Empty for no or an unknown
-    code."""
-    _check_lang(lang)
-    province = geothai.province(province_code) if province_code else None
-    if province is None:
-        return ""
-    if lang == "en":
-        return province.name_en
-    return province.name_th if province.code == BANGKOK_CODE else f"จ.{province.name_th}"
-
-
 def _clean(value: str | None) -> str:
     # Thai keyboards type Thai numerals (๒๐๒๓๐); store and compare Arabic digits.
     return thai_digit_to_arabic_digit((value or "").strip())

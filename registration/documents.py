@@ -26,9 +26,16 @@ DOCUMENT_KINDS = {
     "other": N_("Other attachment"),
 }
 
+# A person's own documents: each names whose it is (a promoter's or a director's).
+IDENTITY_KINDS = frozenset({"id_copy", "passport_copy"})
+
 register_messages(
     {
         **{f"doc.kind.{k}": v for k, v in DOCUMENT_KINDS.items()},
+        "doc.person_required": N_("Choose whose identity document this is."),
+        "doc.uploaded": N_("{filename} was uploaded."),
+        "doc.attached_again": N_("{filename} was attached again."),
+        "doc.removed": N_("{filename} was removed."),
         "doc.required": N_("Choose a file to upload."),
         "doc.too_large": N_("The file is larger than {max_mb} MB. Upload a smaller scan."),
         "doc.bad_type": N_(

@@ -117,6 +117,12 @@ def nationalities(lang: Lang, include_thai: bool = True) -> list[Option]:
     return list(_nationalities(lang, include_thai))
 
 
+def nationality_name(code: str | None, lang: str) -> str:
+    """'GB' → 'United Kingdom' / 'สหราชอาณาจักร'; a code Babel does not know stays as given.
+    The words every page shows for a nationality (the applicant's review, the officer's case)."""
+    return Locale(lang).territories.get((code or "").upper(), code or "—")
+
+
 def format_pin(value: str) -> str:
     """'1234567890121' → '1-2345-67890-12-1'; anything not 13 digits comes back as given."""
     number = compact_pin(value)

@@ -16,6 +16,7 @@ from core import eec
 from core.accounts.deps import CurrentUser
 from core.db import RowId, SessionDep, parse_row_id
 from core.errors import DomainError, FieldError, Invalid
+from core.flash import flash
 from core.forms import form_dict, localized_errors
 from core.i18n import format_number, get_locale, message
 from core.i18n import gettext as _
@@ -33,9 +34,9 @@ from registration import (
     steps,
     typed_resume,
 )
-from registration.documents import DOCUMENT_KINDS
+from registration.documents import DOCUMENT_KINDS, IDENTITY_KINDS
 from registration.fees import format_baht
-from registration.models import Application, ApplicationStatus, PersonRole
+from registration.models import Application, ApplicationStatus, Person, PersonRole
 
 router = APIRouter(prefix="/registration", tags=["registration"])
 BLANK_PEOPLE_ROWS = {"people": 2, "directors": 1}
@@ -129,8 +130,6 @@ def step_context(session: SessionDep, application: Application, step: str,
         ctx["nationalities"] = identity.nationalities(lang)
         for group in ("people", "directors"):
             ctx[f"{group}_rows"] = _row_count(values, group, 1 if extra_row == group else 0)
-        # The head office's province, offered in each new person's address.
-        ctx["default_address"] = address.province_line(application.province_code, lang)
     if step == "directors":
         ctx["promoters"] = schemas.promoters_of(repository.people_by_role(session, application))
     if step == "capital":
@@ -167,15 +166,28 @@ def _documents_context(session: SessionDep, application: Application) -> dict[st
         if key not in seen:  # a promoter who is also a director is one person
             seen.add(key)
             people.append(p)
+    missing = service.people_missing_identity(session, application)
     return {
         "documents": repository.documents_of(session, application),
         "doc_kinds": [Option(k, message(f"doc.kind.{k}")) for k in DOCUMENT_KINDS],
+        "identity_kinds": " ".join(sorted(IDENTITY_KINDS)),
         "doc_people": [Option(str(p.id), p.full_name) for p in people],
         "people_by_id": {p.id: p for p in people},
-        "missing": localized_errors(service.missing_documents(session, application)),
-        "missing_list": [message(e.key, e.params)
-                         for e in service.missing_documents(session, application)],
+        "missing_list": [message("doc.missing_identity", {"name": p.full_name})
+                         for p in missing],
+        # A form posted back keeps its choices; a fresh one starts with what is still needed.
+        "next_document": _next_document(missing),
     }
+
+
+def _next_document(missing: list[Person]) -> dict[str, str]:
+    """The first promoter's identity document still missing (their kind of document, and
+    them as its owner); once none is, any other attachment of the company's."""
+    if not missing:
+        return {"kind": "other", "person_id": ""}
+    person = missing[0]
+    kind = "id_copy" if person.nationality == identity.THAILAND else "passport_copy"
+    return {"kind": kind, "person_id": str(person.id)}
 
 
 def _review_context(session: SessionDep, application: Application) -> dict[str, Any]:
@@ -199,6 +211,7 @@ def _review_context(session: SessionDep, application: Application) -> dict[str, 
         "estate": eec.estates().get(application.estate_id),
         "mask_pin": mask_pin,
         "mask_passport": identity.mask_passport,
+        "nationality": lambda code: identity.nationality_name(code, lang),
         "entity_label": message(names.entity_label_key(names.EntityType(application.entity_type))),
     }
 
@@ -212,6 +225,14 @@ def resume(application_id: RowId, session: SessionDep, user: CurrentUser):
     return _redirect(f"/registration/{application.id}/{step}")
 
 
+@router.get("/{application_id}/submit")
+def submit_page(application_id: RowId, session: SessionDep, user: CurrentUser):
+    """A refused submission is shown at /submit: reloading or bookmarking that address opens
+    "check your answers" again (whoever may read the review; a submitted one shows status)."""
+    application = service.get_application(session, user, application_id)
+    return _redirect(f"/registration/{application.id}/review")
+
+
 @router.get("/{application_id}/{step}")
 def step_form(application_id: RowId, step: str, request: Request, session: SessionDep,
               user: CurrentUser):
@@ -222,6 +243,11 @@ def step_form(application_id: RowId, step: str, request: Request, session: Sessi
         return _redirect(f"/registration/{application.id}/status")
     values = service.saved_step(session, application, step).form_values() \
         if step in schemas.STEP_FORMS else {}
+    if step == "eec" and application.operates_in_eec is None \
+            and application.province_code in eec.EEC_PROVINCES:
+        # Not answered yet: the head office's province is the likely answer. The province
+        # carries into the company's own fields only; a person's address is their own.
+        values["eec_province_code"] = application.province_code
     ctx = step_context(session, application, step, values, {})
     ctx["read_only"] = not service.can_change(user, application)  # staff reading a draft
     ctx["return_to"] = RETURN_TO_CHECK if request.query_params.get("return") == RETURN_TO_CHECK \
@@ -265,21 +291,26 @@ async def documents_action(application_id: RowId, request: Request, session: Ses
         if action in ("remove", "reuse") and document_id is None:
             raise Invalid([FieldError("document_id", "field.choice")])
         if action == "remove" and document_id is not None:
-            service.remove_document(session, application, document_id)
+            done = service.remove_document(session, application, document_id)
+            said = "doc.removed"
         elif action == "reuse" and document_id is not None:
-            service.reuse_document(session, application, document_id=document_id,
-                                   kind=kind, person_id=person_id)
+            done = service.reuse_document(session, application, document_id=document_id,
+                                          kind=kind, person_id=person_id)
+            said = "doc.attached_again"
         else:
             upload = form.get("file")
             content = await upload.read() if isinstance(upload, UploadFile) else None
             filename = upload.filename if isinstance(upload, UploadFile) else None
-            service.add_document(session, application, kind=kind, person_id=person_id,
-                                 filename=filename, content=content)
+            done = service.add_document(session, application, kind=kind, person_id=person_id,
+                                        filename=filename, content=content)
+            said = "doc.uploaded"
     except Invalid as exc:
         session.rollback()
         ctx = step_context(session, application, "documents", values, localized_errors(exc.errors))
-        return render(request, "registration/step_documents.html", ctx, status_code=422)
+        return render(request, "registration/step_documents.html",
+                      ctx | {"doc_action": action}, status_code=422)
     session.commit()
+    flash(request, said, filename=done.filename)
     return _redirect(f"/registration/{application.id}/documents")
 
 
@@ -312,8 +343,6 @@ async def step_save(application_id: RowId, step: str, request: Request, session:
     values = form_dict(await request.form())
     action = str(values.pop("action", "next"))
     return_to = RETURN_TO_CHECK if values.pop("return_to", "") == RETURN_TO_CHECK else ""
-    _drop_untouched_addresses(values, address.province_line(application.province_code,
-                                                            get_locale()))
     if action.startswith("add_"):
         # "Add another person": show one more empty row; nothing is validated or lost.
         ctx = step_context(session, application, step, values, {},
@@ -336,19 +365,6 @@ async def step_save(application_id: RowId, step: str, request: Request, session:
     if return_to == RETURN_TO_CHECK:  # changed from "check your answers": back there
         return _redirect(f"/registration/{application.id}/review#answer-{step}")
     return _redirect(f"/registration/{application.id}/{_next_step(step)}")
-
-
-def _drop_untouched_addresses(values: dict[str, Any], default: str) -> None:
-    """A new person's address starts as the head office's province; a row where nothing else
-    was typed is still blank, not a person with only an address."""
-    if not default:
-        return
-    for group in ("people", "witnesses"):
-        for index, row in steps.person_rows(values, group):
-            if str(row.get("address", "")).strip() == default and not any(
-                    str(v).strip() for k, v in row.items()
-                    if k not in ("address", "nationality", "is_promoter", "can_sign")):
-                del values[f"{group}-{index}-address"]
 
 
 # --- Address and estate cascades (htmx) -------------------------------------------------------

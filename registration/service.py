@@ -317,6 +317,8 @@ def _check_kind_and_person(session: Session, application: Application, kind: str
         person = session.get(Person, person_id)
         if person is None or person.application_id != application.id:
             errors.append(FieldError("person_id", "field.choice"))
+    elif kind in documents.IDENTITY_KINDS:  # an ID card or passport copy is a person's
+        errors.append(FieldError("person_id", "doc.person_required"))
     if errors:
         raise Invalid(errors)
 
@@ -382,8 +384,10 @@ def _attach(session: Session, application: Application, digest: str, kind: str,
     return doc
 
 
-def remove_document(session: Session, application: Application, document_id: int) -> None:
-    """Detach a document; a file no document refers to any more is deleted after commit."""
+def remove_document(session: Session, application: Application, document_id: int
+                    ) -> Document:
+    """Detach a document (returned, for its name); a file no document refers to any more is
+    deleted after commit."""
     ensure_draft(application)
     doc = session.get(Document, document_id)
     if doc is None or doc.application_id != application.id:
@@ -398,20 +402,27 @@ def remove_document(session: Session, application: Application, document_id: int
             session.delete(stored)
             session.flush()
         documents.unlink_blob_after_commit(session, digest)
+    return doc
+
+
+def people_missing_identity(session: Session, application: Application, *,
+                            shareholders: list[Person] | None = None,
+                            docs: list[Document] | None = None) -> list[Person]:
+    """The promoters with no identity document yet (ID card copy or passport copy)."""
+    docs = repository.documents_of(session, application) if docs is None else docs
+    if shareholders is None:
+        shareholders = repository.people_of(session, application, PersonRole.shareholder)
+    attached = {d.person_id for d in docs if d.kind in documents.IDENTITY_KINDS}
+    return [p for p in shareholders if p.is_promoter and p.id not in attached]
 
 
 def missing_documents(session: Session, application: Application, *,
                       shareholders: list[Person] | None = None,
                       docs: list[Document] | None = None) -> list[FieldError]:
     """Each promoter needs an identity document: ID card copy or passport copy."""
-    docs = repository.documents_of(session, application) if docs is None else docs
-    if shareholders is None:
-        shareholders = repository.people_of(session, application, PersonRole.shareholder)
-    attached = {d.person_id for d in docs if d.kind in ("id_copy", "passport_copy")}
-    return [
-        FieldError("documents", "doc.missing_identity", {"name": p.full_name})
-        for p in shareholders if p.is_promoter and p.id not in attached
-    ]
+    return [FieldError("documents", "doc.missing_identity", {"name": p.full_name})
+            for p in people_missing_identity(session, application, shareholders=shareholders,
+                                             docs=docs)]
 
 
 # --- Fees, review and submission --------------------------------------------------------------

@@ -41,7 +41,7 @@ def fill_all_steps(browser, app_id: int, foreign_shares: int = 40000,
     page = browser.get(f"/registration/{app_id}/documents").text
     import re
 
-    person_ids = re.findall(r'<option value="(\d+)">', page)
+    person_ids = list(dict.fromkeys(re.findall(r'<option value="(\d+)"(?: selected)?>', page)))
     for kind, person_id, content in (("id_copy", person_ids[0], PDF),
                                      ("passport_copy", person_ids[1], PDF + b"%")):
         r = browser.post(f"/registration/{app_id}/documents",

@@ -1,7 +1,7 @@
 """The wizard asks nothing twice (issue 14): promoters become directors with a tick, capital is
-worked out from shares × par value, the head office's province starts each person's address, a
-subdistrict with two postal codes offers both, and "check your answers" links to each step and
-back. Over HTTP, in Thai and English."""
+worked out from shares × par value, the head office's province starts the EEC province (but no
+person's address: that is their own), a subdistrict with two postal codes offers both, and
+"check your answers" links to each step and back. Over HTTP, in Thai and English."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ WITNESSES = {k: v for k, v in DIRECTORS.items() if k.startswith("witnesses-")}
 TEXT = {
     "en": {"also": "Somchai Jaidee is also a director", "check": "Check your answers before "
            "submitting", "change": "Change", "back": "Save and go back to your answers",
-           "province": "Rayong", "choose_code": "Choose the postal code"},
+           "choose_code": "Choose the postal code"},
     "th": {"also": "Somchai Jaidee เป็นกรรมการด้วย", "check": "ตรวจสอบข้อมูลของท่านก่อนยื่นคำขอ",
-           "change": "แก้ไข", "back": "บันทึกและกลับไปหน้าตรวจสอบข้อมูล", "province": "จ.ระยอง",
+           "change": "แก้ไข", "back": "บันทึกและกลับไปหน้าตรวจสอบข้อมูล",
            "choose_code": "เลือกรหัสไปรษณีย์"},
 }
 LANGS = pytest.mark.parametrize("lang", ["en", "th"])
@@ -149,25 +149,38 @@ def test_a_client_that_still_sends_capital_has_it_checked(browser):
     assert "1,000,000.00" in r.text
 
 
-# --- The province carries over ------------------------------------------------------------------
+# --- The province carries over: into the company's own fields, never into a person's ------------
 
 
 @LANGS
-def test_new_people_start_with_the_head_office_province(browser, session, lang):
+def test_a_persons_address_is_their_own_and_starts_empty(browser, session, lang):
+    """A promoter's or a witness's address is where they live, not where the company is: the
+    head office's province is no guess at it (a new Thai user left Rayong in a witness's
+    address)."""
     app_id = draft_of(browser, lang)
     post(browser, app_id, "office", RAYONG_OFFICE)
     post(browser, app_id, "capital", CAPITAL)
-    province = TEXT[lang]["province"]
-    for step in ("people", "directors"):
-        page = browser.get(f"/registration/{app_id}/{step}")
-        assert f'name="{"people" if step == "people" else "witnesses"}-0-address" ' \
-               f'type="text" value="{province}"' in page.text, step
+    for step, group in (("people", "people"), ("directors", "witnesses")):
+        page = browser.get(f"/registration/{app_id}/{step}").text
+        for row in (0, 1):
+            assert f'name="{group}-{row}-address" type="text" value=""' in page, (step, row)
 
-    # A row left untouched, with only the offered province, is still an empty row.
-    r = post(browser, app_id, "people", {**people_form(), "people-2-address": province,
-                                         "people-2-nationality": "TH"})
-    assert r.status_code == 303, r.text[:3000]
-    assert len(saved(session, app_id, PersonRole.shareholder)) == 2
+    # What a person's address is, is what was typed, and nothing else is added to it.
+    assert post(browser, app_id, "people", people_form()).status_code == 303
+    assert [p.address for p in saved(session, app_id, PersonRole.shareholder)] == \
+        ["Chon Buri", "London"]
+
+
+@LANGS
+def test_the_head_office_province_starts_the_eec_province(browser, lang):
+    app_id = draft_of(browser, lang)
+    post(browser, app_id, "office", RAYONG_OFFICE)
+    page = browser.get(f"/registration/{app_id}/eec").text
+    assert '<option value="21" selected>' in page  # Rayong, the head office's province
+    # Once the EEC step is saved, what was saved stands.
+    post(browser, app_id, "eec", {**EEC, "eec_province_code": "20", "estate_id": ""})
+    page = browser.get(f"/registration/{app_id}/eec").text
+    assert '<option value="20" selected>' in page and '<option value="21" selected>' not in page
 
 
 # --- Two postal codes ---------------------------------------------------------------------------

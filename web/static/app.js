@@ -64,3 +64,23 @@ focusOnLoad(document);
 document.addEventListener("htmx:afterSettle", function (event) {
   focusOnLoad(event.detail.elt);
 });
+
+/* data-owner-follows="#id" on a document kind's select (with data-identity-kinds): an ID card
+   or passport copy is a person's, so choosing one picks the person still missing theirs
+   (the owner's data-next-person, else the first person); a map or a letter of consent is
+   the company's; "other" keeps the choice. The server refuses an identity document for no
+   one anyway. */
+document.addEventListener("change", function (event) {
+  var kind = event.target;
+  if (!kind.hasAttribute || !kind.hasAttribute("data-owner-follows")) return;
+  var owner = document.querySelector(kind.dataset.ownerFollows);
+  if (!owner) return;
+  var identity = (kind.dataset.identityKinds || "").split(" ").indexOf(kind.value) !== -1;
+  if (identity && owner.value === "") {
+    var next = owner.dataset.nextPerson;
+    var first = owner.querySelector("option:not([value=''])");
+    owner.value = next || (first ? first.value : "");
+  } else if (!identity && kind.value !== "other") {
+    owner.value = "";
+  }
+});
