@@ -2,15 +2,14 @@
 never trained on (chatbot/tests/):
 - suite 1 (adversarial_{th,en}.yml), written fresh in December 2026 and used since to find
   what to fix: intent accuracy must reach issue 13's 0.95 and entity F1 on (entity, resolved
-  id) pairs 0.90. Thai does; English stands at 0.947 with this commit's model (0.952 before
-  a two-line data fix: the last example moves with any retrain), so English holds a floor
-  under the target until it clears it by more than noise (issue 13 stays open);
+  id) pairs 0.90, in each language (0.984 Thai, 0.968 English with this commit's model);
 - suite 2 (adversarial2_{th,en}.yml), written later by someone who saw neither the training
   data nor suite 1, then used once to find what to fix (so no longer blind);
 - suite 3 (adversarial3_{th,en}.yml), written last, blind to the training data and to suites
   1 and 2, and never looked at to tune anything: the honest estimate of how the assistant
   does on what nobody has seen. Suites 2 and 3 hold regression floors a little under the
-  scores measured (MEASURED), not the target; suite 3's Thai intent accuracy is under it.
+  scores measured (MEASURED), not the target; suite 3's Thai intent accuracy (0.931) is
+  under it, which keeps issue 13 open.
 
 chatbot/evaluate_adversarial.py does the scoring inside .venv-rasa with the trained model;
 a failure prints the scores, the error classes and the misclassified examples."""
@@ -29,13 +28,12 @@ MIN_ENTITY_F1 = 0.90
 # (intent accuracy, entity F1) as measured on 2026-12-08 with the model of this commit (a cold
 # retrain of the same data gives the same figures: training is seeded); the floors sit a few
 # points under, because a retrain after a data change moves a point or two.
-MEASURED = {("1", "th"): (0.968, 0.991), ("1", "en"): (0.947, 0.988),
-            ("2", "th"): (0.925, 0.988), ("2", "en"): (0.935, 0.988),
-            ("3", "th"): (0.917, 0.962), ("3", "en"): (0.939, 0.951)}
+MEASURED = {("1", "th"): (0.984, 0.994), ("1", "en"): (0.968, 0.991),
+            ("2", "th"): (0.955, 0.996), ("2", "en"): (0.919, 0.984),
+            ("3", "th"): (0.931, 0.967), ("3", "en"): (0.977, 0.955)}
 FLOOR = {key: (round(acc - 0.03, 2), round(f1 - 0.03, 2)) for key, (acc, f1) in MEASURED.items()}
-# Suite 1 holds the target where it is met (Thai), a floor where it is not yet (English).
-FLOOR["1", "th"] = (INTENT_ACCURACY_TARGET, MIN_ENTITY_F1)
-FLOOR["1", "en"] = (0.93, MIN_ENTITY_F1)
+# Suite 1 holds issue 13's thresholds in both languages.
+FLOOR["1", "th"] = FLOOR["1", "en"] = (INTENT_ACCURACY_TARGET, MIN_ENTITY_F1)
 MIN_EXAMPLES = {"1": 150, "2": 100, "3": 100}
 
 
