@@ -323,7 +323,8 @@ def find_mentions(text: str | None, index: tuple[Name, ...]) -> list[Mention]:
 
 # Fuzzy matching (rapidfuzz) for typos: a whole short answer against every name, and for
 # estates a long name inside a sentence. Short keys are never fuzzy: "dust" is one letter
-# from "must".
+# from "must"; and a typo keeps the word's first letter, as people's typos do ("polution",
+# "welgrow"), so a word that differs there is another word ("solution").
 FUZZY_MIN_KEY = 5
 FUZZY_WHOLE_CUTOFF = 85
 FUZZY_WHOLE_MAX_KEY = 40
@@ -358,15 +359,19 @@ def _fuzzy(text: str, index: tuple[Name, ...], in_sentence: bool,
         keys = [name.key for name in index]
         for _, score, i in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff,
                                            limit=None):
+            if keys[i][:1] != key[:1]:  # a typo keeps the first letter: "solution" ≠ "polution"
+                continue
             for item_id in index[i].ids:
                 scores[item_id] = max(scores.get(item_id, 0), score)
     if not scores and in_sentence:
         for name in index:
             # The name must be the shorter string: "industrial" is inside every long name.
             if len(name.ids) == 1 and FUZZY_SENTENCE_MIN_NAME <= len(name.key) <= len(key):
-                score = fuzz.partial_ratio(name.key, key, score_cutoff=FUZZY_SENTENCE_CUTOFF)
-                if score:
-                    scores[name.ids[0]] = max(scores.get(name.ids[0], 0), score)
+                found = fuzz.partial_ratio_alignment(name.key, key,
+                                                     score_cutoff=FUZZY_SENTENCE_CUTOFF)
+                # A typo keeps a word's first letter: "polution" is not in "a solution".
+                if found and name.key[0] in key[found.dest_start:found.dest_start + 2]:
+                    scores[name.ids[0]] = max(scores.get(name.ids[0], 0), found.score)
     return scores
 
 
@@ -490,6 +495,8 @@ def fuzzy_category_mention(text: str | None) -> Mention | None:
     for match in LATIN_WORD.finditer(text):
         word = match.group(0).lower()
         for key, name in words.items():
+            if key[0] != word[0]:  # a typo keeps the first letter (see FUZZY_MIN_KEY)
+                continue
             score = fuzz.ratio(word, key, score_cutoff=FUZZY_WORD_CUTOFF)
             if score and (best is None or score > best[0]):
                 best = (score, match, name)
