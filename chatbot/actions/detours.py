@@ -37,6 +37,10 @@ TICKET_NUMBER = re.compile(r"cmp\W*\d", re.IGNORECASE)
 # Slots whose question an estate or category name answers: such a message is never a detour.
 NAMED_SLOTS = {"estate": reference.resolve_estate,
                "complaint_category": reference.resolve_category}
+# Shaped like an estate's name, known or not ("นิคมบางปู", "Bang Pu Industrial Estate"): an
+# answer to the estate question, which the form checks against the EEC's estates.
+ESTATE_SHAPED = re.compile(r"^\s*(?:นิคม|เขตประกอบการ)|industrial\s+(?:estate|park)",
+                           re.IGNORECASE)
 
 
 def intent_and_confidence(tracker: Tracker) -> tuple[str | None, float]:
@@ -58,6 +62,8 @@ def is_detour(tracker: Tracker, requested: str | None, but_not: set[str] | None 
     resolve = NAMED_SLOTS.get(requested)
     if resolve and any(map(resolve, [*entity_values(tracker, requested), text])):
         return False  # "Map Ta Phut please" answers the estate question, whatever its intent
+    if requested == "estate" and len(text) <= MAX_SIDE_QUESTION and ESTATE_SHAPED.search(text):
+        return False
     if requested in ("contact_name", "contact") and intent == "out_of_scope":
         return False  # a name is any words ("สมหญิง ใจงาม" reads as small talk to the model)
     if intent == "switch_language":

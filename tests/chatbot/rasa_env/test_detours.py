@@ -290,3 +290,17 @@ def test_a_name_the_model_takes_for_small_talk_is_still_the_name(name):
                                slots={**KNOWN_TH, "description": "x" * 20, "pdpa_consent": True},
                                extracted={"contact_name": name}, requested_slot="contact_name")
     assert not rejected(events) and slots_of(events)["contact_name"] == name
+
+
+@pytest.mark.parametrize("lang, typed", [("th", "นิคมบางปู"),
+                                         ("en", "Bang Pu Industrial Estate")])
+def test_an_estate_the_model_takes_for_small_talk_is_an_answer_that_is_checked(lang, typed):
+    """Bang Pu is an industrial estate outside the EEC: the form says so and shows the list,
+    rather than answering it as a question off the subject."""
+    events, messages = run_validation(
+        ValidateComplaintForm(), "complaint_form", text=typed, intent="out_of_scope",
+        slots={"complaint_category": "wastewater", "language": lang},
+        extracted={"estate": typed}, requested_slot="estate")
+    slots = slots_of(events)
+    assert slots.get("estate") is None  # asked again, saying the name is not on the list
+    assert (slots.get("reask_reason"), slots.get("reask_detail")) == ("unknown_estate", typed)
