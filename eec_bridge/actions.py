@@ -39,9 +39,7 @@ APPROVED_BY_OFFICER = "approved_by_officer"
 def handed_to_oss(session: Session, case: Case) -> bool:
     """The case's message to EEC OSS is in the outbox (an officer's approval writes it, and so
     does a registration that needs no decision): from then on EEC OSS decides, not the desk."""
-    return session.exec(select(OutboxMessage.id).where(
-        OutboxMessage.aggregate_id == case.id,
-        OutboxMessage.topic == topics.TOPIC_OSS_CASE)).first() is not None
+    return stored_id(case.id) in handed_to_oss_among(session, [stored_id(case.id)])
 
 
 def handed_to_oss_among(session: Session, case_ids: list[int]) -> set[int]:
@@ -64,9 +62,7 @@ def shown_statuses(session: Session, cases: list[Case]) -> dict[int, str]:
 def shown_status(session: Session, case: Case) -> str:
     """The status people read: an approved case stays in eec_review until EEC OSS gives it a
     case number (workflow.delivered_to_oss), but it is decided and says so meanwhile."""
-    if case.status == CaseStatus.eec_review and handed_to_oss(session, case):
-        return APPROVED_BY_OFFICER
-    return case.status
+    return shown_statuses(session, [case])[stored_id(case.id)]
 
 
 def open_request(session: Session, case: Case) -> InfoRequest | None:
